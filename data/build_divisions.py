@@ -64,12 +64,24 @@ def build_divisions(package_dir: Path, province: str) -> pd.DataFrame:
         pd.DataFrame(
             {"code": cities["code"], "name": cities["name"], "level": "city", "parent": prov["code"].iloc[0]}
         ),
-        pd.DataFrame({"code": areas["code"], "name": areas["name"], "level": "county", "parent": areas["cityCode"]}),
         pd.DataFrame(
-            {"code": streets["code"], "name": streets["name"], "level": "township", "parent": streets["areaCode"]}
+            {"code": areas["code"], "name": areas["name"], "level": "county", "parent": areas["cityCode"]}
         ),
         pd.DataFrame(
-            {"code": villages["code"], "name": villages["name"], "level": "village", "parent": villages["streetCode"]}
+            {
+                "code": streets["code"],
+                "name": streets["name"],
+                "level": "township",
+                "parent": streets["areaCode"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "code": villages["code"],
+                "name": villages["name"],
+                "level": "village",
+                "parent": villages["streetCode"],
+            }
         ),
     ]
     df = pd.concat(frames, ignore_index=True)

