@@ -128,7 +128,9 @@ def _assign_by_rank(score: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return out
 
 
-def _first_year_levels(units: pd.DataFrame, score: np.ndarray, cal: Calibration) -> np.ndarray:
+def _first_year_levels(
+    units: pd.DataFrame, score: np.ndarray, cal: Calibration, whole_province: bool
+) -> np.ndarray:
     level = np.full(len(units), -1, dtype=np.int8)
     types = units["unit_type"].to_numpy()
     county = units["county_code"].to_numpy()
@@ -148,9 +150,8 @@ def _first_year_levels(units: pd.DataFrame, score: np.ndarray, cal: Calibration)
                 assigned_counts[t] += np.bincount(level[idx][types[idx] == t], minlength=N_LEVELS)
     for t in UNIT_TYPES:
         idx = np.flatnonzero((level < 0) & (types == t))
-        fixed = {
-            lv: max(c - int(assigned_counts[t][lv]), 0) for lv, c in cal.first_year_counts.get(t, {}).items()
-        }
+        province_counts = cal.first_year_counts.get(t, {}) if whole_province else {}
+        fixed = {lv: max(c - int(assigned_counts[t][lv]), 0) for lv, c in province_counts.items()}
         counts = compute_group_counts(len(idx), GroupTarget(counts=fixed), cal.first_year_shares[t])
         level[idx] = _assign_by_rank(score[idx], counts)
     return level
@@ -223,8 +224,14 @@ def _draw_star_tasks(
     return unmet
 
 
-def generate_demo(units: pd.DataFrame, standards: Mapping[int, Standard], cal: Calibration) -> DemoData:
-    """Fill the data model for ``units`` (sorted by code) for the calibration's years."""
+def generate_demo(
+    units: pd.DataFrame, standards: Mapping[int, Standard], cal: Calibration, whole_province: bool = True
+) -> DemoData:
+    """Fill the data model for ``units`` for the calibration's years.
+
+    Province-wide absolute counts in the calibration apply only when ``units`` is the whole
+    province (a test fixture of a few counties uses the shares alone).
+    """
     units = units.sort_values("code").reset_index(drop=True)
     n = len(units)
     years = cal.years
@@ -238,7 +245,7 @@ def generate_demo(units: pd.DataFrame, standards: Mapping[int, Standard], cal: C
     town_eff = r.normal(0.0, 0.45, town_idx.max() + 1)
     score = county_eff[county_idx] + town_eff[town_idx] + r.normal(0.0, 1.0, n)
 
-    levels = {years[0]: _first_year_levels(units, score, cal)}
+    levels = {years[0]: _first_year_levels(units, score, cal, whole_province)}
     for prev_year, year in itertools.pairwise(years):
         rm = _stream(cal, "momentum", year)
         momentum = 0.7 * county_growth[county_idx] + 0.5 * town_eff[town_idx] + rm.normal(0.0, 1.0, n)

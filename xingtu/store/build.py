@@ -95,16 +95,20 @@ def _lock(directory: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def ensure_store(settings: Settings | None = None, progress: Progress = _no_progress) -> Path:
+def ensure_store(
+    settings: Settings | None = None,
+    progress: Progress = _no_progress,
+    counties: Sequence[str] | None = None,
+) -> Path:
     """Return the path of an up-to-date store, building it first if needed."""
     settings = settings or get_settings()
     path = store_path(settings)
-    expected = compute_fingerprint(settings)
+    expected = compute_fingerprint(settings, counties)
     if read_fingerprint(path) == expected:
         return path
     with _lock(path.parent):
         if read_fingerprint(path) != expected:  # another process may have built it meanwhile
-            build_store(path, settings, progress)
+            build_store(path, settings, progress, counties)
     return path
 
 
@@ -158,7 +162,7 @@ def _build(path: Path, settings: Settings, progress: Progress, counties: Sequenc
     units = units.merge(locations, on="code", how="left", validate="one_to_one")
 
     progress(0.25, "生成样例评定数据（确定性随机，按公开数据校准）")
-    demo = generate_demo(units, standards, cal)
+    demo = generate_demo(units, standards, cal, whole_province=not counties)
 
     progress(0.6, "写入数据库")
     regions = _region_summary(regions, units, county_geo, city_geo, host)

@@ -1,0 +1,1 @@
+"""Streamlit components: each owns its widget state and splits pure build_* from render_*."""

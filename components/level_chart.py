@@ -1,0 +1,40 @@
+"""Star-level distribution as horizontal bars (五星 on top)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR
+
+
+def build_level_bar(counts: pd.DataFrame, height: int = 320) -> go.Figure:
+    """Bars per level from ``query_level_counts`` output (level, label, units, share)."""
+    df = counts.sort_values("level")
+    fig = go.Figure(
+        go.Bar(
+            x=df["units"],
+            y=df["label"],
+            orientation="h",
+            marker_color=[LEVEL_COLORS[int(lv)] for lv in df["level"]],
+            text=[f"{u:,}（{s:.1%}）" for u, s in zip(df["units"], df["share"], strict=True)],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}：%{x:,} 个<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 90, "t": 10, "b": 10},
+        font={"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
+        xaxis={"showgrid": True, "gridcolor": "#EEE", "tickformat": ",", "title": None},
+        yaxis={"title": None},
+        plot_bgcolor="white",
+        showlegend=False,
+    )
+    return fig
+
+
+def render_level_bar(counts: pd.DataFrame, key: str) -> None:
+    st.plotly_chart(build_level_bar(counts), key=key, config={"displayModeBar": False})
