@@ -13,7 +13,7 @@ from xingtu.store.build import compute_fingerprint, read_fingerprint, store_path
 def _checked() -> bool:
     """Whether this process has already confirmed an up-to-date store."""
     settings = get_settings()
-    return read_fingerprint(store_path(settings)) == compute_fingerprint(settings)
+    return read_fingerprint(store_path(settings)) == compute_fingerprint(settings, settings.counties or None)
 
 
 def show() -> bool:

@@ -117,11 +117,6 @@ def test_short_name(name: str, unit_type: str | None, expected: str) -> None:
     assert short_name(name, unit_type) == expected  # type: ignore[arg-type]
 
 
-_GARBLED = (
-    "the urban regex matches only the tail (居委会/委员会), leaving 居民/管理/居/民居 before 社区 is appended"
-)
-
-
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
@@ -133,7 +128,6 @@ _GARBLED = (
         pytest.param("戴洼社区民居委员会", "戴洼社区", id="民居委员会-411522104003"),
     ],
 )
-@pytest.mark.xfail(strict=True, reason=f"bug: short_name garbles these real names; {_GARBLED}")
 def test_short_name_urban_typo_forms(name: str, expected: str) -> None:
     assert short_name(name, "urban") == expected
 
@@ -146,7 +140,6 @@ def test_short_name_urban_typo_forms(name: str, expected: str) -> None:
         pytest.param("万泉社区居民委会会", "urban", "万泉社区", id="居民委会会-419001003017"),
     ],
 )
-@pytest.mark.xfail(strict=True, reason="gap: these real typo forms are not in the regexes, name stays long")
 def test_short_name_unhandled_typo_forms(name: str, unit_type: str, expected: str) -> None:
     assert short_name(name, unit_type) == expected  # type: ignore[arg-type]
 

@@ -22,6 +22,7 @@ class Settings:
     province: str
     store_dir: Path
     standard_dir: Path
+    counties: tuple[str, ...] = ()  # empty: the whole province
 
     @property
     def divisions_path(self) -> Path:
@@ -33,10 +34,19 @@ class Settings:
 
 
 def get_settings() -> Settings:
-    """Read settings from the environment (XINGTU_PROVINCE, XINGTU_STORE_DIR, XINGTU_STANDARD_DIR)."""
+    """Read settings from the environment.
+
+    XINGTU_PROVINCE (two digits, default 41), XINGTU_STORE_DIR (default ./var),
+    XINGTU_STANDARD_DIR (default data/standard) and XINGTU_COUNTIES (comma-separated
+    12-digit county codes: a deployment limited to those counties; default all).
+    """
     province = os.environ.get("XINGTU_PROVINCE", "41").strip()
-    if not (len(province) == 2 and province.isdigit()):
+    if not (len(province) == 2 and province.isascii() and province.isdigit()):
         raise ValueError(f"XINGTU_PROVINCE 应为两位数字省级代码（如 41），当前为 {province!r}")
     store_dir = Path(os.environ.get("XINGTU_STORE_DIR", ROOT / "var"))
     standard_dir = Path(os.environ.get("XINGTU_STANDARD_DIR", DATA_DIR / "standard"))
-    return Settings(province=province, store_dir=store_dir, standard_dir=standard_dir)
+    counties = tuple(c.strip() for c in os.environ.get("XINGTU_COUNTIES", "").split(",") if c.strip())
+    for code in counties:
+        if not (len(code) == 12 and code.isascii() and code.isdigit() and code.startswith(province)):
+            raise ValueError(f"XINGTU_COUNTIES 中的 {code!r} 不是本省（{province}）的 12 位县级代码")
+    return Settings(province=province, store_dir=store_dir, standard_dir=standard_dir, counties=counties)

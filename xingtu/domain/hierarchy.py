@@ -69,7 +69,7 @@ _PREFIX_LEN = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 
 
 def region_level(code: str) -> str:
     """Level of a 12-digit NBS code, read from its trailing zeros."""
-    if len(code) != 12 or not code.isdigit():
+    if len(code) != 12 or not (code.isascii() and code.isdigit()):
         raise ValueError(f"区划代码应为 12 位数字，当前为 {code!r}")
     for level in ("province", "city", "county", "township"):
         n = _PREFIX_LEN[level]

@@ -161,10 +161,18 @@ def parse_standard(doc: Any, source: str = "标准文件") -> Standard:
                 elif tid:
                     tasks_by_id[tid] = task
                 tasks.append(task)
-            override = overrides.get(star_id) or {}
             share = default_share
-            if isinstance(override, Mapping) and "min_share_met" in override:
-                share = _share(override["min_share_met"], f"rule.overrides.{star_id}.min_share_met", problems)
+            if star_id in overrides:
+                override = overrides[star_id]
+                if isinstance(override, Mapping) and "min_share_met" in override:
+                    share = _share(
+                        override["min_share_met"], f"rule.overrides.{star_id}.min_share_met", problems
+                    )
+                else:
+                    problems.append(
+                        f"rule.overrides.{star_id} 应写成 {{min_share_met: 小数}}"
+                        f"（如 {{min_share_met: 0.75}}），当前为 {override!r}"
+                    )
             parsed.append(Star(star_id, star_name, tuple(tasks), share, veto_required))
         ids = [s.id for s in parsed]
         if len(set(ids)) != len(ids):
@@ -175,12 +183,15 @@ def parse_standard(doc: Any, source: str = "标准文件") -> Standard:
         for star_id in overrides
         if star_id not in used_star_ids
     )
+    sample = doc.get("sample", False)
+    if not isinstance(sample, bool):
+        problems.append(f"sample 应为 true 或 false（不要加引号），当前为 {sample!r}")
     if problems:
         raise StandardError(source, problems)
     return Standard(
         name=str(doc.get("name") or "未命名标准"),
         effective_from=int(year),
-        sample=bool(doc.get("sample", False)),
+        sample=bool(sample),
         stars=stars,
         source_note=str(doc.get("source_note") or ""),
         tasks_by_id=tasks_by_id,

@@ -52,7 +52,8 @@ def _no_progress(_fraction: float, _message: str) -> None:
 
 def store_path(settings: Settings | None = None) -> Path:
     settings = settings or get_settings()
-    return settings.store_dir / f"xingtu-{settings.province}.duckdb"
+    suffix = f"-{len(settings.counties)}c" if settings.counties else ""
+    return settings.store_dir / f"xingtu-{settings.province}{suffix}.duckdb"
 
 
 def input_files(settings: Settings) -> list[Path]:
@@ -102,6 +103,7 @@ def ensure_store(
 ) -> Path:
     """Return the path of an up-to-date store, building it first if needed."""
     settings = settings or get_settings()
+    counties = counties or settings.counties or None
     path = store_path(settings)
     expected = compute_fingerprint(settings, counties)
     if read_fingerprint(path) == expected:
