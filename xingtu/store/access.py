@@ -92,3 +92,53 @@ def load_standard_summary() -> pd.DataFrame:
                WHERE k.year = (SELECT max(year) FROM tasks)
                GROUP BY ALL ORDER BY s.unit_type, s.ord"""
         ).df()
+
+
+@st.cache_resource(show_spinner=False)
+def _dimensions(path: str) -> q.Dimensions:
+    with _cursor() as cur:
+        return q.query_dimensions(cur)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def load_summary(region: str, unit_type: q.TypeFilter, year: int) -> dict:
+    with _cursor() as cur:
+        return q.query_summary(cur, q.Scope(region, unit_type), year)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def load_region_metrics(region: str, unit_type: q.TypeFilter, year: int, by: str) -> pd.DataFrame:
+    with _cursor() as cur:
+        return q.query_region_metrics(cur, q.Scope(region, unit_type), year, by)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def load_year_metrics(region: str, unit_type: q.TypeFilter) -> pd.DataFrame:
+    with _cursor() as cur:
+        return q.query_year_metrics(cur, q.Scope(region, unit_type))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def load_monthly_progress(region: str, unit_type: q.TypeFilter) -> pd.DataFrame:
+    with _cursor() as cur:
+        return q.query_monthly_progress(cur, q.Scope(region, unit_type))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def load_weakest_tasks(region: str, unit_type: q.TypeFilter, year: int, limit: int = 20) -> pd.DataFrame:
+    with _cursor() as cur:
+        return q.query_weakest_tasks(cur, q.Scope(region, unit_type), year, limit)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def load_closest_to_next_star(
+    region: str, unit_type: q.TypeFilter, year: int, limit: int = 50
+) -> pd.DataFrame:
+    with _cursor() as cur:
+        return q.query_closest_to_next_star(cur, q.Scope(region, unit_type), year, limit)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=2000)
+def load_unit_profile(code: str, year: int | None = None) -> q.UnitProfile | None:
+    with _cursor() as cur:
+        return q.query_unit_profile(cur, code, year, dims=_dimensions(_ready_store()))

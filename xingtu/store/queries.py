@@ -286,6 +286,33 @@ def query_weak_lax_units(con: duckdb.DuckDBPyConnection, scope: Scope, year: int
 
 
 @dataclass(frozen=True)
+class Dimensions:
+    """The small lookup tables (a few thousand rows), loaded once per store and reused.
+
+    A profile is a handful of indexed point lookups; names come from these dicts in
+    memory, because joining or merging even small tables costs more than the lookups.
+    """
+
+    region_names: dict[str, str]
+    star_info: dict[tuple[str, str], tuple[str, int]]  # (unit_type, star_id) -> (name, ord)
+    task_info: dict[
+        tuple[int, str], tuple[str, str, str, bool, int]
+    ]  # (year, id) -> star, name, desc, veto, ord
+    as_of: dt.date
+
+
+def query_dimensions(con: duckdb.DuckDBPyConnection) -> Dimensions:
+    stars = con.execute("SELECT unit_type, star_id, star_name, ord FROM stars").fetchall()
+    tasks = con.execute("SELECT year, task_id, star_id, name, description, veto, ord FROM tasks").fetchall()
+    return Dimensions(
+        region_names=dict(con.execute("SELECT code, name FROM regions").fetchall()),
+        star_info={(t, s): (n, o) for t, s, n, o in stars},
+        task_info={(int(y), i): (s, n, d, bool(v), o) for y, i, s, n, d, v, o in tasks},
+        as_of=_as_of(con),
+    )
+
+
+@dataclass(frozen=True)
 class UnitProfile:
     """Everything the village drill-down shows about one unit."""
 
@@ -297,66 +324,85 @@ class UnitProfile:
     pairings: pd.DataFrame
 
 
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> tuple[list[str], list[tuple]]:
+    cur = con.execute(sql, params)
+    rows = cur.fetchall()
+    return [d[0] for d in cur.description], rows
+
+
 def query_unit_profile(
-    con: duckdb.DuckDBPyConnection, code: str, year: int | None = None
+    con: duckdb.DuckDBPyConnection, code: str, year: int | None = None, dims: Dimensions | None = None
 ) -> UnitProfile | None:
     """One unit's full profile for ``year`` (default: its latest year); None if unknown."""
-    unit = _df(
-        con,
-        """SELECT u.*, t.name AS township, c.name AS county, m.name AS city
-           FROM units u JOIN regions t ON t.code = u.township_code
-           JOIN regions c ON c.code = u.county_code JOIN regions m ON m.code = u.city_code
-           WHERE u.code = $code""",
-        {"code": code},
-    )
-    if unit.empty:
-        return None
+    dims = dims or query_dimensions(con)
     p = {"code": code}
-    annual = _df(
+    cols, rows = _rows(con, "SELECT * FROM units WHERE code = $code", p)
+    if not rows:
+        return None
+    unit = dict(zip(cols, rows[0], strict=True))
+    for key in ("township", "county", "city"):
+        unit[key] = dims.region_names.get(unit[f"{key}_code"], "")
+    utype = unit["unit_type"]
+
+    cols, rows = _rows(
         con,
-        "SELECT year, target_level, level, weak_lax FROM annual_results WHERE code = $code ORDER BY year",
+        "SELECT year, target_level, level, weak_lax, open_problems, overdue_problems "
+        "FROM annual_results WHERE code = $code ORDER BY year",
         p,
     )
+    annual = pd.DataFrame(rows, columns=cols)
     if year is None:
         year = int(annual["year"].max())
-    stars = _df(
+
+    cols, rows = _rows(
         con,
-        """SELECT r.year, r.star_id, s.star_name, s.ord, r.held, r.tasks_met, r.tasks_total,
-                  r.tasks_met / r.tasks_total AS share_met, r.required, r.veto_unmet, r.tasks_short
-           FROM star_results r
-           JOIN stars s ON s.star_id = r.star_id AND s.unit_type = r.unit_type
-           WHERE r.code = $code ORDER BY r.year, s.ord""",
+        "SELECT year, star_id, held, tasks_met, tasks_total, required, veto_unmet, tasks_short "
+        "FROM star_results WHERE code = $code",
         p,
     )
-    unmet = _df(
+    star_rows = []
+    for r in rows:
+        name, order = dims.star_info[(utype, r[1])]
+        star_rows.append((*r, name, order, r[3] / r[4]))
+    star_rows.sort(key=lambda r: (r[0], r[-2]))
+    stars = pd.DataFrame(star_rows, columns=[*cols, "star_name", "ord", "share_met"])
+
+    _, rows = _rows(
         con,
-        """SELECT k.task_id, k.star_id, s.star_name, s.ord AS star_ord, k.name AS task_name,
-                  k.description, k.veto
-           FROM task_results t JOIN tasks k ON k.year = t.year AND k.task_id = t.task_id
-           JOIN stars s ON s.star_id = k.star_id AND s.unit_type = k.unit_type
-           WHERE t.code = $code AND t.year = $year AND NOT t.met
-           ORDER BY s.ord, k.veto DESC, k.ord""",
+        "SELECT task_id FROM task_results WHERE code = $code AND year = $year AND NOT met",
         {**p, "year": year},
     )
-    problems = _df(
-        con,
-        """SELECT q.problem_id, q.year, q.star_id, s.star_name, q.task_id, k.name AS task_name, q.problem,
-                  q.helper, q.measure, q.deadline, q.status, q.closed_on,
-                  (q.status <> '已销号' AND q.deadline < $as_of) AS overdue
-           FROM problems q JOIN units u USING (code)
-           JOIN stars s ON s.star_id = q.star_id AND s.unit_type = u.unit_type
-           LEFT JOIN tasks k ON k.task_id = q.task_id AND k.year = q.year
-           WHERE q.code = $code ORDER BY q.status = '已销号', q.deadline, q.problem_id""",
-        {**p, "as_of": _as_of(con)},
+    unmet_rows = []
+    for (task_id,) in rows:
+        star_id, task_name, desc, veto, order = dims.task_info[(year, task_id)]
+        star_name, star_ord = dims.star_info[(utype, star_id)]
+        unmet_rows.append((task_id, star_id, star_name, star_ord, task_name, desc, veto, order))
+    unmet_rows.sort(key=lambda r: (r[3], not r[6], r[7]))
+    unmet = pd.DataFrame(
+        [r[:7] for r in unmet_rows],
+        columns=["task_id", "star_id", "star_name", "star_ord", "task_name", "description", "veto"],
     )
-    pairings = _df(
+
+    cols, rows = _rows(con, "SELECT * FROM problems WHERE code = $code", p)
+    prob_rows = []
+    for r in rows:
+        rec = dict(zip(cols, r, strict=True))
+        rec["star_name"] = dims.star_info.get((utype, rec["star_id"]), ("", 0))[0]
+        rec["task_name"] = dims.task_info.get((int(rec["year"]), rec["task_id"]), ("", "", "", False, 0))[1]
+        rec["overdue"] = rec["status"] != CLOSED and rec["deadline"] < dims.as_of
+        prob_rows.append(rec)
+    prob_rows.sort(key=lambda r: (r["status"] == CLOSED, r["deadline"], r["problem_id"]))
+    problems = pd.DataFrame(prob_rows, columns=[*cols, "star_name", "task_name", "overdue"])
+
+    _, rows = _rows(
         con,
-        """SELECT CASE WHEN p.strong_code = $code THEN p.weak_code ELSE p.strong_code END AS partner_code,
-                  u.name AS partner_name,
-                  CASE WHEN p.strong_code = $code THEN '帮带' ELSE '受帮带' END AS role, p.kind, p.since
-           FROM pairings p JOIN units u
-             ON u.code = CASE WHEN p.strong_code = $code THEN p.weak_code ELSE p.strong_code END
-           WHERE p.strong_code = $code OR p.weak_code = $code ORDER BY partner_code""",
+        """SELECT p.weak_code, u.name, '帮带', p.kind, p.since
+           FROM pairings p JOIN units u ON u.code = p.weak_code WHERE p.strong_code = $code
+           UNION ALL
+           SELECT p.strong_code, u.name, '受帮带', p.kind, p.since
+           FROM pairings p JOIN units u ON u.code = p.strong_code WHERE p.weak_code = $code
+           ORDER BY 1""",
         p,
     )
-    return UnitProfile(unit.iloc[0].to_dict(), annual, stars, unmet, problems, pairings)
+    pairings = pd.DataFrame(rows, columns=["partner_code", "partner_name", "role", "kind", "since"])
+    return UnitProfile(unit, annual, stars, unmet, problems, pairings)
