@@ -44,10 +44,8 @@ with left:
 with right:
     st.subheader("任务清单")
     standard = access.load_standard_summary()
-    st.caption(
-        f"{meta['standard_name']}"
-        + ("（样例标准，可替换为本地清单）" if meta.get("standard_sample") == "true" else "")
-    )
+    sample_note = " · 样例标准，请替换为本地清单" if meta.get("standard_sample") == "true" else ""
+    st.caption(f"{meta['standard_name']}{sample_note}")
     table = standard.assign(
         类型=standard["unit_type"].map({"rural": "村", "urban": "社区"}),
         得星条件=standard["min_share_met"].map(lambda s: f"否决项全部达标，且达标率 ≥ {s:.0%}"),
