@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from xingtu.settings import get_settings
 from xingtu.store.access import prepare_store
-from xingtu.store.build import compute_fingerprint, read_fingerprint, store_path
+from xingtu.store.build import store_is_current
 
 
 @st.cache_resource(show_spinner=False)
 def _checked() -> bool:
     """Whether this process has already confirmed an up-to-date store."""
-    settings = get_settings()
-    return read_fingerprint(store_path(settings)) == compute_fingerprint(settings, settings.counties or None)
+    return store_is_current()
 
 
 def show() -> bool:

@@ -177,3 +177,23 @@ def test_region_path_for_breadcrumb(small_con):
     path = q.query_region_path(small_con, "411102001000")
     assert list(path["level"]) == ["province", "city", "county", "township"]
     assert list(path["name"][:3]) == ["河南省", "漯河市", "源汇区"]
+
+
+def test_region_counts_match_raw_tables(small_con):
+    shape = q.query_region_counts(small_con).set_index(["level", "kind"])["n"]
+    regions = _raw(small_con, "regions").groupby(["level", "kind"]).size()
+    units = _raw(small_con, "units").groupby("unit_type").size()
+    for (level, kind), n in regions.items():
+        assert shape[(level, kind)] == n
+    assert shape[("village", "rural")] == units["rural"]
+    assert shape[("village", "urban")] == units["urban"]
+    assert shape[("county", "zone")] == 1
+
+
+def test_standard_summary_counts_tasks_and_vetoes(small_con):
+    summary = q.query_standard_summary(small_con)
+    tasks = _raw(small_con, "tasks")
+    latest = tasks[tasks["year"] == tasks["year"].max()]
+    assert summary.groupby("unit_type")["tasks"].sum().to_dict() == {"rural": 90, "urban": 106}
+    assert summary["veto_tasks"].sum() == latest["veto"].sum()
+    assert len(summary) == 10 and summary["min_share_met"].between(0, 1).all()

@@ -72,26 +72,14 @@ def load_level_trend(region: str, unit_type: q.TypeFilter) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def load_region_counts() -> pd.DataFrame:
-    """Regions per level and kind, and units per type: the dataset's shape."""
     with _cursor() as cur:
-        return cur.execute(
-            """SELECT level, kind, count(*)::INTEGER AS n FROM regions GROUP BY ALL
-               UNION ALL SELECT 'village', unit_type, count(*)::INTEGER FROM units GROUP BY ALL
-               ORDER BY 1, 2"""
-        ).df()
+        return q.query_region_counts(cur)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def load_standard_summary() -> pd.DataFrame:
-    """Tasks and veto items per star and unit type in the latest year's catalogue."""
     with _cursor() as cur:
-        return cur.execute(
-            """SELECT s.unit_type, s.ord, s.star_name, s.min_share_met,
-                      count(k.task_id)::INTEGER AS tasks, sum(k.veto::INTEGER)::INTEGER AS veto_tasks
-               FROM stars s JOIN tasks k ON k.star_id = s.star_id AND k.unit_type = s.unit_type
-               WHERE k.year = (SELECT max(year) FROM tasks)
-               GROUP BY ALL ORDER BY s.unit_type, s.ord"""
-        ).df()
+        return q.query_standard_summary(cur)
 
 
 @st.cache_resource(show_spinner=False)

@@ -105,13 +105,19 @@ def ensure_store(
     settings = settings or get_settings()
     counties = counties or settings.counties or None
     path = store_path(settings)
-    expected = compute_fingerprint(settings, counties)
-    if read_fingerprint(path) == expected:
+    if store_is_current(settings, counties):
         return path
     with _lock(path.parent):
-        if read_fingerprint(path) != expected:  # another process may have built it meanwhile
+        if not store_is_current(settings, counties):  # another process may have built it meanwhile
             build_store(path, settings, progress, counties)
     return path
+
+
+def store_is_current(settings: Settings | None = None, counties: Sequence[str] | None = None) -> bool:
+    """Whether the store exists and was built from exactly the current inputs."""
+    settings = settings or get_settings()
+    counties = counties or settings.counties or None
+    return read_fingerprint(store_path(settings)) == compute_fingerprint(settings, counties)
 
 
 def build_store(

@@ -95,6 +95,30 @@ def query_regions(con: duckdb.DuckDBPyConnection, parent: str, level: str | None
     )
 
 
+def query_region_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The dataset's shape: regions per level and kind, and units per type (level 'village')."""
+    return _df(
+        con,
+        """SELECT level, kind, count(*)::INTEGER AS n FROM regions GROUP BY ALL
+           UNION ALL SELECT 'village', unit_type, count(*)::INTEGER FROM units GROUP BY ALL
+           ORDER BY 1, 2""",
+        {},
+    )
+
+
+def query_standard_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Tasks and veto items per star and unit type in the latest year's catalogue."""
+    return _df(
+        con,
+        """SELECT s.unit_type, s.ord, s.star_name, s.min_share_met,
+                  count(k.task_id)::INTEGER AS tasks, sum(k.veto::INTEGER)::INTEGER AS veto_tasks
+           FROM stars s JOIN tasks k ON k.star_id = s.star_id AND k.unit_type = s.unit_type
+           WHERE k.year = (SELECT max(year) FROM tasks)
+           GROUP BY ALL ORDER BY s.unit_type, s.ord""",
+        {},
+    )
+
+
 def query_region_path(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
     """The region and its ancestors, province first: for breadcrumbs."""
     level = region_level(code)
