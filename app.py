@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
-from components import store_gate
+from components import filters, layout, sample_badge, store_gate, view
+from xingtu.store import access
 
 st.set_page_config(page_title="星图 · 五星支部创建看板", page_icon="⭐", layout="wide")
 
 if store_gate.show():
-    page = st.navigation(
-        [st.Page("pages/status.py", title="数据概况", icon=":material/database:", default=True)],
-    )
-    page.run()
+    t = view.t
+    pages = [
+        st.Page(
+            "app_pages/overview.py",
+            title=t("nav.overview"),
+            icon=":material/map:",
+            url_path="overview",
+            default=True,
+        ),
+        st.Page(
+            "app_pages/trends.py", title=t("nav.trends"), icon=":material/trending_up:", url_path="trends"
+        ),
+        st.Page("app_pages/unit.py", title=t("nav.unit"), icon=":material/home_pin:", url_path="unit"),
+        st.Page("app_pages/weak.py", title=t("nav.weak"), icon=":material/troubleshoot:", url_path="weak"),
+        st.Page("app_pages/status.py", title=t("nav.status"), icon=":material/database:", url_path="status"),
+    ]
+    page = st.navigation(pages)
+    layout.apply()
+    filters.show()
+    sample_badge.render(access.load_meta())
+    view.render_notices()
+    try:
+        page.run()
+    except Exception:  # the last line of defence: a message, never a traceback in the UI
+        logging.getLogger("xingtu").exception("page %s failed", page.url_path)
+        st.error(view.t("app.page_error"), icon=":material/error:")
+    view.sync_url()

@@ -6,12 +6,20 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components import view
 from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR
 
 
-def build_level_bar(counts: pd.DataFrame, height: int = 320) -> go.Figure:
-    """Bars per level from ``query_level_counts`` output (level, label, units, share)."""
+def build_level_bar(
+    counts: pd.DataFrame, height: int = 320, labels: dict[int, str] | None = None
+) -> go.Figure:
+    """Bars per level from ``query_level_counts`` output (level, label, units, share).
+
+    ``labels`` overrides the level names (the English view passes its own).
+    """
     df = counts.sort_values("level")
+    if labels:
+        df = df.assign(label=df["level"].map(labels))
     fig = go.Figure(
         go.Bar(
             x=df["units"],
@@ -26,7 +34,7 @@ def build_level_bar(counts: pd.DataFrame, height: int = 320) -> go.Figure:
     )
     fig.update_layout(
         height=height,
-        margin={"l": 10, "r": 90, "t": 10, "b": 10},
+        margin={"l": 10, "r": 110, "t": 10, "b": 10},
         font={"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
         xaxis={"showgrid": True, "gridcolor": "#EEE", "tickformat": ",", "title": None},
         yaxis={"title": None},
@@ -36,5 +44,6 @@ def build_level_bar(counts: pd.DataFrame, height: int = 320) -> go.Figure:
     return fig
 
 
-def render_level_bar(counts: pd.DataFrame, key: str) -> None:
-    st.plotly_chart(build_level_bar(counts), key=key, config={"displayModeBar": False})
+def render_level_bar(counts: pd.DataFrame, key: str, height: int = 320) -> None:
+    labels = {lv: view.t(f"level.{lv}") for lv in range(6)}
+    st.plotly_chart(build_level_bar(counts, height, labels), key=key, config={"displayModeBar": False})

@@ -13,3 +13,19 @@ LEVEL_COLORS: dict[int, str] = {
 }
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 TEXT_COLOR = "#262730"
+
+# Classed choropleth palettes (light → dark red), one per number of classes.
+_RAMP = ("#FDE5D8", "#F8B49A", "#EE7B5E", "#D23F37", "#8E0E1F")
+CLASS_COLORS: dict[int, tuple[str, ...]] = {
+    1: (_RAMP[3],),
+    2: (_RAMP[1], _RAMP[4]),
+    3: (_RAMP[0], _RAMP[2], _RAMP[4]),
+    4: (_RAMP[0], _RAMP[2], _RAMP[3], _RAMP[4]),
+    5: _RAMP,
+}
+NO_DATA_COLOR = "#E6E6E6"
+
+
+def hex_to_rgb(color: str) -> list[int]:
+    """'#C8102E' → [200, 16, 46], for deck.gl colour accessors."""
+    return [int(color[i : i + 2], 16) for i in (1, 3, 5)]

@@ -15,7 +15,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from xingtu.domain import search
 from xingtu.store import queries as q
+from xingtu.store import static_files, views
 from xingtu.store.build import ensure_store
 
 CACHE_TTL_S = 3600
@@ -77,6 +79,84 @@ def load_region_counts() -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def load_region_table() -> pd.DataFrame:
+    with _cursor() as cur:
+        return q.query_region_table(cur)
+
+
+@st.cache_resource(show_spinner=False)
+def _unit_codes(path: str, mtime: int) -> frozenset[str]:
+    del mtime  # cache key only
+    with _cursor() as cur:
+        return q.query_unit_codes(cur)
+
+
+def is_unit(code: str) -> bool:
+    """Whether a unit with this code exists (set lookup; the set is loaded once per store)."""
+    path = _ready_store()
+    return code in _unit_codes(path, Path(path).stat().st_mtime_ns)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def load_boundary_url(layer: str) -> str:
+    """URL of a boundary layer served as a static file (fetched once, cached by the browser)."""
+    meta = load_meta()
+    static_files.prune_stale(keep=meta["fingerprint"])
+    return static_files.write_boundaries(meta["fingerprint"], meta["province_code"][:2], layer)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def load_points_url(region: str, unit_type: q.TypeFilter, year: int, level: int | None) -> tuple[str, int]:
+    """URL and count of the units-in-scope points file for the village layer."""
+    with _cursor() as cur:
+        return static_files.write_points(cur, load_meta()["fingerprint"], region, unit_type, year, level)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def load_scope_bounds(region: str) -> tuple[float, float, float, float]:
+    with _cursor() as cur:
+        return q.query_scope_bounds(cur, region)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def load_overview(region: str, unit_type: q.TypeFilter, year: int, by: str) -> views.Overview:
+    with _cursor() as cur:
+        return views.query_overview(cur, q.Scope(region, unit_type), year, by)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=2000)
+def load_unit_page(code: str, year: int) -> views.UnitPage | None:
+    with _cursor() as cur:
+        return views.query_unit_page(cur, code, year, dims=_dimensions(_ready_store()))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=5000)
+def load_unit_search(query: str, limit: int = 20) -> pd.DataFrame:
+    """Search results for a typed query (the index itself is loaded once per store)."""
+    path = _ready_store()
+    return search.compute_search(_unit_index(path, Path(path).stat().st_mtime_ns), query, limit)
+
+
+@st.cache_resource(show_spinner=False)
+def _unit_index(path: str, mtime: int) -> pd.DataFrame:
+    del mtime  # cache key only
+    with _cursor() as cur:
+        return q.query_unit_index(cur)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def load_trends(region: str, unit_type: q.TypeFilter, year: int, star: str | None) -> views.Trends:
+    with _cursor() as cur:
+        return views.query_trends(cur, q.Scope(region, unit_type), year, star)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def load_county_years(province: str, unit_type: q.TypeFilter) -> pd.DataFrame:
+    with _cursor() as cur:
+        return views.query_county_years(cur, province, unit_type)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def load_standard_summary() -> pd.DataFrame:
     with _cursor() as cur:
         return q.query_standard_summary(cur)
@@ -107,26 +187,67 @@ def load_year_metrics(region: str, unit_type: q.TypeFilter) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def load_monthly_progress(region: str, unit_type: q.TypeFilter) -> pd.DataFrame:
+def load_monthly_progress(region: str, unit_type: q.TypeFilter, star: str | None = None) -> pd.DataFrame:
     with _cursor() as cur:
-        return q.query_monthly_progress(cur, q.Scope(region, unit_type))
+        return q.query_monthly_progress(cur, q.Scope(region, unit_type), star)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def load_weakest_tasks(region: str, unit_type: q.TypeFilter, year: int, limit: int = 20) -> pd.DataFrame:
+def load_weakest_tasks(
+    region: str, unit_type: q.TypeFilter, year: int, limit: int = 20, star: str | None = None
+) -> pd.DataFrame:
     with _cursor() as cur:
-        return q.query_weakest_tasks(cur, q.Scope(region, unit_type), year, limit)
+        return q.query_weakest_tasks(cur, q.Scope(region, unit_type), year, limit, star)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def load_closest_to_next_star(
-    region: str, unit_type: q.TypeFilter, year: int, limit: int = 50
+    region: str,
+    unit_type: q.TypeFilter,
+    year: int,
+    limit: int = 50,
+    level: int | None = None,
+    star: str | None = None,
 ) -> pd.DataFrame:
     with _cursor() as cur:
-        return q.query_closest_to_next_star(cur, q.Scope(region, unit_type), year, limit)
+        return q.query_closest_to_next_star(cur, q.Scope(region, unit_type), year, limit, level, star)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=2000)
 def load_unit_profile(code: str, year: int | None = None) -> q.UnitProfile | None:
     with _cursor() as cur:
         return q.query_unit_profile(cur, code, year, dims=_dimensions(_ready_store()))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def load_weak_lax_units(
+    region: str, unit_type: q.TypeFilter, year: int, level: int | None = None
+) -> pd.DataFrame:
+    with _cursor() as cur:
+        return q.query_weak_lax_units(cur, q.Scope(region, unit_type), year, level)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def load_region_star_fail(region: str, unit_type: q.TypeFilter, year: int, by: str) -> pd.DataFrame:
+    with _cursor() as cur:
+        return q.query_region_star_fail(cur, q.Scope(region, unit_type), year, by)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def load_region_task_fail(
+    region: str, unit_type: q.TypeFilter, year: int, by: str, star: str | None = None, top: int = 15
+) -> pd.DataFrame:
+    with _cursor() as cur:
+        return q.query_region_task_fail(cur, q.Scope(region, unit_type), year, by, star, top)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def load_region_year_metrics(region: str, unit_type: q.TypeFilter, by: str) -> pd.DataFrame:
+    with _cursor() as cur:
+        return q.query_region_year_metrics(cur, q.Scope(region, unit_type), by)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def load_target_vs_result(region: str, unit_type: q.TypeFilter, year: int, by: str) -> pd.DataFrame:
+    with _cursor() as cur:
+        return q.query_target_vs_result(cur, q.Scope(region, unit_type), year, by)

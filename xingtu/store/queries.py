@@ -95,6 +95,33 @@ def query_regions(con: duckdb.DuckDBPyConnection, parent: str, level: str | None
     )
 
 
+def query_region_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every region (a few thousand rows): the cascade filter, names and map positions."""
+    return _df(
+        con,
+        """SELECT code, name, level, parent_code, city_code, county_code, kind, has_polygon, host_code,
+                  units, lon, lat
+           FROM regions ORDER BY code""",
+        {},
+    )
+
+
+def query_unit_codes(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """All unit codes: to validate a unit named in a link without a query per check."""
+    return frozenset(r[0] for r in con.execute("SELECT code FROM units").fetchall())
+
+
+def query_scope_bounds(con: duckdb.DuckDBPyConnection, region: str) -> tuple[float, float, float, float]:
+    """Extent (min lon, min lat, max lon, max lat) of a region's units, to fit maps to it."""
+    row = con.execute(
+        "SELECT min(lon), min(lat), max(lon), max(lat) FROM units WHERE prefix(code, $prefix)",
+        {"prefix": region_prefix(region)},
+    ).fetchone()
+    if row is None or row[0] is None:
+        raise ValueError(f"地区 {region} 下没有村（社区）")
+    return (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
+
+
 def query_region_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The dataset's shape: regions per level and kind, and units per type (level 'village')."""
     return _df(
@@ -110,7 +137,7 @@ def query_standard_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Tasks and veto items per star and unit type in the latest year's catalogue."""
     return _df(
         con,
-        """SELECT s.unit_type, s.ord, s.star_name, s.min_share_met,
+        """SELECT s.unit_type, s.star_id, s.ord, s.star_name, s.min_share_met,
                   count(k.task_id)::INTEGER AS tasks, sum(k.veto::INTEGER)::INTEGER AS veto_tasks
            FROM stars s JOIN tasks k ON k.star_id = s.star_id AND k.unit_type = s.unit_type
            WHERE k.year = (SELECT max(year) FROM tasks)
@@ -159,15 +186,24 @@ def query_summary(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) -> di
     return df.iloc[0].to_dict()
 
 
+def _group_prefix_len(scope: Scope, by: str) -> int:
+    """Validate a grouping level (strictly below the scope's region, not village); its prefix length."""
+    scope_level = region_level(scope.region)
+    if (
+        by not in REGION_LEVELS
+        or by == "village"
+        or REGION_LEVELS.index(by) <= REGION_LEVELS.index(scope_level)
+    ):
+        raise ValueError(f"无法在{scope_level}范围内按{by}分组")
+    return prefix_len(by)
+
+
 def query_region_metrics(con: duckdb.DuckDBPyConnection, scope: Scope, year: int, by: str) -> pd.DataFrame:
     """Star-density metrics for every region at level ``by`` inside the scope's region.
 
     Regions without units in scope are kept with units = 0, so nothing is silently dropped.
     """
-    scope_level = region_level(scope.region)
-    if REGION_LEVELS.index(by) <= REGION_LEVELS.index(scope_level) or by == "village":
-        raise ValueError(f"无法在{scope_level}范围内按{by}分组")
-    n = prefix_len(by)
+    n = _group_prefix_len(scope, by)
     stats = _df(
         con,
         f"""SELECT rpad(left(a.code, {n}), 12, '0') AS code, {_METRICS}
@@ -225,16 +261,19 @@ def query_level_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFr
 _STAR_NAMES = "(SELECT star_id, min(star_name) AS star_name, min(ord) AS ord FROM stars GROUP BY star_id)"
 
 
-def query_monthly_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Share of tasks met per star and month in the current (monthly) year."""
+def query_monthly_progress(
+    con: duckdb.DuckDBPyConnection, scope: Scope, star: str | None = None
+) -> pd.DataFrame:
+    """Share of tasks met per star and month in the current (monthly) year; ``star`` keeps one star."""
     return _df(
         con,
         f"""SELECT m.year, m.month, m.star_id, s.star_name, s.ord,
                    sum(m.tasks_met)::BIGINT AS tasks_met, sum(m.tasks_total)::BIGINT AS tasks_total,
                    sum(m.tasks_met) / sum(m.tasks_total) AS share_met
             FROM monthly_progress m JOIN {_STAR_NAMES} s USING (star_id)
-            WHERE {_in_scope("m")} GROUP BY ALL ORDER BY m.month, s.ord, m.star_id""",
-        scope.params,
+            WHERE {_in_scope("m")} AND ($star IS NULL OR m.star_id = $star)
+            GROUP BY ALL ORDER BY m.month, s.ord, m.star_id""",
+        {**scope.params, "star": star},
     )
 
 
@@ -251,30 +290,53 @@ def query_star_shares(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) -
     )
 
 
+def _in_scope_townships(alias: str) -> str:
+    """The scope filter on ``task_unmet``: every region's prefix is a prefix of its townships."""
+    return f"prefix({alias}.township_code, $prefix) AND ($utype = 'all' OR {alias}.unit_type = $utype)"
+
+
 def query_weakest_tasks(
-    con: duckdb.DuckDBPyConnection, scope: Scope, year: int, limit: int = 20
+    con: duckdb.DuckDBPyConnection, scope: Scope, year: int, limit: int = 20, star: str | None = None
 ) -> pd.DataFrame:
-    """Tasks most often unmet in scope (短板弱项), veto items flagged."""
+    """Tasks most often unmet in scope (短板弱项), veto items flagged; ``star`` keeps one star's tasks.
+
+    Reads the per-township pre-aggregate ``task_unmet``, not the ~5M task rows of a year.
+    """
     return _df(
         con,
         f"""SELECT t.task_id, k.unit_type, k.star_id, s.star_name, k.name AS task_name, k.veto,
-                   count(*)::INTEGER AS units, sum((NOT t.met)::INTEGER)::INTEGER AS units_unmet,
-                   avg((NOT t.met)::INTEGER) AS share_unmet
-            FROM task_results t
+                   sum(t.units)::INTEGER AS units, sum(t.unmet)::INTEGER AS units_unmet,
+                   sum(t.unmet) / sum(t.units) AS share_unmet
+            FROM task_unmet t
             JOIN tasks k ON k.year = t.year AND k.task_id = t.task_id
             JOIN {_STAR_NAMES} s ON s.star_id = k.star_id
-            WHERE t.year = $year AND prefix(t.code, $prefix) AND ($utype = 'all' OR k.unit_type = $utype)
+            WHERE t.year = $year AND {_in_scope_townships("t")} AND ($star IS NULL OR k.star_id = $star)
             GROUP BY ALL ORDER BY share_unmet DESC, t.task_id LIMIT $limit""",
-        {**scope.params, "year": year, "limit": min(int(limit), MAX_LIMIT)},
+        {**scope.params, "year": year, "limit": min(int(limit), MAX_LIMIT), "star": star},
     )
 
 
+def _check_level(level: int | None) -> int | None:
+    if level is None:
+        return None
+    if isinstance(level, bool) or int(level) != level or not 0 <= level <= 5:
+        raise ValueError(f"星级应为 0–5 的整数，当前为 {level!r}")
+    return int(level)
+
+
 def query_closest_to_next_star(
-    con: duckdb.DuckDBPyConnection, scope: Scope, year: int, limit: int = 50
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    year: int,
+    limit: int = 50,
+    level: int | None = None,
+    star: str | None = None,
 ) -> pd.DataFrame:
     """Units nearest to gaining a star: fewest tasks short, ties broken by fewer veto items.
 
-    For each unit the star not held with the smallest gap is its "next star".
+    For each unit the star not held with the smallest gap is its "next star". ``level`` keeps
+    units assessed at that level in ``year`` (e.g. 三星 units closest to 四星); ``star`` considers
+    only that star, so the list answers "who is closest to this star" among units not holding it.
     """
     return _df(
         con,
@@ -283,7 +345,9 @@ def query_closest_to_next_star(
                        r.tasks_total - r.tasks_met AS unmet_tasks,
                        row_number() OVER (
                            PARTITION BY r.code ORDER BY r.tasks_short, r.veto_unmet, r.star_id) AS rn
-                FROM star_results r WHERE r.year = $year AND NOT r.held AND {_in_scope("r")})
+                FROM star_results r
+                WHERE r.year = $year AND NOT r.held AND {_in_scope("r")}
+                  AND ($star IS NULL OR r.star_id = $star))
             SELECT s.code, u.name, t.name AS township, c.name AS county, a.level, a.target_level,
                    s.star_id, n.star_name, s.tasks_short, s.veto_unmet, s.unmet_tasks
             FROM s JOIN units u USING (code)
@@ -291,21 +355,30 @@ def query_closest_to_next_star(
             JOIN regions t ON t.code = u.township_code
             JOIN regions c ON c.code = u.county_code
             JOIN {_STAR_NAMES} n ON n.star_id = s.star_id
-            WHERE s.rn = 1
+            WHERE s.rn = 1 AND ($level IS NULL OR a.level = $level)
             ORDER BY s.tasks_short, s.veto_unmet, a.level DESC, s.code LIMIT $limit""",
-        {**scope.params, "year": year, "limit": min(int(limit), MAX_LIMIT)},
+        {
+            **scope.params,
+            "year": year,
+            "limit": min(int(limit), MAX_LIMIT),
+            "level": _check_level(level),
+            "star": star,
+        },
     )
 
 
-def query_weak_lax_units(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) -> pd.DataFrame:
-    """软弱涣散 units of the year in scope."""
+def query_weak_lax_units(
+    con: duckdb.DuckDBPyConnection, scope: Scope, year: int, level: int | None = None
+) -> pd.DataFrame:
+    """软弱涣散 units of the year in scope; ``level`` keeps units assessed at that level."""
     return _df(
         con,
         f"""SELECT u.code, u.name, t.name AS township, c.name AS county, a.level, a.target_level
             FROM annual_results a JOIN units u USING (code)
             JOIN regions t ON t.code = u.township_code JOIN regions c ON c.code = u.county_code
-            WHERE a.year = $year AND a.weak_lax AND {_in_scope("a")} ORDER BY u.code LIMIT {MAX_LIMIT}""",
-        {**scope.params, "year": year},
+            WHERE a.year = $year AND a.weak_lax AND {_in_scope("a")} AND ($level IS NULL OR a.level = $level)
+            ORDER BY u.code LIMIT {MAX_LIMIT}""",
+        {**scope.params, "year": year, "level": _check_level(level)},
     )
 
 
@@ -430,3 +503,158 @@ def query_unit_profile(
     )
     pairings = pd.DataFrame(rows, columns=["partner_code", "partner_name", "role", "kind", "since"])
     return UnitProfile(unit, annual, stars, unmet, problems, pairings)
+
+
+# --- Region × star / task / year grids, target vs result, unit index -------------------------
+
+_COUNT_METRICS = (
+    "units",
+    "five_star",
+    "meet_target",
+    "below_target",
+    "weak_lax",
+    "overdue_problems",
+    "open_problems",
+)
+
+
+def _check_grid(rows: int) -> None:
+    """Long-form grids go to charts whole, so they obey MAX_LIMIT by refusing, not truncating."""
+    if rows > MAX_LIMIT:
+        raise ValueError(f"分组过细：结果将有 {rows} 行（上限 {MAX_LIMIT}），请按更高一级分组或缩小范围")
+
+
+def _scope_stars(con: duckdb.DuckDBPyConnection, unit_type: TypeFilter) -> pd.DataFrame:
+    """The stars of the scope's unit type(s), one name and order per star id."""
+    return _df(
+        con,
+        """SELECT star_id, min(star_name) AS star_name, min(ord) AS ord FROM stars
+           WHERE $utype = 'all' OR unit_type = $utype GROUP BY star_id ORDER BY ord, star_id""",
+        {"utype": unit_type},
+    )
+
+
+def _grid(regions: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
+    """Every region × every row of ``other``, regions in code order."""
+    _check_grid(len(regions) * len(other))
+    return regions.merge(other, how="cross")
+
+
+def query_region_star_fail(con: duckdb.DuckDBPyConnection, scope: Scope, year: int, by: str) -> pd.DataFrame:
+    """Per child region and star: units assessed, units not holding it, and that share.
+
+    Long form (region × star of the scope's unit types) for heatmaps of where each star is
+    missing. Regions or stars with no units in scope are kept with units = 0 and share NaN.
+    """
+    n = _group_prefix_len(scope, by)
+    stats = _df(
+        con,
+        f"""SELECT rpad(left(r.code, {n}), 12, '0') AS code, r.star_id, count(*)::INTEGER AS units,
+                   count(*) FILTER (WHERE NOT r.held)::INTEGER AS not_held
+            FROM star_results r WHERE r.year = $year AND {_in_scope("r")} GROUP BY ALL""",
+        {**scope.params, "year": year},
+    )
+    regions = query_regions(con, scope.region, by)[["code", "name"]]
+    out = _grid(regions, _scope_stars(con, scope.unit_type)).merge(stats, on=["code", "star_id"], how="left")
+    out[["units", "not_held"]] = out[["units", "not_held"]].fillna(0).astype("int64")
+    out["share_not_held"] = out["not_held"] / out["units"].where(out["units"] > 0)
+    return out.reset_index(drop=True)
+
+
+def query_region_task_fail(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    year: int,
+    by: str,
+    star: str | None = None,
+    top: int = 15,
+) -> pd.DataFrame:
+    """Per child region, the share of units failing each of the scope's ``top`` weakest tasks.
+
+    The tasks are those with the highest failing share over the whole scope (optionally only
+    ``star``'s), ranked 1… in ``rank``; ``top`` is reduced so the grid stays within MAX_LIMIT rows.
+    Regions with no units of a task's type are kept with units = 0 and share NaN.
+    """
+    n = _group_prefix_len(scope, by)
+    regions = query_regions(con, scope.region, by)[["code", "name"]]
+    top = max(1, min(int(top), MAX_LIMIT // max(len(regions), 1)))
+    tasks = query_weakest_tasks(con, scope, year, limit=top, star=star)
+    tasks = tasks[["task_id", "task_name", "star_id", "star_name", "unit_type", "veto"]].assign(
+        rank=range(1, len(tasks) + 1)
+    )
+    stats = _df(
+        con,
+        f"""SELECT rpad(left(t.township_code, {n}), 12, '0') AS code, t.task_id,
+                   sum(t.units)::INTEGER AS units, sum(t.unmet)::INTEGER AS unmet
+            FROM task_unmet t
+            WHERE t.year = $year AND {_in_scope_townships("t")} AND list_contains($tasks, t.task_id)
+            GROUP BY ALL""",
+        {**scope.params, "year": year, "tasks": list(tasks["task_id"])},
+    )
+    out = _grid(regions, tasks).merge(stats, on=["code", "task_id"], how="left")
+    out[["units", "unmet"]] = out[["units", "unmet"]].fillna(0).astype("int64")
+    out["share_unmet"] = out["unmet"] / out["units"].where(out["units"] > 0)
+    return out.sort_values(["code", "rank"]).reset_index(drop=True)
+
+
+def query_region_year_metrics(con: duckdb.DuckDBPyConnection, scope: Scope, by: str) -> pd.DataFrame:
+    """The star-density metrics per child region and year (long form): trends and biggest movers.
+
+    Every region × year is present; regions with no units in scope have units = 0.
+    """
+    n = _group_prefix_len(scope, by)
+    stats = _df(
+        con,
+        f"""SELECT rpad(left(a.code, {n}), 12, '0') AS code, a.year, {_METRICS}
+            FROM annual_results a WHERE {_in_scope("a")} GROUP BY 1, 2""",
+        scope.params,
+    )
+    regions = query_regions(con, scope.region, by)[["code", "name", "kind"]]
+    years = pd.DataFrame({"year": query_years(con)})
+    out = _grid(regions, years).merge(stats, on=["code", "year"], how="left")
+    out[list(_COUNT_METRICS)] = out[list(_COUNT_METRICS)].fillna(0).astype("int64")
+    return out.reset_index(drop=True)
+
+
+def query_target_vs_result(con: duckdb.DuckDBPyConnection, scope: Scope, year: int, by: str) -> pd.DataFrame:
+    """Per child region: 创建目标 against 评定结果 — mean levels, share meeting target, and
+    how many units aimed at / reached 三星+, 四星+ and 五星."""
+    n = _group_prefix_len(scope, by)
+    stats = _df(
+        con,
+        f"""SELECT rpad(left(a.code, {n}), 12, '0') AS code, count(*)::INTEGER AS units,
+                   avg(a.target_level) AS mean_target, avg(a.level) AS mean_level,
+                   count(*) FILTER (WHERE a.level >= a.target_level)::INTEGER AS meet_target,
+                   avg((a.level >= a.target_level)::INTEGER) AS share_meet_target,
+                   count(*) FILTER (WHERE a.target_level >= 3)::INTEGER AS target_ge3,
+                   count(*) FILTER (WHERE a.level >= 3)::INTEGER AS result_ge3,
+                   count(*) FILTER (WHERE a.target_level >= 4)::INTEGER AS target_ge4,
+                   count(*) FILTER (WHERE a.level >= 4)::INTEGER AS result_ge4,
+                   count(*) FILTER (WHERE a.target_level = 5)::INTEGER AS target_5,
+                   count(*) FILTER (WHERE a.level = 5)::INTEGER AS result_5
+            FROM annual_results a WHERE a.year = $year AND {_in_scope("a")} GROUP BY 1""",
+        {**scope.params, "year": year},
+    )
+    regions = query_regions(con, scope.region, by)[["code", "name", "kind"]]
+    out = regions.merge(stats, on="code", how="left")
+    counts = ["units", "meet_target", "target_ge3", "result_ge3", "target_ge4", "result_ge4"]
+    counts += ["target_5", "result_5"]
+    out[counts] = out[counts].fillna(0).astype("int64")
+    return out
+
+
+def query_unit_index(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every unit with its region names: the corpus of the unit search (one scan, ~52k rows)."""
+    return _df(
+        con,
+        """SELECT u.code, u.name, u.full_name, u.unit_type,
+                  u.township_code, coalesce(t.name, '') AS township,
+                  u.county_code, coalesce(c.name, '') AS county,
+                  u.city_code, coalesce(y.name, '') AS city
+           FROM units u
+           LEFT JOIN regions t ON t.code = u.township_code
+           LEFT JOIN regions c ON c.code = u.county_code
+           LEFT JOIN regions y ON y.code = u.city_code
+           ORDER BY u.code""",
+        {},
+    )

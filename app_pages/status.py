@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from components import level_chart, sample_badge
+from components import level_chart
 from xingtu.store import access
 
 meta = access.load_meta()
@@ -18,7 +18,6 @@ latest = max(years)
 
 st.title("数据概况")
 st.caption(f"{meta['dataset_name']} · 评定年度 {min(years)}–{latest} · 数据截止 {meta['as_of']}")
-sample_badge.render(meta)
 
 
 def _n(level: str, kind: str | None = None) -> int:

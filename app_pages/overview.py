@@ -1,0 +1,81 @@
+"""全省概览: headline numbers, the star-density map, the village layer, levels and ranking."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import (
+    breadcrumb,
+    kpi_cards,
+    level_chart,
+    map_controls,
+    ranking,
+    region_map,
+    view,
+    village_map,
+)
+from components.view import t
+from xingtu.store import access
+
+state = view.current()
+data = access.load_overview(state.region, state.unit_type, state.year, state.by)
+breadcrumb.show(data.path, key="crumb")
+if data.summary["units"] == 0:
+    st.info(t("overview.empty"), icon=":material/filter_alt_off:")
+    st.stop()
+
+kpi_cards.render(
+    kpi_cards.compute_cards(data.summary, data.counts, data.prev_counts, data.prev_summary), data.prev_year
+)
+
+map_col, dots_col, side_col = st.columns([5, 4, 4], gap="medium")
+with map_col:
+    metric = map_controls.show_metric(key="overview.metric", grouping=data.scope_level == "province")
+    if data.child_level == "village":
+        fig = region_map.build_unit_dots(data.units, data.bounds, {lv: t(f"level.{lv}") for lv in range(6)})
+    else:
+        geo = (
+            access.load_boundary_url({"city": "cities", "county": "counties"}[data.child_level])
+            if data.child_level in ("city", "county")
+            else None
+        )
+        fig = region_map.build_region_map(
+            data.children,
+            metric,
+            geo,
+            data.bounds,
+            map_controls.map_texts(metric),
+            outline_url=access.load_boundary_url("counties") if data.scope_level == "county" else None,
+            outline_code=state.region if data.scope_level == "county" else None,
+        )
+    clicked = region_map.render(
+        fig, key=f"map.{state.region}.{data.child_level}.{metric}.{state.unit_type}.{state.year}"
+    )
+    st.caption(t("overview.map.click_hint"))
+with dots_col:
+    layer = map_controls.show_layer(key="overview.layer")
+    if layer != "off":
+        url, n = access.load_points_url(state.region, state.unit_type, state.year, state.level)
+        deck = village_map.build_village_deck(
+            url, access.load_boundary_url("counties"), data.bounds, layer, map_controls.village_tooltip(), n
+        )
+        village_map.render(deck, key="villages")
+with side_col:
+    st.markdown(f"**{t('overview.distribution')}**")
+    level_chart.render_level_bar(data.counts, key="overview.levels", height=250)
+    if data.child_level != "village":
+        st.markdown(f"**{t('overview.ranking', level=t('overview.ranking.level.' + data.child_level))}**")
+        picked = ranking.render(
+            ranking.compute_ranking(data.children, metric),
+            metric,
+            key=f"rank.{state.region}.{data.child_level}.{metric}",
+            height=300,
+        )
+        clicked = clicked or picked
+
+if clicked and clicked != state.region:
+    if len(clicked) == 12 and data.child_level == "village":
+        view.update(unit=clicked)
+        st.switch_page("app_pages/unit.py")
+    view.update(region=clicked)
+    st.rerun()

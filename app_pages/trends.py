@@ -1,0 +1,46 @@
+"""进度趋势: levels and mean stars per year, this year's monthly progress, targets, comparisons, movers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import breadcrumb, trend_charts, trend_panels, view
+from components.view import t
+from xingtu.store import access
+
+state = view.current()
+data = access.load_trends(state.region, state.unit_type, state.year, state.star)
+breadcrumb.show(access.load_overview(state.region, state.unit_type, state.year, state.by).path, key="crumb")
+if data.year_metrics.empty:
+    st.info(t("overview.empty"), icon=":material/filter_alt_off:")
+    st.stop()
+
+levels = {lv: t(f"level.{lv}") for lv in range(6)}
+left, right = st.columns(2, gap="large")
+with left:
+    st.markdown(f"**{t('trends.levels')}**")
+    st.plotly_chart(
+        trend_charts.build_level_stack(data.level_trend, levels),
+        key="trends.levels",
+        config={"displayModeBar": False},
+    )
+with right:
+    st.markdown(f"**{t('trends.mean')}**")
+    labels = {m: t(f"metric.{m}") for m in ("mean_stars", "share_ge3", "share_ge4")}
+    st.plotly_chart(
+        trend_charts.build_mean_line(data.year_metrics, labels),
+        key="trends.mean",
+        config={"displayModeBar": False},
+    )
+
+left, right = st.columns(2, gap="large")
+with left:
+    trend_panels.render_monthly(data.monthly)
+with right:
+    trend_panels.render_targets(data.target_vs_result, data.child_level, state.year)
+
+left, right = st.columns(2, gap="large")
+with left:
+    trend_panels.render_compare(state.unit_type, key="trends.compare")
+with right:
+    trend_panels.render_movers(data.child_years, data.child_level, key="trends.movers")

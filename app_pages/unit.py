@@ -1,0 +1,70 @@
+"""村级画像: one unit — level vs target, stars per year, weak tasks, problem ledger, map."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import unit_profile, unit_search, view
+from components.view import t
+from xingtu.store import access
+
+state = view.current()
+code = unit_search.show(key="unit.search")
+if code is None:
+    st.info(t("unit.empty"), icon=":material/travel_explore:")
+    st.stop()
+
+page = access.load_unit_page(code, state.year)
+if page is None:
+    st.warning(t("url.bad_unit"))
+    st.stop()
+profile = page.profile
+unit_profile.render_header(profile, state.year)
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.markdown(f"**{t('unit.stars_by_year')}**")
+    st.dataframe(unit_profile.compute_star_matrix(profile.stars), width="stretch")
+    st.markdown(f"**{t('unit.share_met', year=state.year)}**")
+    labels = {"held": t("unit.held"), "met": t("unit.share"), "required": t("unit.required")}
+    st.plotly_chart(
+        unit_profile.build_share_bars(profile.stars, state.year, labels),
+        key="unit.shares",
+        config={"displayModeBar": False},
+    )
+with right:
+    st.markdown(f"**{t('unit.map')}**")
+    st.plotly_chart(
+        unit_profile.build_unit_map(
+            page.neighbours,
+            code,
+            access.load_boundary_url("counties"),
+            profile.unit["county_code"],
+            {lv: t(f"level.{lv}") for lv in range(6)},
+        ),
+        key="unit.map",
+        config={"displayModeBar": False},
+    )
+
+st.markdown(f"#### {t('unit.weak_tasks', year=state.year, n=len(profile.unmet_tasks))}")
+unmet = unit_profile.compute_unmet_table(profile.unmet_tasks)
+if unmet.empty:
+    st.success(t("unit.all_met"), icon=":material/verified:")
+else:
+    st.dataframe(
+        unmet[["star_name", "veto_label", "task_name", "description"]],
+        column_config={
+            "star_name": t("unit.ledger.star"),
+            "veto_label": t("unit.veto_col"),
+            "task_name": t("unit.task"),
+            "description": st.column_config.TextColumn(t("unit.task_desc"), width="large"),
+        },
+        hide_index=True,
+        width="stretch",
+    )
+
+st.markdown(f"#### {t('unit.ledger', n=len(profile.problems))}")
+if profile.problems.empty:
+    st.info(t("unit.ledger.empty"))
+else:
+    unit_profile.render_ledger(unit_profile.compute_ledger(profile.problems))

@@ -1,0 +1,5 @@
+"""placeholder while building"""
+
+import streamlit as st
+
+st.write("weak")

@@ -1,0 +1,117 @@
+"""The shared sidebar, drawn once by the frame: region cascade, unit type, year, level, star."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import view
+from components.view import t
+from xingtu.domain.hierarchy import prefix_len
+from xingtu.store import access
+from xingtu.viewstate import UNIT_TYPES, ViewState
+
+_NONE = ""  # the "all" option of a select (None is not a stable widget value)
+
+
+def _region_select(regions: pd.DataFrame, level: str, parent: str, label_key: str, all_key: str) -> None:
+    """One step of the cascade: the regions at ``level`` under ``parent`` (searchable)."""
+    rows = regions[(regions["level"] == level) & (regions["parent_code"] == parent)]
+    names = dict(zip(rows["code"], rows["name"], strict=True))
+    zones = set(rows.loc[rows["kind"] == "zone", "code"])
+    suffix = t("filter.zone_suffix")
+    options = [_NONE, *rows["code"]]
+
+    def label(code: str) -> str:
+        if code == _NONE:
+            return t(all_key)
+        return names[code] + (suffix if code in zones else "")
+
+    def encode(region: str) -> str:
+        code = region[: prefix_len(level)].ljust(12, "0")
+        return code if code in names else _NONE
+
+    view.bind(
+        st.selectbox,
+        "region",
+        options,
+        key=f"filter.{level}",
+        encode=encode,
+        decode=lambda code: code or parent,
+        label=t(label_key),
+        format_func=label,
+        placeholder=t("filter.search_hint"),
+    )
+
+
+def show() -> ViewState:
+    """Draw the sidebar filters and return the view they define."""
+    regions = access.load_region_table()
+    province = view.context().province
+    star_table = access.load_standard_summary()
+    with st.sidebar:
+        st.markdown(f"#### {t('filter.header')}")
+        _region_select(regions, "city", province, "filter.city", "filter.all_province")
+        city = view.current().region[:4].ljust(12, "0")
+        if city != province:
+            _region_select(regions, "county", city, "filter.county", "filter.all_city")
+            county = view.current().region[:6].ljust(12, "0")
+            if county != city:
+                _region_select(regions, "township", county, "filter.township", "filter.all_county")
+        view.bind(
+            st.radio,
+            "unit_type",
+            list(UNIT_TYPES),
+            key="filter.unit_type",
+            label=t("filter.unit_type"),
+            format_func=lambda v: t(f"type.{v}"),
+            horizontal=True,
+        )
+        years = sorted(view.context().years, reverse=True)
+        view.bind(st.selectbox, "year", years, key="filter.year", label=t("filter.year"))
+        view.bind(
+            st.selectbox,
+            "level",
+            [_NONE, 5, 4, 3, 2, 1, 0],
+            key="filter.level",
+            encode=lambda v: _NONE if v is None else v,
+            decode=lambda v: None if v == _NONE else int(v),
+            label=t("filter.level"),
+            format_func=lambda v: t("filter.level_all") if v == _NONE else t(f"level.{v}"),
+        )
+        stars = star_table.drop_duplicates("star_id").sort_values(["ord", "unit_type"])
+        star_names = _star_labels(star_table)
+        view.bind(
+            st.selectbox,
+            "star",
+            [_NONE, *stars["star_id"]],
+            key="filter.star",
+            encode=lambda v: v or _NONE,
+            decode=lambda v: v or None,
+            label=t("filter.star"),
+            format_func=lambda v: t("filter.star_all") if v == _NONE else star_names[v],
+        )
+        st.button(t("filter.reset"), on_click=_reset, icon=":material/restart_alt:", width="stretch")
+        st.button(t("lang.switch"), on_click=_toggle_lang, icon=":material/translate:", width="stretch")
+    return view.current()
+
+
+def _star_labels(star_table: pd.DataFrame) -> dict[str, str]:
+    """One label per star id; a star only one unit type has says which (村 / 社区)."""
+    labels: dict[str, str] = {}
+    for star_id, rows in star_table.groupby("star_id", sort=False):
+        name = str(rows["star_name"].iloc[0])
+        types = set(rows["unit_type"])
+        if len(types) == 1:
+            name += f"（{t('type.one.' + types.pop())}）"
+        labels[str(star_id)] = name
+    return labels
+
+
+def _reset() -> None:
+    ctx = view.context()
+    view.update(region=ctx.province, unit_type="all", year=max(ctx.years), level=None, star=None)
+
+
+def _toggle_lang() -> None:
+    view.update(lang="en" if view.lang() == "zh" else "zh")

@@ -1,0 +1,70 @@
+"""Headline numbers of the scope: units, each level with its share, targets, overdue problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from components.view import t
+from xingtu.domain.rating import LEVELS_DESC
+
+
+@dataclass(frozen=True)
+class Card:
+    label: str
+    value: str
+    delta: str | None
+    help: str | None = None
+    delta_color: str = "normal"
+
+
+def compute_cards(
+    summary: dict, counts: pd.DataFrame, prev_counts: pd.DataFrame | None, prev_summary: dict | None
+) -> list[Card]:
+    """The cards' texts from the scope's summary and level counts (and last year's, for deltas)."""
+    prev_year_units = (
+        dict(zip(prev_counts["level"], prev_counts["units"], strict=True)) if prev_counts is not None else {}
+    )
+    cards = [Card(t("overview.kpi.units"), f"{int(summary['units']):,}", None)]
+    for level in LEVELS_DESC:
+        row = counts[counts["level"] == level].iloc[0]
+        delta = None
+        if prev_counts is not None:
+            delta = f"{int(row['units']) - int(prev_year_units.get(level, 0)):+,}"
+        cards.append(
+            Card(
+                f"{t(f'level.{level}')} · {row['share']:.1%}",
+                f"{int(row['units']):,}",
+                delta,
+                delta_color="normal" if level >= 3 else "inverse",
+            )
+        )
+    below_delta = None
+    overdue_delta = None
+    if prev_summary is not None:
+        below_delta = f"{int(summary['below_target']) - int(prev_summary['below_target']):+,}"
+    cards.append(
+        Card(
+            t("overview.kpi.below_target"),
+            f"{int(summary['below_target']):,}",
+            below_delta,
+            delta_color="inverse",
+        )
+    )
+    cards.append(Card(t("overview.kpi.overdue"), f"{int(summary['overdue_problems']):,}", overdue_delta))
+    return cards
+
+
+def render(cards: list[Card], prev_year: int | None) -> None:
+    cols = st.columns(len(cards), gap="small")
+    for col, card in zip(cols, cards, strict=True):
+        col.metric(
+            card.label,
+            card.value,
+            delta=card.delta,
+            delta_color=card.delta_color,
+            help=t("overview.kpi.vs_prev", year=prev_year) if card.delta and prev_year else card.help,
+            border=True,
+        )

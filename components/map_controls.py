@@ -1,0 +1,63 @@
+"""The map's own controls (metric, grouping, village layer) and its translated texts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import view
+from components.region_map import MapTexts
+from components.view import t
+from xingtu.viewstate import GROUPINGS, LAYERS, METRICS
+
+
+def show_metric(key: str, grouping: bool) -> str:
+    """Metric select (and, at province scope, county/city grouping); returns the metric."""
+    left, right = st.columns([3, 2], vertical_alignment="bottom") if grouping else (st.container(), None)
+    with left:
+        metric = view.bind(
+            st.selectbox,
+            "metric",
+            list(METRICS),
+            key=f"{key}.metric",
+            label=t("overview.map.metric"),
+            format_func=lambda m: t(f"metric.{m}"),
+        )
+    if right is not None:
+        with right:
+            view.bind(
+                st.segmented_control,
+                "by",
+                list(GROUPINGS),
+                key=f"{key}.by",
+                label=t("overview.map.by"),
+                format_func=lambda b: t(f"overview.map.by.{b}"),
+                decode=lambda b: b or "county",
+            )
+    return metric
+
+
+def show_layer(key: str) -> str:
+    return view.bind(
+        st.segmented_control,
+        "layer",
+        list(LAYERS),
+        key=key,
+        label=t("overview.villages"),
+        format_func=lambda v: t(f"overview.layer.{v}"),
+        decode=lambda v: v or "points",
+    )
+
+
+def map_texts(metric: str) -> MapTexts:
+    return MapTexts(
+        metric_label=t(f"metric.{metric}"),
+        rank_label=t("metric.rank"),
+        units_label=t("metric.units"),
+        no_data=t("overview.legend.no_data"),
+        zone_label=t("common.kind.zone"),
+    )
+
+
+def village_tooltip() -> str:
+    """Fixed template text; the {fields} are filled (and escaped) by the chart, never by us."""
+    return f"<b>{{n}}</b><br/>{{t}}<br/>{t('common.level')}：{{l}} ★"

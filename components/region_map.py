@@ -1,0 +1,218 @@
+"""The star-density map: classed choropleth of cities/counties, bubbles below county level.
+
+Polygons come from a static GeoJSON URL (fetched once by the browser), so a changed
+metric resends only codes and values. The map has no basemap and no labels (labels
+would need glyphs from the internet); names show on hover with value and rank.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.theme import CLASS_COLORS, FONT_FAMILY, LEVEL_COLORS, NO_DATA_COLOR, TEXT_COLOR
+from xingtu.domain.geo import compute_view
+from xingtu.domain.metrics import METRIC_SPECS, compute_ranks, format_metric
+
+HEIGHT = 560
+WIDTH_GUESS = 560  # the map column at 1920 px; only used to fit the zoom
+
+
+@dataclass(frozen=True)
+class MapTexts:
+    metric_label: str
+    rank_label: str
+    units_label: str
+    no_data: str
+    zone_label: str
+
+
+def compute_classes(values: pd.Series, metric: str) -> tuple[list[int | None], list[str]]:
+    """Quantile classes of the values and their legend labels (TEMP until domain.classes)."""
+    v = values.dropna()
+    if v.empty:
+        return [None] * len(values), []
+    qs = sorted(set(v.quantile([0, 0.2, 0.4, 0.6, 0.8, 1]).tolist()))
+    if len(qs) == 1:
+        qs = [qs[0], qs[0]]
+    k = len(qs) - 1
+    out: list[int | None] = []
+    for x in values:
+        if pd.isna(x):
+            out.append(None)
+        else:
+            out.append(min(k - 1, sum(x > b for b in qs[1:-1])))
+    labels = [f"{format_metric(metric, qs[i])}–{format_metric(metric, qs[i + 1])}" for i in range(k)]
+    return out, labels
+
+
+def _hover(df: pd.DataFrame, metric: str, texts: MapTexts) -> list[list[str]]:
+    ranks = compute_ranks(df[metric].tolist(), METRIC_SPECS[metric].higher_is_better)
+    n = sum(r is not None for r in ranks)
+    rows = []
+    for (_, r), rank in zip(df.iterrows(), ranks, strict=True):
+        name = html.escape(str(r["name"])) + (f"（{texts.zone_label}）" if r.get("kind") == "zone" else "")
+        rank_text = f"{rank}/{n}" if rank is not None else "—"
+        rows.append([name, format_metric(metric, r[metric]), rank_text, f"{int(r['units']):,}", r["code"]])
+    return rows
+
+
+_HOVER = (
+    "<b>%{customdata[0]}</b><br>{metric}：%{customdata[1]}<br>{rank}：%{customdata[2]}"
+    "<br>{units}：%{customdata[3]}<extra></extra>"
+)
+
+
+def build_region_map(
+    metrics: pd.DataFrame,
+    metric: str,
+    geojson_url: str | None,
+    bounds: tuple[float, float, float, float],
+    texts: MapTexts,
+    outline_url: str | None = None,
+    outline_code: str | None = None,
+) -> go.Figure:
+    """Choropleth (when ``geojson_url`` is given) or bubbles of ``metrics`` rows, classed by ``metric``.
+
+    Rows with no polygon (functional zones; townships) are drawn as circles at their centre.
+    """
+    df = metrics.copy()
+    df.loc[df["units"] == 0, metric] = math.nan
+    cls, labels = compute_classes(df[metric], metric)
+    df["cls"] = cls
+    hover = _HOVER.replace("{metric}", texts.metric_label).replace("{rank}", texts.rank_label)
+    hover = hover.replace("{units}", texts.units_label)
+    df["custom"] = _hover(df, metric, texts)
+    fig = go.Figure()
+    has_poly = (
+        df["has_polygon"].fillna(False).astype(bool) if geojson_url else pd.Series(False, index=df.index)
+    )
+    if outline_url and outline_code:
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=outline_url,
+                locations=[outline_code],
+                z=[0],
+                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                showscale=False,
+                marker_line_color="#8A8A8A",
+                marker_line_width=1.5,
+                hoverinfo="skip",
+                name="outline",
+            )
+        )
+    # One trace per class (and one for no data) gives a clickable, readable legend.
+    groups = [(i, labels[i], CLASS_COLORS[len(labels)][i]) for i in range(len(labels))]
+    groups.append((None, texts.no_data, NO_DATA_COLOR))
+    for idx, label, color in reversed(groups):
+        part = df[df["cls"].isna()] if idx is None else df[df["cls"] == idx]
+        poly = part[has_poly.loc[part.index]]
+        dots = part[~has_poly.loc[part.index]]
+        if len(poly):
+            fig.add_trace(
+                go.Choroplethmap(
+                    geojson=geojson_url,
+                    locations=poly["code"],
+                    z=[1] * len(poly),
+                    colorscale=[[0, color], [1, color]],
+                    showscale=False,
+                    marker_line_color="white",
+                    marker_line_width=0.8,
+                    customdata=poly["custom"].tolist(),
+                    hovertemplate=hover,
+                    name=label,
+                    legendgroup=label,
+                    showlegend=True,
+                )
+            )
+        if len(dots):
+            size = (10 + 14 * (dots["units"] / max(df["units"].max(), 1)) ** 0.5).tolist()
+            fig.add_trace(
+                go.Scattermap(
+                    lon=dots["lon"],
+                    lat=dots["lat"],
+                    mode="markers",
+                    marker={"size": size, "color": color, "opacity": 0.95},
+                    customdata=dots["custom"].tolist(),
+                    hovertemplate=hover,
+                    name=label,
+                    legendgroup=label,
+                    showlegend=not len(poly),
+                )
+            )
+    view = compute_view(bounds, WIDTH_GUESS, HEIGHT)
+    fig.update_layout(
+        height=HEIGHT,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        map={"style": "white-bg", "center": {"lon": view.lon, "lat": view.lat}, "zoom": view.zoom},
+        font={"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
+        legend={
+            "title": {"text": texts.metric_label},
+            "x": 0.01,
+            "y": 0.01,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "bgcolor": "rgba(255,255,255,0.85)",
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
+        hoverlabel={"font": {"family": FONT_FAMILY, "size": 15}},
+        clickmode="event+select",
+        uirevision="keep",
+    )
+    return fig
+
+
+def build_unit_dots(
+    units: pd.DataFrame, bounds: tuple[float, float, float, float], level_text: dict[int, str]
+) -> go.Figure:
+    """Units of a township as dots coloured by level (the map's finest grouping)."""
+    fig = go.Figure()
+    for level in sorted(LEVEL_COLORS, reverse=True):
+        part = units[units["level"] == level]
+        if not len(part):
+            continue
+        fig.add_trace(
+            go.Scattermap(
+                lon=part["lon"],
+                lat=part["lat"],
+                mode="markers",
+                marker={"size": 14, "color": LEVEL_COLORS[level]},
+                customdata=[[html.escape(n), c] for n, c in zip(part["name"], part["code"], strict=True)],
+                hovertemplate="<b>%{customdata[0]}</b><br>" + level_text[level] + "<extra></extra>",
+                name=level_text[level],
+            )
+        )
+    view = compute_view(bounds, WIDTH_GUESS, HEIGHT)
+    fig.update_layout(
+        height=HEIGHT,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        map={"style": "white-bg", "center": {"lon": view.lon, "lat": view.lat}, "zoom": view.zoom},
+        font={"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
+        legend={"x": 0.01, "y": 0.01, "bgcolor": "rgba(255,255,255,0.85)"},
+        clickmode="event+select",
+    )
+    return fig
+
+
+def render(fig: go.Figure, key: str) -> str | None:
+    """Draw the map; the code of a clicked area or unit (the last customdata item), if any."""
+    event = st.plotly_chart(
+        fig,
+        key=key,
+        on_select="rerun",
+        selection_mode="points",
+        config={"displayModeBar": False, "scrollZoom": True},
+        width="stretch",
+    )
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    for point in points:
+        custom = point.get("customdata")
+        if custom:
+            return str(custom[-1])
+    return None

@@ -1,0 +1,197 @@
+"""Charts of a scope over time: levels per year, mean stars, monthly progress, targets, movers."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR
+from xingtu.domain.metrics import format_metric
+
+SERIES_COLORS = ("#C8102E", "#1F5AA6", "#2E8B57", "#E8A317", "#6A3D9A", "#00838F", "#8D6E63", "#D81B60")
+
+
+def _layout(fig: go.Figure, height: int, **extra: object) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        font={"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.15},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        **extra,
+    )
+    fig.update_xaxes(gridcolor="#EEE")
+    fig.update_yaxes(gridcolor="#EEE")
+    return fig
+
+
+def build_level_stack(trend: pd.DataFrame, labels: dict[int, str], height: int = 330) -> go.Figure:
+    """Share of units at each level per year, stacked (五星 on top)."""
+    fig = go.Figure()
+    for level in (0, 1, 2, 3, 4, 5):
+        part = trend[trend["level"] == level]
+        fig.add_trace(
+            go.Bar(
+                x=part["year"].astype(str),
+                y=part["share"],
+                name=labels[level],
+                marker_color=LEVEL_COLORS[level],
+                customdata=part["units"],
+                text=[f"{s:.0%}" if s >= 0.04 else "" for s in part["share"]],
+                textposition="inside",
+                hovertemplate=labels[level] + "：%{customdata:,}（%{y:.1%}）<extra>%{x}</extra>",
+            )
+        )
+    _layout(fig, height, barmode="stack")
+    fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    fig.update_layout(legend={"traceorder": "reversed", "orientation": "v", "y": 0.5, "x": 1.02})
+    return fig
+
+
+def build_mean_line(metrics: pd.DataFrame, labels: dict[str, str], height: int = 330) -> go.Figure:
+    """Mean stars (left axis) and share with ≥3 / ≥4 stars (right axis) per year."""
+    years = metrics["year"].astype(str)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=years,
+            y=metrics["mean_stars"],
+            name=labels["mean_stars"],
+            mode="lines+markers+text",
+            line={"color": LEVEL_COLORS[5], "width": 4},
+            text=[f"{v:.2f}" for v in metrics["mean_stars"]],
+            textposition="top center",
+            hovertemplate="%{y:.2f}<extra>%{x}</extra>",
+        )
+    )
+    for key, color in (("share_ge3", LEVEL_COLORS[3]), ("share_ge4", LEVEL_COLORS[4])):
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=metrics[key],
+                name=labels[key],
+                yaxis="y2",
+                mode="lines+markers",
+                line={"color": color, "width": 2, "dash": "dot"},
+                hovertemplate="%{y:.1%}<extra>%{x}</extra>",
+            )
+        )
+    top = float(metrics["mean_stars"].max()) if len(metrics) else 5.0
+    _layout(
+        fig,
+        height,
+        yaxis={"title": labels["mean_stars"], "range": [0, max(5.0, top + 0.3)]},
+        yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%", "range": [0, 1], "showgrid": False},
+        xaxis={"type": "category"},
+    )
+    return fig
+
+
+def build_monthly(monthly: pd.DataFrame, height: int = 330) -> go.Figure:
+    """Share of tasks met per star, month by month in the current year."""
+    fig = go.Figure()
+    for i, (star_name, part) in enumerate(monthly.groupby(["ord", "star_name"], sort=True)):
+        fig.add_trace(
+            go.Scatter(
+                x=part["month"],
+                y=part["share_met"],
+                name=html.escape(str(star_name[1])),
+                mode="lines+markers",
+                line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 3},
+                hovertemplate="%{x} 月：%{y:.1%}<extra>%{fullData.name}</extra>",
+            )
+        )
+    _layout(fig, height)
+    fig.update_xaxes(dtick=1, ticksuffix="月")
+    fig.update_yaxes(tickformat=".0%")
+    return fig
+
+
+def build_target_vs_result(df: pd.DataFrame, labels: dict[str, str], height: int = 420) -> go.Figure:
+    """Dumbbell per region: mean target (hollow) vs mean assessed level (filled), largest gap on top."""
+    data = df[df["units"] > 0].assign(gap=lambda d: d["mean_target"] - d["mean_level"]).sort_values("gap")
+    names = [html.escape(n) for n in data["name"]]
+    fig = go.Figure()
+    for _, r in data.iterrows():
+        fig.add_trace(
+            go.Scatter(
+                x=[r["mean_level"], r["mean_target"]],
+                y=[html.escape(r["name"])] * 2,
+                mode="lines",
+                line={"color": "#CCCCCC", "width": 3},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=data["mean_target"],
+            y=names,
+            mode="markers",
+            name=labels["target"],
+            marker={"size": 13, "color": "white", "line": {"color": LEVEL_COLORS[5], "width": 3}},
+            hovertemplate=labels["target"] + "：%{x:.2f}<extra>%{y}</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=data["mean_level"],
+            y=names,
+            mode="markers",
+            name=labels["result"],
+            marker={"size": 13, "color": LEVEL_COLORS[4]},
+            customdata=data["share_meet_target"],
+            hovertemplate=labels["result"]
+            + "：%{x:.2f}<br>"
+            + labels["share"]
+            + "：%{customdata:.1%}<extra>%{y}</extra>",
+        )
+    )
+    _layout(fig, max(height, 26 * len(data) + 60))
+    fig.update_xaxes(title=labels["axis"])
+    return fig
+
+
+def build_compare(county_years: pd.DataFrame, codes: tuple[str, ...], metric: str, label: str) -> go.Figure:
+    """Chosen counties' metric per year, one line each."""
+    fig = go.Figure()
+    for i, code in enumerate(codes):
+        part = county_years[county_years["code"] == code].sort_values("year")
+        if part.empty:
+            continue
+        name = html.escape(str(part["name"].iloc[0]))
+        fig.add_trace(
+            go.Scatter(
+                x=part["year"].astype(str),
+                y=part[metric],
+                name=name,
+                mode="lines+markers",
+                line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 3},
+                text=[format_metric(metric, v) for v in part[metric]],
+                hovertemplate="%{text}<extra>" + name + " %{x}</extra>",
+            )
+        )
+    _layout(fig, 330, yaxis={"title": label}, xaxis={"type": "category"})
+    return fig
+
+
+def compute_movers(child_years: pd.DataFrame, metric: str, n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Regions with the largest rise and fall of ``metric`` between the last two years."""
+    if child_years.empty or child_years["year"].nunique() < 2:
+        empty = pd.DataFrame(columns=["code", "name", "before", "after", "change"])
+        return empty, empty
+    last, prev = sorted(child_years["year"].unique())[-1], sorted(child_years["year"].unique())[-2]
+    wide = child_years[child_years["units"] > 0].pivot_table(
+        index=["code", "name"], columns="year", values=metric
+    )
+    wide = wide.dropna(subset=[prev, last]).reset_index()
+    out = pd.DataFrame(
+        {"code": wide["code"], "name": wide["name"], "before": wide[prev], "after": wide[last]}
+    )
+    out["change"] = out["after"] - out["before"]
+    up = out[out["change"] > 0].sort_values(["change", "code"], ascending=[False, True]).head(n)
+    down = out[out["change"] < 0].sort_values(["change", "code"], ascending=[True, True]).head(n)
+    return up.reset_index(drop=True), down.reset_index(drop=True)

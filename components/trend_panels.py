@@ -1,0 +1,97 @@
+"""The trends page's panels: each draws its title, chart or table, and its empty state."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import trend_charts, view
+from components.view import t
+from xingtu.domain.metrics import format_metric
+from xingtu.store import access
+from xingtu.viewstate import MAX_COMPARE
+
+_CONFIG = {"displayModeBar": False}
+
+
+def render_monthly(monthly: pd.DataFrame) -> None:
+    year = int(monthly["year"].iloc[0]) if len(monthly) else None
+    st.markdown(f"**{t('trends.monthly', year=year or '')}**")
+    if monthly.empty:
+        st.info(t("trends.monthly.empty"))
+        return
+    st.plotly_chart(trend_charts.build_monthly(monthly), key="trends.monthly", config=_CONFIG)
+
+
+def render_targets(df: pd.DataFrame, child_level: str, year: int) -> None:
+    st.markdown(f"**{t('trends.targets', level=t('overview.ranking.level.' + child_level), year=year)}**")
+    if df.empty or child_level == "village":
+        st.info(t("trends.targets.empty"))
+        return
+    labels = {
+        "target": t("common.target"),
+        "result": t("trends.result"),
+        "share": t("metric.share_meet_target"),
+        "axis": t("trends.targets.axis"),
+    }
+    with st.container(height=360, border=False):
+        st.plotly_chart(
+            trend_charts.build_target_vs_result(df, labels, height=340), key="trends.targets", config=_CONFIG
+        )
+
+
+def render_compare(unit_type: str, key: str) -> None:
+    st.markdown(f"**{t('trends.compare')}**")
+    ctx = view.context()
+    regions = access.load_region_table()
+    counties = regions[regions["level"] == "county"]
+    cities = dict(zip(regions["code"], regions["name"], strict=True))
+    names = {
+        c: f"{n}（{cities.get(p, '')}）"
+        for c, n, p in zip(counties["code"], counties["name"], counties["parent_code"], strict=True)
+    }
+    chosen = view.bind_multi(
+        "compare",
+        list(names),
+        key=key,
+        label=t("trends.compare.pick", n=MAX_COMPARE),
+        format_func=lambda c: names[c],
+        max_selections=MAX_COMPARE,
+        placeholder=t("filter.search_hint"),
+    )
+    if not chosen:
+        st.info(t("trends.compare.empty"))
+        return
+    county_years = access.load_county_years(ctx.province, unit_type)
+    fig = trend_charts.build_compare(county_years, chosen, "mean_stars", t("metric.mean_stars"))
+    st.plotly_chart(fig, key=f"{key}.chart", config=_CONFIG)
+
+
+def render_movers(child_years: pd.DataFrame, child_level: str, key: str) -> None:
+    st.markdown(f"**{t('trends.movers', level=t('overview.ranking.level.' + child_level))}**")
+    up, down = trend_charts.compute_movers(child_years, "mean_stars")
+    if up.empty and down.empty:
+        st.info(t("trends.movers.empty"))
+        return
+    for title, table, icon in ((t("trends.up"), up, "⬆"), (t("trends.down"), down, "⬇")):
+        st.caption(f"{icon} {title}")
+        if table.empty:
+            st.write(t("trends.movers.none"))
+            continue
+        shown = table.assign(
+            before=[format_metric("mean_stars", v) for v in table["before"]],
+            after=[format_metric("mean_stars", v) for v in table["after"]],
+            change=[f"{v:+.2f}" for v in table["change"]],
+        )
+        st.dataframe(
+            shown[["name", "before", "after", "change"]],
+            column_config={
+                "name": t("common.name"),
+                "before": t("trends.before"),
+                "after": t("trends.after"),
+                "change": t("trends.change"),
+            },
+            hide_index=True,
+            width="stretch",
+            key=f"{key}.{icon}",
+        )

@@ -1,0 +1,239 @@
+"""The village drill-down: header, stars per year, share of tasks met, weak tasks, ledger, map."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import view
+from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR
+from components.view import md, t
+from xingtu.domain.geo import compute_view
+from xingtu.store.queries import CLOSED, UnitProfile
+
+HELD, NOT_HELD = "★", "·"
+
+
+def compute_star_matrix(stars: pd.DataFrame) -> pd.DataFrame:
+    """Stars (rows, standard order) × years (columns): ★ held, · not held."""
+    if stars.empty:
+        return pd.DataFrame()
+    grid = stars.pivot_table(index=["ord", "star_name"], columns="year", values="held", aggfunc="first")
+    grid = grid.map(lambda h: HELD if h is True else NOT_HELD if h is False else "")
+    grid.index = pd.Index(grid.index.get_level_values("star_name"), name=t("unit.ledger.star"))
+    grid.columns = [str(c) for c in grid.columns]
+    return grid
+
+
+def build_share_bars(stars: pd.DataFrame, year: int, labels: dict[str, str]) -> go.Figure:
+    """This year's share of tasks met per star, with the share the star requires as a tick."""
+    df = stars[stars["year"] == year].sort_values("ord", ascending=False)
+    required = df["required"] / df["tasks_total"]
+    colors = [LEVEL_COLORS[4] if h else "#B0B0B0" for h in df["held"]]
+    fig = go.Figure(
+        go.Bar(
+            x=df["share_met"],
+            y=df["star_name"],
+            orientation="h",
+            marker_color=colors,
+            text=[
+                f"{m}/{n}" + (f"  {labels['held']}" if h else "")
+                for m, n, h in zip(df["tasks_met"], df["tasks_total"], df["held"], strict=True)
+            ],
+            textposition="inside",
+            insidetextanchor="start",
+            hovertemplate="%{y}：%{x:.0%}<extra></extra>",
+            name=labels["met"],
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=required,
+            y=df["star_name"],
+            mode="markers",
+            marker={"symbol": "line-ns", "size": 26, "line": {"width": 3, "color": TEXT_COLOR}},
+            name=labels["required"],
+            hovertemplate=labels["required"] + "：%{x:.0%}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=260,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        font={"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
+        xaxis={"range": [0, 1.02], "tickformat": ".0%", "gridcolor": "#EEE"},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.18},
+        bargap=0.3,
+    )
+    return fig
+
+
+def build_unit_map(
+    neighbours: pd.DataFrame, code: str, outline_url: str, county_code: str, level_text: dict[int, str]
+) -> go.Figure:
+    """The unit (large, outlined) among the other units of its township, coloured by level."""
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=outline_url,
+            locations=[county_code],
+            z=[0],
+            colorscale=[[0, "rgba(246,244,240,0.6)"], [1, "rgba(246,244,240,0.6)"]],
+            showscale=False,
+            marker_line_color="#9A9A9A",
+            marker_line_width=1.2,
+            hoverinfo="skip",
+        )
+    )
+    others = neighbours[neighbours["code"] != code]
+    for level in sorted(LEVEL_COLORS, reverse=True):
+        part = others[others["level"] == level]
+        if len(part):
+            fig.add_trace(
+                go.Scattermap(
+                    lon=part["lon"],
+                    lat=part["lat"],
+                    mode="markers",
+                    marker={"size": 10, "color": LEVEL_COLORS[level]},
+                    text=[html.escape(n) for n in part["name"]],
+                    hovertemplate="%{text}<br>" + level_text[level] + "<extra></extra>",
+                    name=level_text[level],
+                )
+            )
+    me = neighbours[neighbours["code"] == code]
+    fig.add_trace(
+        go.Scattermap(
+            lon=me["lon"],
+            lat=me["lat"],
+            mode="markers",
+            marker={"size": 26, "color": TEXT_COLOR},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        go.Scattermap(
+            lon=me["lon"],
+            lat=me["lat"],
+            mode="markers",
+            marker={"size": 18, "color": [LEVEL_COLORS[int(v)] for v in me["level"]]},
+            text=[html.escape(n) for n in me["name"]],
+            hovertemplate="<b>%{text}</b><extra></extra>",
+            showlegend=False,
+        )
+    )
+    pad = 0.02
+    bounds = (
+        float(neighbours["lon"].min()) - pad,
+        float(neighbours["lat"].min()) - pad,
+        float(neighbours["lon"].max()) + pad,
+        float(neighbours["lat"].max()) + pad,
+    )
+    v = compute_view(bounds, 420, 320)
+    fig.update_layout(
+        height=320,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        map={"style": "white-bg", "center": {"lon": v.lon, "lat": v.lat}, "zoom": v.zoom},
+        font={"family": FONT_FAMILY, "size": 13},
+        legend={"x": 0.01, "y": 0.01, "bgcolor": "rgba(255,255,255,0.85)"},
+    )
+    return fig
+
+
+def render_header(profile: UnitProfile, year: int) -> None:
+    u = profile.unit
+    annual = profile.annual.set_index("year")
+    row = annual.loc[year] if year in annual.index else None
+    st.markdown(f"## {md(u['name'])}")
+    st.caption(
+        " › ".join(md(x) for x in (u["city"], u["county"], u["township"], u["full_name"]))
+        + f" · {t('unit.code')} {u['code']} · {t('type.one.' + u['unit_type'])}"
+    )
+    if row is None:
+        st.info(t("unit.no_result", year=year))
+        return
+    cols = st.columns(5, gap="small")
+    cols[0].metric(t("unit.level", year=year), t(f"level.{int(row['level'])}"), border=True)
+    met = int(row["level"]) >= int(row["target_level"])
+    cols[1].metric(
+        t("common.target"),
+        t(f"level.{int(row['target_level'])}"),
+        delta=t("unit.target_met") if met else t("unit.target_missed"),
+        delta_color="normal" if met else "inverse",
+        delta_arrow="off",
+        border=True,
+    )
+    cols[2].metric(
+        t("unit.weak_lax"),
+        t("unit.weak_lax.yes") if row["weak_lax"] else t("unit.weak_lax.no"),
+        border=True,
+    )
+    cols[3].metric(
+        t("unit.problems"),
+        f"{int(row['open_problems'])}",
+        delta=t("unit.overdue", n=int(row["overdue_problems"])) if row["overdue_problems"] else None,
+        delta_color="inverse",
+        delta_arrow="off",
+        border=True,
+    )
+    with cols[4].container(border=True):
+        st.caption(t("unit.pairing"))
+        if profile.pairings.empty:
+            st.markdown(t("unit.pairing.none"))
+        for p in profile.pairings.itertuples(index=False):
+            st.button(
+                f"{p.partner_name}（{t('unit.pairing.' + ('helps' if p.role == '帮带' else 'helped'))}）",
+                key=f"pair.{p.partner_code}",
+                on_click=view.update,
+                kwargs={"unit": p.partner_code},
+                type="tertiary",
+                icon=":material/handshake:",
+            )
+
+
+def compute_unmet_table(unmet: pd.DataFrame) -> pd.DataFrame:
+    """Unmet tasks grouped by star (standard order), veto items first within each star."""
+    if unmet.empty:
+        return unmet
+    df = unmet.sort_values(["star_ord", "veto"], ascending=[True, False], kind="stable")
+    return df.assign(veto_label=df["veto"].map({True: t("unit.veto"), False: ""}))
+
+
+def compute_ledger(problems: pd.DataFrame) -> pd.DataFrame:
+    """The problem ledger as shown: open items first by deadline; closed items marked 销号."""
+    if problems.empty:
+        return problems
+    df = problems.copy()
+    df["state"] = [
+        t("unit.ledger.closed") if s == CLOSED else t("unit.ledger.overdue") if o else s
+        for s, o in zip(df["status"], df["overdue"], strict=True)
+    ]
+    return df
+
+
+def render_ledger(ledger: pd.DataFrame) -> None:
+    shown = ledger[["problem", "star_name", "helper", "measure", "deadline", "state", "closed_on"]]
+
+    def highlight(row: pd.Series) -> list[str]:
+        if row["state"] == t("unit.ledger.overdue"):
+            return ["background-color: #FDE2E1; color: #8E0E1F"] * len(row)
+        if row["state"] == t("unit.ledger.closed"):
+            return ["color: #8A8A8A"] * len(row)
+        return [""] * len(row)
+
+    st.dataframe(
+        shown.style.apply(highlight, axis=1),
+        column_config={
+            "problem": st.column_config.TextColumn(t("unit.ledger.problem"), width="large"),
+            "star_name": t("unit.ledger.star"),
+            "helper": t("unit.ledger.helper"),
+            "measure": st.column_config.TextColumn(t("unit.ledger.measure"), width="large"),
+            "deadline": st.column_config.DateColumn(t("unit.ledger.deadline")),
+            "state": t("unit.ledger.status"),
+            "closed_on": st.column_config.DateColumn(t("unit.ledger.closed_on")),
+        },
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,211 @@
+"""The one translation table: every user-facing string of the app, Chinese and English.
+
+Pages and components never hold literal UI text; they call ``translate(key, lang)``.
+Proper names (regions, units, the standard's stars and tasks) are data and are shown
+as they are. A test checks every key has both languages and the same placeholders.
+"""
+
+from __future__ import annotations
+
+from xingtu.viewstate import Lang
+
+# key: (中文, English). Placeholders use str.format names and must match in both.
+TEXTS: dict[str, tuple[str, str]] = {
+    # --- frame and navigation
+    "app.title": ("星图 · 五星支部创建看板", "Xingtu · Five-Star Branch dashboard"),
+    "app.page_error": (
+        "本页暂时无法显示。请点击侧栏“恢复默认”后重试；如仍出现，请把地址栏链接发给管理员。",
+        "This page cannot be shown right now. Click “Reset filters” in the sidebar and try again; "
+        "if it persists, send the address bar link to the administrator.",
+    ),
+    "nav.overview": ("全省概览", "Overview"),
+    "nav.trends": ("进度趋势", "Trends"),
+    "nav.unit": ("村级画像", "Unit profile"),
+    "nav.weak": ("短板分析", "Weak indicators"),
+    "nav.status": ("数据概况", "Dataset"),
+    "lang.switch": ("English", "中文"),
+    "sample.badge": ("样例数据", "Sample data"),
+    "sample.note": (
+        "本看板当前显示的是按公开数据校准生成的样例数据，不是真实评定结果；导入本地台账后显示真实数据。",
+        "This dashboard shows generated sample data calibrated to published figures, not real "
+        "assessment results; import local records to see real data.",
+    ),
+    # --- sidebar filters
+    "filter.header": ("筛选", "Filters"),
+    "filter.city": ("市", "City"),
+    "filter.county": ("县（市、区）/功能区", "County / district / zone"),
+    "filter.township": ("乡镇（街道）", "Township / subdistrict"),
+    "filter.all_province": ("全省", "Whole province"),
+    "filter.all_city": ("全市", "Whole city"),
+    "filter.all_county": ("全县（区）", "Whole county"),
+    "filter.zone_suffix": ("（功能区）", " (zone)"),
+    "filter.unit_type": ("单位类型", "Unit type"),
+    "filter.year": ("评定年度", "Assessment year"),
+    "filter.level": ("星级", "Star level"),
+    "filter.level_all": ("全部星级", "All levels"),
+    "filter.star": ("星（维度）", "Star (dimension)"),
+    "filter.star_all": ("全部五星", "All five stars"),
+    "filter.reset": ("恢复默认", "Reset filters"),
+    "filter.search_hint": ("可输入文字搜索", "Type to search"),
+    "type.all": ("全部", "All"),
+    "type.rural": ("村", "Villages"),
+    "type.urban": ("社区", "Communities"),
+    "type.one.rural": ("村", "Village"),
+    "type.one.urban": ("社区", "Community"),
+    # --- star levels
+    "level.5": ("五星", "5 stars"),
+    "level.4": ("四星", "4 stars"),
+    "level.3": ("三星", "3 stars"),
+    "level.2": ("二星", "2 stars"),
+    "level.1": ("一星", "1 star"),
+    "level.0": ("未评星", "No star"),
+    # --- URL notices
+    "url.notice": (
+        "链接中的部分参数无法使用，已改用默认值：{items}",
+        "Some link parameters could not be used and were reset to defaults: {items}",
+    ),
+    "url.bad_unknown": ("未知参数", "unknown parameter"),
+    "url.bad_lang": ("语言只能是 zh 或 en", "language must be zh or en"),
+    "url.bad_region": ("找不到该地区代码", "no region with this code"),
+    "url.bad_unit_type": ("类型只能是 all、rural、urban", "type must be all, rural or urban"),
+    "url.bad_year": ("没有该年度的评定数据", "no results for this year"),
+    "url.bad_level": ("星级应为 0–5", "level must be 0–5"),
+    "url.bad_star": ("没有该星", "no such star"),
+    "url.bad_metric": ("没有该指标", "no such metric"),
+    "url.bad_by": ("分组只能是 county 或 city", "grouping must be county or city"),
+    "url.bad_layer": ("图层只能是 points、hex、off", "layer must be points, hex or off"),
+    "url.bad_unit": ("找不到该村（社区）代码", "no unit with this code"),
+    "url.bad_tab": ("没有该分页", "no such tab"),
+    "url.bad_compare": ("对比的县代码无效（最多 8 个）", "invalid counties to compare (at most 8)"),
+    # --- metrics
+    "metric.mean_stars": ("平均星数", "Mean stars"),
+    "metric.share_ge3": ("三星及以上占比", "Share ≥ 3 stars"),
+    "metric.share_ge4": ("四星及以上占比", "Share ≥ 4 stars"),
+    "metric.five_star": ("五星数量", "Five-star units"),
+    "metric.share_meet_target": ("达到创建目标占比", "Share meeting target"),
+    "metric.overdue_problems": ("逾期问题数", "Overdue problems"),
+    "metric.units": ("单位数", "Units"),
+    "metric.rank": ("排名", "Rank"),
+    # --- overview
+    "overview.title": ("全省概览", "Overview"),
+    "overview.kpi.units": ("村（社区）总数", "Units in scope"),
+    "overview.kpi.below_target": ("未达创建目标", "Below target"),
+    "overview.kpi.overdue": ("逾期未整改问题", "Overdue problems"),
+    "overview.kpi.vs_prev": ("较 {year} 年", "vs {year}"),
+    "overview.map": ("星级密度地图", "Star density map"),
+    "overview.map.metric": ("地图指标", "Map metric"),
+    "overview.map.by": ("分区", "Areas"),
+    "overview.map.by.county": ("按县", "By county"),
+    "overview.map.by.city": ("按市", "By city"),
+    "overview.map.click_hint": (
+        "点击地图或排名表中的地区可下钻",
+        "Click an area on the map or ranking to drill in",
+    ),
+    "overview.zones": ("功能区（无独立边界，以圆点标示）", "Functional zones (no boundary; shown as dots)"),
+    "overview.villages": ("村（社区）分布", "Units on the map"),
+    "overview.layer": ("图层", "Layer"),
+    "overview.layer.points": ("按星级着色的点", "Points by level"),
+    "overview.layer.hex": ("六边形密度", "Hexagon density"),
+    "overview.layer.off": ("不显示", "Hidden"),
+    "overview.distribution": ("星级分布", "Level distribution"),
+    "overview.ranking": ("{level}排名", "{level} ranking"),
+    "overview.ranking.level.county": ("县（区）", "County"),
+    "overview.ranking.level.city": ("市", "City"),
+    "overview.ranking.level.township": ("乡镇（街道）", "Township"),
+    "overview.ranking.level.village": ("村（社区）", "Unit"),
+    "overview.empty": ("当前筛选条件下没有村（社区）。", "No units match the current filters."),
+    "overview.legend.no_data": ("无数据", "No data"),
+    # --- unit profile
+    "unit.search": ("查找村（社区）", "Find a unit"),
+    "unit.search.placeholder": (
+        "输入名称或 12 位代码，如：霍庄、410102008016",
+        "Name or 12-digit code, e.g. 霍庄",
+    ),
+    "unit.search.none": (
+        "没有找到与“{q}”相近的村（社区），请检查名称或改用代码。",
+        "No unit resembles “{q}”; check the name or use the code.",
+    ),
+    "unit.search.results": ("找到 {n} 个，请选择", "{n} matches; choose one"),
+    "unit.search.choose": ("选择村（社区）", "Choose a unit"),
+    "unit.empty": (
+        "输入村（社区）名称或代码查看其画像；也可在概览地图上点击乡镇后再点击村。",
+        "Type a unit name or code to see its profile, or click through the overview map.",
+    ),
+    "unit.code": ("代码", "code"),
+    "unit.no_result": ("{year} 年没有该单位的评定结果。", "No result for this unit in {year}."),
+    "unit.level": ("{year} 年评定", "Assessed {year}"),
+    "unit.target_met": ("已达目标", "target met"),
+    "unit.target_missed": ("未达目标", "below target"),
+    "unit.weak_lax": ("软弱涣散", "Weak and lax"),
+    "unit.weak_lax.yes": ("是", "Yes"),
+    "unit.weak_lax.no": ("否", "No"),
+    "unit.problems": ("未销号问题", "Open problems"),
+    "unit.overdue": ("逾期 {n} 项", "{n} overdue"),
+    "unit.pairing": ("支部联建", "Branch pairing"),
+    "unit.pairing.none": ("暂无结对", "No pairing"),
+    "unit.pairing.helps": ("帮带对象", "helps"),
+    "unit.pairing.helped": ("帮带单位", "helped by"),
+    "unit.stars_by_year": ("历年五星获得情况（★ 已获得）", "Stars held by year (★ held)"),
+    "unit.share_met": ("{year} 年各星任务达标情况", "Tasks met per star, {year}"),
+    "unit.held": ("已获星", "held"),
+    "unit.share": ("任务达标率", "share of tasks met"),
+    "unit.required": ("得星所需达标率", "share required"),
+    "unit.map": ("所在乡镇（街道）", "Its township"),
+    "unit.weak_tasks": ("{year} 年短板弱项（{n} 项未达标）", "Weak indicators {year} ({n} tasks unmet)"),
+    "unit.all_met": ("本年度全部任务达标。", "Every task met this year."),
+    "unit.veto": ("否决项", "veto"),
+    "unit.veto_col": ("否决", "Veto"),
+    "unit.task": ("任务", "Task"),
+    "unit.task_desc": ("任务要求", "Requirement"),
+    "unit.ledger": ("问题清单（{n} 项）", "Problem ledger ({n})"),
+    "unit.ledger.empty": ("没有登记问题。", "No problems recorded."),
+    "unit.ledger.problem": ("问题", "Problem"),
+    "unit.ledger.star": ("所属星", "Star"),
+    "unit.ledger.helper": ("帮扶单位", "Helping unit"),
+    "unit.ledger.measure": ("整改措施", "Measure"),
+    "unit.ledger.deadline": ("整改时限", "Deadline"),
+    "unit.ledger.status": ("状态", "Status"),
+    "unit.ledger.closed_on": ("销号日期", "Closed on"),
+    "unit.ledger.closed": ("已销号", "Closed (销号)"),
+    "unit.ledger.overdue": ("逾期未整改", "Overdue"),
+    # --- trends
+    "trends.levels": ("历年星级结构", "Levels by year"),
+    "trends.mean": ("历年平均星数与三星、四星及以上占比", "Mean stars and shares ≥3 / ≥4 stars by year"),
+    "trends.monthly": ("{year} 年各星任务逐月达标率", "Monthly share of tasks met per star, {year}"),
+    "trends.monthly.empty": ("当前范围没有月度进度数据。", "No monthly progress in this scope."),
+    "trends.targets": (
+        "{year} 年创建目标与评定结果（按{level}，平均星数）",
+        "Target vs result by {level}, {year} (mean stars)",
+    ),
+    "trends.targets.axis": ("平均星数", "Mean stars"),
+    "trends.targets.empty": ("当前范围不再细分。", "This scope has no subdivisions."),
+    "trends.result": ("评定结果", "Result"),
+    "trends.compare": ("县（区）对比：平均星数", "Compare counties: mean stars"),
+    "trends.compare.pick": ("选择要对比的县（区），最多 {n} 个", "Choose counties to compare (up to {n})"),
+    "trends.compare.empty": ("选择一个或多个县（区）进行对比。", "Choose one or more counties to compare."),
+    "trends.movers": ("平均星数变化最大的{level}", "Biggest movers by {level} (mean stars)"),
+    "trends.movers.empty": ("需要至少两个年度的数据。", "At least two years of results are needed."),
+    "trends.movers.none": ("无", "None"),
+    "trends.up": ("上升最多", "Largest rises"),
+    "trends.down": ("下降最多", "Largest falls"),
+    "trends.before": ("上年", "Previous"),
+    "trends.after": ("本年", "This year"),
+    "trends.change": ("变化", "Change"),
+    "common.name": ("名称", "Name"),
+    "common.township": ("乡镇（街道）", "Township"),
+    "common.county": ("县（区）", "County"),
+    "common.level": ("星级", "Level"),
+    "common.target": ("创建目标", "Target"),
+    "common.kind.zone": ("功能区", "Zone"),
+    "common.units_count": ("{n} 个", "{n}"),
+    "common.breadcrumb": ("当前范围", "Scope"),
+}
+
+
+def translate(key: str, lang: Lang = "zh", **values: object) -> str:
+    """The text for ``key`` in ``lang``; an unknown key shows itself (visible, never a crash)."""
+    pair = TEXTS.get(key)
+    if pair is None:
+        return key
+    text = pair[0] if lang == "zh" else pair[1]
+    return text.format(**values) if values else text

@@ -1,0 +1,135 @@
+"""What each page shows, gathered in one call from the atomic queries in ``queries``.
+
+A page makes one call into the data layer; these bundles are what it gets. They stay
+pure (a connection in, dataclasses and DataFrames out) and are cached by ``access``
+under the same small parameters (region, unit type, year, grouping).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from xingtu.domain.hierarchy import REGION_LEVELS, region_level
+from xingtu.store import queries as q
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The overview of one scope and year: headline numbers, levels, children, extent."""
+
+    scope_level: str
+    child_level: str  # city | county | township | village
+    path: pd.DataFrame  # province-first ancestors incl. the scope itself
+    summary: dict[str, Any]
+    counts: pd.DataFrame
+    prev_year: int | None
+    prev_summary: dict[str, Any] | None
+    prev_counts: pd.DataFrame | None
+    children: pd.DataFrame  # region metrics of the child regions (empty at township scope)
+    units: pd.DataFrame  # the units themselves at township scope (code, name, lon, lat, level)
+    bounds: tuple[float, float, float, float]
+
+
+def overview_child_level(scope_level: str, by: str) -> str:
+    """The grouping under a scope: the province groups by ``by`` (county or city), others one down."""
+    if scope_level == "province":
+        return by
+    return REGION_LEVELS[REGION_LEVELS.index(scope_level) + 1]
+
+
+def query_overview(con: duckdb.DuckDBPyConnection, scope: q.Scope, year: int, by: str) -> Overview:
+    years = q.query_years(con)
+    prev = max((y for y in years if y < year), default=None)
+    level = region_level(scope.region)
+    child = overview_child_level(level, by)
+    if child == "village":
+        children = pd.DataFrame()
+        units = con.execute(
+            """SELECT a.code, u.name, u.lon, u.lat, a.level
+               FROM annual_results a JOIN units u USING (code)
+               WHERE a.year = $year AND prefix(a.code, $prefix) AND ($utype = 'all' OR a.unit_type = $utype)
+               ORDER BY a.code""",
+            {**scope.params, "year": year},
+        ).df()
+    else:
+        children = q.query_region_metrics(con, scope, year, child)
+        units = pd.DataFrame()
+    return Overview(
+        scope_level=level,
+        child_level=child,
+        path=q.query_region_path(con, scope.region),
+        summary=q.query_summary(con, scope, year),
+        counts=q.query_level_counts(con, scope, year),
+        prev_year=prev,
+        prev_summary=q.query_summary(con, scope, prev) if prev else None,
+        prev_counts=q.query_level_counts(con, scope, prev) if prev else None,
+        children=children,
+        units=units,
+        bounds=q.query_scope_bounds(con, scope.region),
+    )
+
+
+@dataclass(frozen=True)
+class UnitPage:
+    """A unit's profile and its township neighbours (for the small map)."""
+
+    profile: q.UnitProfile
+    neighbours: pd.DataFrame  # code, name, lon, lat, level of the township's units that year
+
+
+def query_unit_page(
+    con: duckdb.DuckDBPyConnection, code: str, year: int, dims: q.Dimensions | None = None
+) -> UnitPage | None:
+    profile = q.query_unit_profile(con, code, year, dims=dims)
+    if profile is None:
+        return None
+    neighbours = con.execute(
+        """SELECT u.code, u.name, u.lon, u.lat, coalesce(a.level, 0) AS level
+           FROM units u LEFT JOIN annual_results a ON a.code = u.code AND a.year = $year
+           WHERE u.township_code = $township ORDER BY u.code""",
+        {"year": year, "township": profile.unit["township_code"]},
+    ).df()
+    return UnitPage(profile, neighbours)
+
+
+@dataclass(frozen=True)
+class Trends:
+    """A scope over the years: levels, metrics, this year's monthly progress, targets, movers."""
+
+    child_level: str
+    level_trend: pd.DataFrame
+    year_metrics: pd.DataFrame
+    monthly: pd.DataFrame
+    target_vs_result: pd.DataFrame
+    child_years: pd.DataFrame  # metrics per child region per year (for movers)
+
+
+def trends_child_level(scope_level: str) -> str:
+    """Targets and movers compare cities at province scope (181 counties do not fit a chart)."""
+    return "city" if scope_level == "province" else REGION_LEVELS[REGION_LEVELS.index(scope_level) + 1]
+
+
+def query_trends(con: duckdb.DuckDBPyConnection, scope: q.Scope, year: int, star: str | None) -> Trends:
+    child = trends_child_level(region_level(scope.region))
+    has_children = child != "village"
+    return Trends(
+        child_level=child,
+        level_trend=q.query_level_trend(con, scope),
+        year_metrics=q.query_year_metrics(con, scope),
+        monthly=q.query_monthly_progress(con, scope, star=star),
+        target_vs_result=q.query_target_vs_result(con, scope, year, child)
+        if has_children
+        else pd.DataFrame(),
+        child_years=q.query_region_year_metrics(con, scope, child) if has_children else pd.DataFrame(),
+    )
+
+
+def query_county_years(
+    con: duckdb.DuckDBPyConnection, province: str, unit_type: q.TypeFilter
+) -> pd.DataFrame:
+    """Every county's metrics per year: the source of the county comparison chart."""
+    return q.query_region_year_metrics(con, q.Scope(province, unit_type), "county")
