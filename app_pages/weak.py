@@ -1,5 +1,80 @@
-"""placeholder while building"""
+"""短板分析: where units fail (heat maps), which tasks, who is closest to the next star, 软弱涣散."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.write("weak")
+from components import breadcrumb, view, weak_charts
+from components.view import t
+from xingtu.store import access
+from xingtu.viewstate import TABS
+
+state = view.current()
+breadcrumb.show(access.load_overview(state.region, state.unit_type, state.year, state.by).path, key="crumb")
+tab = view.bind(
+    st.segmented_control,
+    "tab",
+    list(TABS),
+    key="weak.tab",
+    label=t("weak.tab"),
+    format_func=lambda v: t(f"weak.tab.{v}"),
+    decode=lambda v: v or "heat",
+)
+data = access.load_weak(state.region, state.unit_type, state.year, tab, state.star, state.level)
+level_name = t("overview.ranking.level." + data.child_level)
+
+if tab == "heat":
+    if data.star_fail.empty:
+        st.info(t("trends.targets.empty"))
+        st.stop()
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.markdown(f"**{t('weak.heat.stars', level=level_name)}**")
+        fig = weak_charts.build_heat(
+            data.star_fail.rename(columns={"share_not_held": "share"}),
+            "star_name",
+            t("weak.not_held"),
+            t("weak.not_held"),
+        )
+        st.plotly_chart(fig, key="weak.heat.stars", config={"displayModeBar": False})
+    with right:
+        st.markdown(f"**{t('weak.heat.tasks', level=level_name)}**")
+        fig = weak_charts.build_heat(
+            data.task_fail.rename(columns={"share_unmet": "share"}),
+            "task_name",
+            t("weak.failing"),
+            t("weak.failing"),
+        )
+        st.plotly_chart(fig, key="weak.heat.tasks", config={"displayModeBar": False})
+elif tab == "tasks":
+    st.markdown(f"**{t('weak.tasks.title', year=state.year)}**")
+    if data.weakest.empty:
+        st.info(t("overview.empty"))
+        st.stop()
+    labels = {"veto": t("unit.veto"), "share": t("weak.failing")}
+    st.plotly_chart(
+        weak_charts.build_top_tasks(data.weakest, labels), key="weak.tasks", config={"displayModeBar": False}
+    )
+else:
+    st.markdown(f"**{t('weak.' + tab + '.title', year=state.year, n=len(data.units))}**")
+    st.caption(t(f"weak.{tab}.hint"))
+    if data.units.empty:
+        st.info(t("weak.units.empty"))
+        st.stop()
+    columns = {
+        "name": t("common.name"),
+        "township": t("common.township"),
+        "county": t("common.county"),
+        "level": t("common.level"),
+        "target_level": t("common.target"),
+    }
+    if tab == "closest":
+        columns |= {
+            "star_name": t("weak.next_star"),
+            "tasks_short": t("weak.tasks_short"),
+            "veto_unmet": t("weak.veto_unmet"),
+        }
+    picked = weak_charts.render_unit_list(data.units, columns, key=f"weak.{tab}.{state.region}")
+    if picked:
+        view.update(unit=picked)
+        st.switch_page("app_pages/unit.py")

@@ -191,6 +191,38 @@ TEXTS: dict[str, tuple[str, str]] = {
     "trends.before": ("上年", "Previous"),
     "trends.after": ("本年", "This year"),
     "trends.change": ("变化", "Change"),
+    # --- weak-indicator analysis
+    "weak.tab": ("分析内容", "View"),
+    "weak.tab.heat": ("短板热力图", "Heat map"),
+    "weak.tab.tasks": ("失分最多的任务", "Most failed tasks"),
+    "weak.tab.closest": ("最接近升星", "Closest to next star"),
+    "weak.tab.weak_lax": ("软弱涣散", "Weak and lax"),
+    "weak.heat.stars": ("各{level}未获得各星的比例", "Share not holding each star, by {level}"),
+    "weak.heat.tasks": (
+        "各{level}在失分最多任务上的未达标比例",
+        "Share failing the most-failed tasks, by {level}",
+    ),
+    "weak.not_held": ("未获星比例", "Not held"),
+    "weak.failing": ("未达标比例", "Failing"),
+    "weak.tasks.title": (
+        "{year} 年未达标比例最高的任务（深色为否决项）",
+        "Tasks most often unmet in {year} (dark = veto item)",
+    ),
+    "weak.closest.title": (
+        "{year} 年最接近升星的村（社区）（前 {n} 个）",
+        "Units closest to their next star in {year} (top {n})",
+    ),
+    "weak.closest.hint": (
+        "按“还差几项任务可得下一颗星”排序，差距相同时否决项少的在前：即“保三冲四争五”的重点名单。点击一行查看画像。",
+        "Sorted by tasks still needed for the next star, then by unmet veto items: the focus list for "
+        "“keep three, push for four, strive for five”. Click a row for the profile.",
+    ),
+    "weak.weak_lax.title": ("{year} 年软弱涣散村（社区）（{n} 个）", "Weak and lax units in {year} ({n})"),
+    "weak.weak_lax.hint": ("点击一行查看画像与整改台账。", "Click a row for the profile and problem ledger."),
+    "weak.units.empty": ("当前筛选条件下没有符合的村（社区）。", "No units match the current filters."),
+    "weak.next_star": ("下一颗星", "Next star"),
+    "weak.tasks_short": ("还差任务数", "Tasks short"),
+    "weak.veto_unmet": ("未达否决项", "Veto unmet"),
     "common.name": ("名称", "Name"),
     "common.township": ("乡镇（街道）", "Township"),
     "common.county": ("县（区）", "County"),

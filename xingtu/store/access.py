@@ -156,6 +156,14 @@ def load_county_years(province: str, unit_type: q.TypeFilter) -> pd.DataFrame:
         return views.query_county_years(cur, province, unit_type)
 
 
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def load_weak(
+    region: str, unit_type: q.TypeFilter, year: int, tab: str, star: str | None, level: int | None
+) -> views.WeakAnalysis:
+    with _cursor() as cur:
+        return views.query_weak(cur, q.Scope(region, unit_type), year, tab, star, level)
+
+
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def load_standard_summary() -> pd.DataFrame:
     with _cursor() as cur:

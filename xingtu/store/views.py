@@ -133,3 +133,43 @@ def query_county_years(
 ) -> pd.DataFrame:
     """Every county's metrics per year: the source of the county comparison chart."""
     return q.query_region_year_metrics(con, q.Scope(province, unit_type), "county")
+
+
+WEAK_TABS = ("heat", "tasks", "closest", "weak_lax")
+
+
+@dataclass(frozen=True)
+class WeakAnalysis:
+    """One tab of the weak-indicator analysis; only the active tab's frames are filled."""
+
+    tab: str
+    child_level: str
+    star_fail: pd.DataFrame  # heat: region × star share not held
+    task_fail: pd.DataFrame  # heat: region × weakest tasks share failing
+    weakest: pd.DataFrame  # tasks: top failing tasks
+    units: pd.DataFrame  # closest / weak_lax: unit lists
+
+
+def query_weak(
+    con: duckdb.DuckDBPyConnection,
+    scope: q.Scope,
+    year: int,
+    tab: str,
+    star: str | None,
+    level: int | None,
+) -> WeakAnalysis:
+    if tab not in WEAK_TABS:
+        raise ValueError(f"分页应为 {WEAK_TABS} 之一，当前为 {tab!r}")
+    child = trends_child_level(region_level(scope.region))
+    empty = pd.DataFrame()
+    star_fail = task_fail = weakest = units = empty
+    if tab == "heat" and child != "village":
+        star_fail = q.query_region_star_fail(con, scope, year, child)
+        task_fail = q.query_region_task_fail(con, scope, year, child, star=star, top=12)
+    elif tab == "tasks":
+        weakest = q.query_weakest_tasks(con, scope, year, limit=20, star=star)
+    elif tab == "closest":
+        units = q.query_closest_to_next_star(con, scope, year, limit=200, level=level, star=star)
+    elif tab == "weak_lax":
+        units = q.query_weak_lax_units(con, scope, year, level=level)
+    return WeakAnalysis(tab, child, star_fail, task_fail, weakest, units)

@@ -1,0 +1,97 @@
+"""Weak-indicator charts: heat maps of failing shares, top failing tasks, unit lists."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.theme import CLASS_COLORS, FONT_FAMILY, TEXT_COLOR
+from components.view import t
+
+_SCALE = [[i / 4, c] for i, c in enumerate(CLASS_COLORS[5])]
+
+
+def build_heat(df: pd.DataFrame, column: str, label: str, value_label: str, height: int = 460) -> go.Figure:
+    """Regions (rows) × ``column`` (stars or tasks) coloured by the share failing."""
+    grid = df.pivot_table(index=["code", "name"], columns=column, values="share", sort=False)
+    order = df.drop_duplicates(column)[column].tolist()
+    grid = grid[[c for c in order if c in grid.columns]]
+    names = [html.escape(n) for _, n in grid.index]
+    cols = [html.escape(str(c)) for c in grid.columns]
+    text = [[f"{v:.0%}" if pd.notna(v) else "" for v in row] for row in grid.to_numpy()]
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=cols,
+            y=names,
+            colorscale=_SCALE,
+            zmin=0,
+            text=text,
+            texttemplate="%{text}",
+            hovertemplate="%{y} · %{x}<br>" + value_label + "：%{z:.1%}<extra></extra>",
+            colorbar={"title": {"text": label}, "tickformat": ".0%"},
+            xgap=2,
+            ygap=2,
+        )
+    )
+    fig.update_layout(
+        height=max(height, 28 * len(names) + 120),
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        font={"family": FONT_FAMILY, "size": 14, "color": TEXT_COLOR},
+        yaxis={"autorange": "reversed"},
+        xaxis={"side": "top", "tickangle": -30},
+        plot_bgcolor="white",
+    )
+    return fig
+
+
+def build_top_tasks(df: pd.DataFrame, labels: dict[str, str], height: int = 560) -> go.Figure:
+    """Tasks most often unmet, worst on top; veto items marked."""
+    data = df.sort_values("share_unmet")
+    names = [
+        f"{html.escape(n)}" + (f" 【{labels['veto']}】" if v else "") + f" · {html.escape(s)}"
+        for n, v, s in zip(data["task_name"], data["veto"], data["star_name"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=data["share_unmet"],
+            y=names,
+            orientation="h",
+            marker_color=["#8E0E1F" if v else "#E8613C" for v in data["veto"]],
+            text=[f"{s:.1%}（{u:,}）" for s, u in zip(data["share_unmet"], data["units_unmet"], strict=True)],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}<br>" + labels["share"] + "：%{x:.1%}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=max(height, 30 * len(data) + 40),
+        margin={"l": 10, "r": 120, "t": 10, "b": 10},
+        font={"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
+        xaxis={"tickformat": ".0%", "gridcolor": "#EEE"},
+        plot_bgcolor="white",
+    )
+    return fig
+
+
+def render_unit_list(units: pd.DataFrame, columns: dict[str, str], key: str, height: int = 560) -> str | None:
+    """A clickable list of units; the code of the clicked unit, if any."""
+    shown = units.assign(
+        level=[t(f"level.{int(v)}") for v in units["level"]],
+        target_level=[t(f"level.{int(v)}") for v in units["target_level"]],
+    )
+    event = st.dataframe(
+        shown[list(columns)],
+        column_config=columns,
+        hide_index=True,
+        width="stretch",
+        height=height,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+    )
+    rows = event.selection.rows if event else []
+    return str(units.iloc[rows[0]]["code"]) if rows else None
