@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components import level_chart
+from components.view import t
 from xingtu.store import access
 
 meta = access.load_meta()
@@ -16,8 +17,8 @@ shape = access.load_region_counts()
 province = meta["province_code"]
 latest = max(years)
 
-st.title("数据概况")
-st.caption(f"{meta['dataset_name']} · 评定年度 {min(years)}–{latest} · 数据截止 {meta['as_of']}")
+st.title(t("status.title"))
+st.caption(t("status.caption", name=meta["dataset_name"], first=min(years), last=latest, as_of=meta["as_of"]))
 
 
 def _n(level: str, kind: str | None = None) -> int:
@@ -26,34 +27,53 @@ def _n(level: str, kind: str | None = None) -> int:
 
 
 cols = st.columns(5)
-cols[0].metric("村（社区）", f"{_n('village'):,}", help="村级单位总数（国家统计局 2023 年区划）")
-cols[1].metric("其中 村 / 社区", f"{_n('village', 'rural'):,} / {_n('village', 'urban'):,}")
-cols[2].metric("乡镇（街道）", f"{_n('township'):,}")
-cols[3].metric("县级单位", f"{_n('county'):,}", help="含无独立边界的功能区")
-cols[4].metric("其中 功能区", f"{_n('county', 'zone'):,}", help="开发区等，单位归入所在市范围显示")
+cols[0].metric(t("status.units"), f"{_n('village'):,}", help=t("status.units.help"))
+cols[1].metric(t("status.units_by_type"), f"{_n('village', 'rural'):,} / {_n('village', 'urban'):,}")
+cols[2].metric(t("status.townships"), f"{_n('township'):,}")
+cols[3].metric(t("status.counties"), f"{_n('county'):,}", help=t("status.counties.help"))
+cols[4].metric(t("status.zones"), f"{_n('county', 'zone'):,}", help=t("status.zones.help"))
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.subheader(f"{latest} 年全省星级分布")
+    st.subheader(t("status.levels", year=latest))
     counts = access.load_level_counts(province, "all", latest)
     if counts["units"].sum() == 0:
-        st.info("该年度没有评定结果。")
+        st.info(t("status.levels.empty"))
     else:
         level_chart.render_level_bar(counts, key="status-levels")
 with right:
-    st.subheader("任务清单")
+    st.subheader(t("status.standard"))
     standard = access.load_standard_summary()
-    sample_note = " · 样例标准，请替换为本地清单" if meta.get("standard_sample") == "true" else ""
+    sample_note = t("status.standard.sample") if meta.get("standard_sample") == "true" else ""
     st.caption(f"{meta['standard_name']}{sample_note}")
     table = standard.assign(
-        类型=standard["unit_type"].map({"rural": "村", "urban": "社区"}),
-        得星条件=standard["min_share_met"].map(lambda s: f"否决项全部达标，且达标率 ≥ {s:.0%}"),
-    ).rename(columns={"star_name": "星", "tasks": "任务数", "veto_tasks": "否决项"})
-    st.dataframe(table[["类型", "星", "任务数", "否决项", "得星条件"]], hide_index=True, width="stretch")
+        type=standard["unit_type"].map({"rural": t("type.one.rural"), "urban": t("type.one.urban")}),
+        rule=standard["min_share_met"].map(lambda s: t("status.standard.rule", share=f"{s:.0%}")),
+    )
+    st.dataframe(
+        table[["type", "star_name", "tasks", "veto_tasks", "rule"]],
+        column_config={
+            "type": t("status.col.type"),
+            "star_name": t("status.col.star"),
+            "tasks": t("status.col.tasks"),
+            "veto_tasks": t("status.col.veto"),
+            "rule": t("status.col.rule"),
+        },
+        hide_index=True,
+        width="stretch",
+    )
 
-st.subheader("数据来源")
-sources = pd.DataFrame(json.loads(meta["sources"])).rename(
-    columns={"what": "内容", "source": "来源", "licence": "许可", "file": "文件"}
+st.subheader(t("status.sources"))
+sources = pd.DataFrame(json.loads(meta["sources"]))
+st.dataframe(
+    sources,
+    column_config={
+        "what": t("status.col.what"),
+        "source": t("status.col.source"),
+        "licence": t("status.col.licence"),
+        "file": t("status.col.file"),
+    },
+    hide_index=True,
+    width="stretch",
 )
-st.dataframe(sources, hide_index=True, width="stretch")
-st.caption(f"数据库建立于 {meta['built_at']}（UTC），指纹 {meta['fingerprint']}。")
+st.caption(t("status.built", built=meta["built_at"], fingerprint=meta["fingerprint"]))

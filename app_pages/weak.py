@@ -17,7 +17,7 @@ tab = view.bind(
     list(TABS),
     key="weak.tab",
     label=t("weak.tab"),
-    format_func=lambda v: t(f"weak.tab.{v}"),
+    format_func={v: t(f"weak.tab.{v}") for v in TABS}.__getitem__,
     decode=lambda v: v or "heat",
 )
 data = access.load_weak(state.region, state.unit_type, state.year, tab, state.star, state.level)

@@ -22,10 +22,7 @@ def _region_select(regions: pd.DataFrame, level: str, parent: str, label_key: st
     suffix = t("filter.zone_suffix")
     options = [_NONE, *rows["code"]]
 
-    def label(code: str) -> str:
-        if code == _NONE:
-            return t(all_key)
-        return names[code] + (suffix if code in zones else "")
+    labels = {_NONE: t(all_key), **{c: n + (suffix if c in zones else "") for c, n in names.items()}}
 
     def encode(region: str) -> str:
         code = region[: prefix_len(level)].ljust(12, "0")
@@ -39,7 +36,7 @@ def _region_select(regions: pd.DataFrame, level: str, parent: str, label_key: st
         encode=encode,
         decode=lambda code: code or parent,
         label=t(label_key),
-        format_func=label,
+        format_func=labels.__getitem__,
         placeholder=t("filter.search_hint"),
     )
 
@@ -64,7 +61,7 @@ def show() -> ViewState:
             list(UNIT_TYPES),
             key="filter.unit_type",
             label=t("filter.unit_type"),
-            format_func=lambda v: t(f"type.{v}"),
+            format_func={v: t(f"type.{v}") for v in UNIT_TYPES}.__getitem__,
             horizontal=True,
         )
         years = sorted(view.context().years, reverse=True)
@@ -77,7 +74,7 @@ def show() -> ViewState:
             encode=lambda v: _NONE if v is None else v,
             decode=lambda v: None if v == _NONE else int(v),
             label=t("filter.level"),
-            format_func=lambda v: t("filter.level_all") if v == _NONE else t(f"level.{v}"),
+            format_func={_NONE: t("filter.level_all"), **{v: t(f"level.{v}") for v in range(6)}}.__getitem__,
         )
         stars = star_table.drop_duplicates("star_id").sort_values(["ord", "unit_type"])
         star_names = _star_labels(star_table)
@@ -89,10 +86,10 @@ def show() -> ViewState:
             encode=lambda v: v or _NONE,
             decode=lambda v: v or None,
             label=t("filter.star"),
-            format_func=lambda v: t("filter.star_all") if v == _NONE else star_names[v],
+            format_func={_NONE: t("filter.star_all"), **star_names}.__getitem__,
         )
-        st.button(t("filter.reset"), on_click=_reset, icon=":material/restart_alt:", width="stretch")
-        st.button(t("lang.switch"), on_click=_toggle_lang, icon=":material/translate:", width="stretch")
+        st.button(t("filter.reset"), key="filter.reset", on_click=_reset, icon=":material/restart_alt:", width="stretch")
+        st.button(t("lang.switch"), key="filter.lang", on_click=_toggle_lang, icon=":material/translate:", width="stretch")
     return view.current()
 
 

@@ -20,7 +20,7 @@ def show_metric(key: str, grouping: bool) -> str:
             list(METRICS),
             key=f"{key}.metric",
             label=t("overview.map.metric"),
-            format_func=lambda m: t(f"metric.{m}"),
+            format_func={m: t(f"metric.{m}") for m in METRICS}.__getitem__,
         )
     if right is not None:
         with right:
@@ -30,7 +30,7 @@ def show_metric(key: str, grouping: bool) -> str:
                 list(GROUPINGS),
                 key=f"{key}.by",
                 label=t("overview.map.by"),
-                format_func=lambda b: t(f"overview.map.by.{b}"),
+                format_func={b: t(f"overview.map.by.{b}") for b in GROUPINGS}.__getitem__,
                 decode=lambda b: b or "county",
             )
     return metric
@@ -43,7 +43,7 @@ def show_layer(key: str) -> str:
         list(LAYERS),
         key=key,
         label=t("overview.villages"),
-        format_func=lambda v: t(f"overview.layer.{v}"),
+        format_func={v: t(f"overview.layer.{v}") for v in LAYERS}.__getitem__,
         decode=lambda v: v or "points",
     )
 

@@ -35,6 +35,7 @@ def _expected_units() -> pd.DataFrame:
 
 def test_status_page_shows_dataset_shape(app_env):
     at = AppTest.from_file(APP, default_timeout=180).run()
+    at.switch_page("app_pages/status.py").run()
     assert not at.exception
     assert [t.value for t in at.title] == ["数据概况"]
     metrics = {m.label: m.value for m in at.metric}
@@ -44,8 +45,8 @@ def test_status_page_shows_dataset_shape(app_env):
     assert any("sample-badge" in m.value and "样例数据" in m.value for m in at.markdown)
     assert any("2025 年全省星级分布" in h.value for h in at.subheader)
     frames = [df.value for df in at.dataframe]
-    standard = next(f for f in frames if "任务数" in f.columns)
-    assert standard.groupby("类型")["任务数"].sum().to_dict() == {"村": 90, "社区": 106}
+    standard = next(f for f in frames if "tasks" in f.columns)
+    assert standard.groupby("type")["tasks"].sum().to_dict() == {"村": 90, "社区": 106}
 
 
 def test_rerun_does_not_rebuild(app_env):

@@ -9,8 +9,9 @@ the 村 suffix, sometimes with a wrong or missing character, and — since names
 2. the name (or NBS full name) equals the query, then equals the query plus 村/社区;
 3. the name starts with, then contains, the query — shorter names first;
 4. fuzzy: the name, or its stem without 村/社区, is within one edit of the query (two
-   from 6 characters), so 霍庄付 or 霍村 still find 霍庄村. Traditional forms of common
-   place-name characters are folded first (霍莊村 → 霍庄村).
+   from 6 characters), so 霍庄付 finds 霍庄村 and 碧沙社区 finds 碧沙岗社区; names keeping
+   the query's first character rank first. Traditional forms of common place-name
+   characters are folded before matching (霍莊村 → 霍庄村).
 
 Other words ("霍庄 尧山镇", a pasted label "霍庄村 · 尧山镇 · 鲁山县", or run together as
 "尧山镇霍庄村") must match the unit's township, county or city name.
@@ -319,7 +320,7 @@ def compute_search(index: pd.DataFrame | SearchIndex, query: str, limit: int = 2
         if len(digits) >= _MIN_CODE_PREFIX:
             hit = np.fromiter((c.startswith(digits) for c in ix.codes), dtype=bool, count=len(ix.codes))
             score = np.where(hit, SCORE_CODE_PREFIX, 0.0)
-            return _result(ix, score, np.full(len(score), _CODE_PREFIX, dtype=np.int8), limit)
+            return _result(ix, score, np.full(len(score), _CODE_PREFIX, dtype=np.int8), limit, by_code=True)
         return _empty()
 
     words = [w for w in _SEPARATORS.split(text) if w][:MAX_WORDS]
@@ -335,15 +336,22 @@ def compute_search(index: pd.DataFrame | SearchIndex, query: str, limit: int = 2
     return _result(ix, score, kind, limit)
 
 
-def _result(ix: SearchIndex, score: np.ndarray, kind: np.ndarray, limit: int) -> pd.DataFrame:
+def _result(
+    ix: SearchIndex, score: np.ndarray, kind: np.ndarray, limit: int, by_code: bool = False
+) -> pd.DataFrame:
     rows = np.flatnonzero(score > 0)
     if not len(rows):
         return _empty()
+    if by_code:  # the units under a code prefix, in code order
+        return _frame(ix, rows[np.argsort(ix.code_rank[rows])][:limit], score, kind)
     # Best score first; among equal scores rarer names first, so one name repeated a hundred
     # times (王庄村) does not hide the others; then shorter names; equal names together by code.
     _, group, size = np.unique(ix.name_rank[rows], return_inverse=True, return_counts=True)
     order = np.lexsort((ix.code_rank[rows], ix.name_rank[rows], ix.name_len[rows], size[group], -score[rows]))
-    rows = rows[order[:limit]]
+    return _frame(ix, rows[order[:limit]], score, kind)
+
+
+def _frame(ix: SearchIndex, rows: np.ndarray, score: np.ndarray, kind: np.ndarray) -> pd.DataFrame:
     out = {
         c: ix.columns[c][rows].tolist() for c in ("code", "name", "township", "county", "city", "unit_type")
     }

@@ -1,0 +1,207 @@
+"""AppTest for every page: default view, filtered links, malformed links, and cross-checks.
+
+The app builds its own small store (three county-level units of 漯河市) through the
+same first-run path a user sees.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import SMALL_COUNTIES
+from xingtu.i18n import TEXTS
+from xingtu.settings import ROOT
+
+APP = str(ROOT / "app.py")
+PAGES = {
+    "overview": "app_pages/overview.py",
+    "trends": "app_pages/trends.py",
+    "unit": "app_pages/unit.py",
+    "weak": "app_pages/weak.py",
+    "status": "app_pages/status.py",
+}
+UNIT = "411102001001"  # 滨西社区, 老街街道, 源汇区
+
+
+@pytest.fixture
+def app_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    store_dir = tmp_path_factory.getbasetemp() / "app-store"
+    monkeypatch.setenv("XINGTU_STORE_DIR", str(store_dir))
+    monkeypatch.setenv("XINGTU_COUNTIES", ",".join(SMALL_COUNTIES))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield store_dir
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _con(store_dir: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(next(store_dir.glob("*.duckdb"))), read_only=True)
+
+
+def _open(page: str, params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if page != "overview":
+        at.switch_page(PAGES[page]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _plotly_specs(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def _warnings(at: AppTest) -> str:
+    return " ".join(w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_opens_with_defaults(app_env, page):
+    at = _open(page)
+    assert not at.error
+    assert not _warnings(at)
+    assert any("sample-badge" in m.value for m in at.markdown)
+
+
+def test_overview_numbers_agree_across_cards_ranking_and_map(app_env):
+    at = _open("overview", {"r": "4111"})
+    con = _con(app_env)
+    expected = con.execute(
+        """SELECT left(code, 6) AS county, count(*), sum((level = 5)::INT), avg(level)
+           FROM annual_results WHERE year = 2025 GROUP BY 1 ORDER BY 1"""
+    ).fetchall()
+    total = sum(r[1] for r in expected)
+    cards = _metrics(at)
+    assert cards["村（社区）总数"] == f"{total:,}"
+    five = next(v for k, v in cards.items() if k.startswith("五星"))
+    assert five == f"{sum(r[2] for r in expected):,}"
+
+    ranking = next(df.value for df in at.dataframe if "rank" in df.value.columns)
+    names = dict(con.execute("SELECT name, left(code, 6) FROM regions WHERE level = 'county'").fetchall())
+    codes = [names[label.split("（")[0]] for label in ranking["label"]]
+    by_code = dict(zip(codes, ranking["units"], strict=True))
+    assert by_code == {r[0]: r[1] for r in expected}
+    means = dict(zip(codes, ranking["shown"].round(6), strict=True))
+    assert means == {r[0]: round(r[3], 6) for r in expected}
+    assert ranking["rank"].tolist() == sorted(ranking["rank"].tolist())
+
+    map_spec = next(s for s in _plotly_specs(at) if s["layout"].get("map"))
+    shown = {}
+    for trace in map_spec["data"]:
+        for custom in trace.get("customdata") or []:
+            shown[custom[-1][:6]] = (int(custom[3].replace(",", "")), custom[1])
+    assert {k: v[0] for k, v in shown.items()} == {r[0]: r[1] for r in expected}
+    assert {k: v[1] for k, v in shown.items()} == {r[0]: f"{r[3]:.2f}" for r in expected}
+    # the functional zone has no polygon: it is drawn as a dot, not dropped
+    zone_traces = [t for t in map_spec["data"] if t["type"] == "scattermap"]
+    assert any("411171000000" == c[-1] for t in zone_traces for c in t["customdata"])
+
+
+def test_filters_change_the_numbers_and_reach_the_url(app_env):
+    at = _open("overview")
+    all_units = _metrics(at)["村（社区）总数"]
+    at.radio(key="filter.unit_type").set_value("urban").run()
+    assert not at.exception
+    con = _con(app_env)
+    urban = con.execute("SELECT count(*) FROM annual_results WHERE year = 2025 AND unit_type = 'urban'").fetchone()[0]
+    assert _metrics(at)["村（社区）总数"] == f"{urban:,}" != all_units
+    at.selectbox(key="filter.city").set_value("411100000000").run()
+    at.selectbox(key="filter.year").set_value(2023).run()
+    assert dict(at.query_params) == {"t": ["urban"], "r": ["4111"], "y": ["2023"]} or {
+        k: at.query_params[k] for k in at.query_params
+    } == {"t": "urban", "r": "4111", "y": "2023"}
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "expect"),
+    [
+        ("overview", {"r": "411102", "t": "rural", "y": "2023", "m": "share_ge4"}, "源汇区"),
+        ("overview", {"r": "411102001", "lv": "4", "layer": "hex"}, "老街街道"),
+        ("overview", {"r": "4111", "by": "city", "m": "overdue_problems", "layer": "off"}, "漯河市"),
+        ("trends", {"r": "411103", "star": "industry", "cmp": "411102,411103"}, "郾城区"),
+        ("unit", {"u": UNIT, "y": "2024"}, "滨西社区"),
+        ("weak", {"r": "4111", "tab": "tasks", "star": "branch"}, "漯河市"),
+        ("weak", {"r": "411102", "tab": "closest", "lv": "3"}, "源汇区"),
+        ("weak", {"tab": "weak_lax", "t": "rural"}, "河南省"),
+    ],
+)
+def test_filtered_links_open_without_notices(app_env, page, params, expect):
+    at = _open(page, params)
+    assert not at.error and not _warnings(at)
+    texts = " ".join(m.value for m in at.markdown)
+    assert expect in texts
+    for k, v in params.items():  # the link survives the run unchanged (short codes kept short)
+        assert at.query_params[k] == v, (k, at.query_params[k])
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "bad"),
+    [
+        ("overview", {"r": "999999"}, "r="),
+        ("overview", {"y": "2031", "m": "x"}, "y="),
+        ("overview", {"lv": "<b>9</b>"}, "lv="),
+        ("trends", {"cmp": "411102,abc"}, "cmp="),
+        ("unit", {"u": "411102001999"}, "u="),
+        ("weak", {"tab": "../../etc", "star": "1; DROP TABLE units"}, "tab="),
+        ("status", {"lang": "fr"}, "lang="),
+    ],
+)
+def test_malformed_links_fall_back_with_a_visible_notice(app_env, page, params, bad):
+    at = _open(page, params)
+    assert bad in _warnings(at)
+    for k in params:
+        assert k not in at.query_params  # the bad value is not written back
+
+
+def test_empty_scope_says_so(app_env):
+    at = _open("overview", {"r": "411102001", "t": "rural"})
+    assert any("没有村（社区）" in i.value for i in at.info)
+
+
+def test_unit_page_search_and_profile(app_env):
+    at = _open("unit")
+    assert any("输入村（社区）名称或代码" in i.value for i in at.info)
+    at.text_input(key="unit.search.q").input("滨西").run()
+    picker = at.selectbox(key="unit.search.pick")
+    assert any("滨西社区 · 老街街道 · 源汇区" in o for o in picker.options)
+    at.selectbox(key="unit.search.pick").set_value(UNIT).run()
+    assert not at.exception
+    assert at.query_params["u"] == UNIT
+    assert any("滨西社区" in m.value for m in at.markdown)
+    con = _con(app_env)
+    sql = "SELECT count(*) FROM task_results WHERE code = $c AND year = 2025 AND NOT met"
+    unmet = con.execute(sql, {"c": UNIT}).fetchone()[0]
+    assert any(f"{unmet} 项未达标" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_english(app_env, page):
+    """Every page in English (the switch itself is clicked in the browser test)."""
+    at = _open(page, {"lang": "en", "u": UNIT})
+    assert at.button(key="filter.reset").label == "Reset filters"
+    assert at.button(key="filter.lang").label == "中文"
+    assert at.query_params["lang"] == "en"
+    if page == "overview":
+        assert "Units in scope" in _metrics(at)
+    visible = " ".join(
+        [m.label for m in at.metric]
+        + [m.value for m in at.markdown if "sample-badge" not in m.value]
+        + [x.value for x in [*at.info, *at.caption, *at.warning]]
+    )
+    for data_name in _con(app_env).execute("SELECT value FROM meta WHERE key LIKE '%name'").fetchall():
+        visible = visible.replace(data_name[0], "")  # names from the data stay as they are
+    leftover = [zh for zh, _ in TEXTS.values() if len(zh) >= 4 and "{" not in zh and zh in visible]
+    assert leftover == []
