@@ -88,8 +88,20 @@ def show() -> ViewState:
             label=t("filter.star"),
             format_func={_NONE: t("filter.star_all"), **star_names}.__getitem__,
         )
-        st.button(t("filter.reset"), key="filter.reset", on_click=_reset, icon=":material/restart_alt:", width="stretch")
-        st.button(t("lang.switch"), key="filter.lang", on_click=_toggle_lang, icon=":material/translate:", width="stretch")
+        st.button(
+            t("filter.reset"),
+            key="filter.reset",
+            on_click=_reset,
+            icon=":material/restart_alt:",
+            width="stretch",
+        )
+        st.button(
+            t("lang.switch"),
+            key="filter.lang",
+            on_click=_toggle_lang,
+            icon=":material/translate:",
+            width="stretch",
+        )
     return view.current()
 
 

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.theme import CLASS_COLORS, FONT_FAMILY, LEVEL_COLORS, NO_DATA_COLOR, TEXT_COLOR
+from xingtu.domain.classes import classify, compute_breaks, format_class_labels
 from xingtu.domain.geo import compute_view
 from xingtu.domain.metrics import METRIC_SPECS, compute_ranks, format_metric
 
@@ -33,22 +34,14 @@ class MapTexts:
 
 
 def compute_classes(values: pd.Series, metric: str) -> tuple[list[int | None], list[str]]:
-    """Quantile classes of the values and their legend labels (TEMP until domain.classes)."""
-    v = values.dropna()
-    if v.empty:
+    """Quantile classes of the values (five at most) and their legend labels, low to high."""
+    present = values.dropna()
+    if present.empty:
         return [None] * len(values), []
-    qs = sorted(set(v.quantile([0, 0.2, 0.4, 0.6, 0.8, 1]).tolist()))
-    if len(qs) == 1:
-        qs = [qs[0], qs[0]]
-    k = len(qs) - 1
-    out: list[int | None] = []
-    for x in values:
-        if pd.isna(x):
-            out.append(None)
-        else:
-            out.append(min(k - 1, sum(x > b for b in qs[1:-1])))
-    labels = [f"{format_metric(metric, qs[i])}–{format_metric(metric, qs[i + 1])}" for i in range(k)]
-    return out, labels
+    breaks = compute_breaks(present.tolist(), k=5, method="quantile")
+    fmt = {"share": "{:.1%}", "mean": "{:.2f}", "count": "{:,.0f}"}[METRIC_SPECS[metric].kind]
+    labels = format_class_labels(breaks, fmt, lower=float(present.min()))
+    return classify(values.tolist(), breaks), labels
 
 
 def _hover(df: pd.DataFrame, metric: str, texts: MapTexts) -> list[list[str]]:

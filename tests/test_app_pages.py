@@ -107,7 +107,7 @@ def test_overview_numbers_agree_across_cards_ranking_and_map(app_env):
     assert {k: v[1] for k, v in shown.items()} == {r[0]: f"{r[3]:.2f}" for r in expected}
     # the functional zone has no polygon: it is drawn as a dot, not dropped
     zone_traces = [t for t in map_spec["data"] if t["type"] == "scattermap"]
-    assert any("411171000000" == c[-1] for t in zone_traces for c in t["customdata"])
+    assert any(c[-1] == "411171000000" for t in zone_traces for c in t["customdata"])
 
 
 def test_filters_change_the_numbers_and_reach_the_url(app_env):
@@ -116,7 +116,9 @@ def test_filters_change_the_numbers_and_reach_the_url(app_env):
     at.radio(key="filter.unit_type").set_value("urban").run()
     assert not at.exception
     con = _con(app_env)
-    urban = con.execute("SELECT count(*) FROM annual_results WHERE year = 2025 AND unit_type = 'urban'").fetchone()[0]
+    urban = con.execute(
+        "SELECT count(*) FROM annual_results WHERE year = 2025 AND unit_type = 'urban'"
+    ).fetchone()[0]
     assert _metrics(at)["村（社区）总数"] == f"{urban:,}" != all_units
     at.selectbox(key="filter.city").set_value("411100000000").run()
     at.selectbox(key="filter.year").set_value(2023).run()

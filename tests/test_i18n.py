@@ -32,7 +32,9 @@ def test_both_languages_with_the_same_placeholders(key):
 def test_every_literal_key_used_in_the_code_exists():
     used: set[str] = set()
     for path in SOURCES:
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""", path.read_text(encoding="utf-8")))
+        used |= set(
+            re.findall(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""", path.read_text(encoding="utf-8"))
+        )
     assert used, "no t(...) calls found: the pattern is stale"
     assert sorted(used - set(TEXTS)) == []
 

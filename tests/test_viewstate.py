@@ -30,7 +30,10 @@ DEFAULT = default_state(CTX)
         ({"t": "rural", "y": "2023"}, {"unit_type": "rural", "year": 2023}),
         ({"lv": "0"}, {"level": 0}),
         ({"lv": "5", "star": "industry"}, {"level": 5, "star": "industry"}),
-        ({"m": "share_ge4", "by": "city", "layer": "hex"}, {"metric": "share_ge4", "by": "city", "layer": "hex"}),
+        (
+            {"m": "share_ge4", "by": "city", "layer": "hex"},
+            {"metric": "share_ge4", "by": "city", "layer": "hex"},
+        ),
         ({"u": "411102001201"}, {"unit": "411102001201"}),
         ({"tab": "closest", "lang": "en"}, {"tab": "closest", "lang": "en"}),
         ({"cmp": "411102,411171"}, {"compare": ("411102000000", "411171000000")}),
@@ -90,8 +93,12 @@ def test_one_bad_param_does_not_discard_the_good_ones():
     [
         DEFAULT,
         ViewState(region="411102001000", year=2023, unit_type="urban", level=3, star="branch"),
-        ViewState(region="411100000000", year=2025, lang="en", metric="overdue_problems", by="city", layer="off"),
-        ViewState(region="410000000000", year=2024, unit="411102001001", tab="weak_lax", compare=("411171000000",)),
+        ViewState(
+            region="411100000000", year=2025, lang="en", metric="overdue_problems", by="city", layer="off"
+        ),
+        ViewState(
+            region="410000000000", year=2024, unit="411102001001", tab="weak_lax", compare=("411171000000",)
+        ),
     ],
 )
 def test_round_trip(state):

@@ -103,5 +103,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def wait_for_app(page, timeout_ms: int = 180_000) -> None:
-    """Streamlit is done when the app reports its script is not running."""
+    """Done when the frame has drawn (the sidebar's buttons exist) and no script is running.
+
+    The script state alone is not enough: a fresh page reports 'notRunning' before its
+    first run has started.
+    """
+    page.wait_for_selector(
+        "[data-testid='stSidebarUserContent'] [data-testid='stButton']", timeout=timeout_ms
+    )
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)

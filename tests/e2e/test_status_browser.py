@@ -11,7 +11,7 @@ def test_status_page_offline_and_labelled(browser, server):
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     hosts: set[str] = set()
     page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or r.url.split(":")[0]))
-    page.goto(server)
+    page.goto(f"{server}/status")
     wait_for_app(page)
     assert page.get_by_role("heading", name="数据概况").is_visible()
     badge = page.get_by_test_id("sample-badge")

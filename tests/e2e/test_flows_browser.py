@@ -1,0 +1,109 @@
+"""The flows a user clicks through, in real Chromium against a real server (small store).
+
+Overview → click a county → open a unit → copy the address → a fresh browser shows the
+same unit and filters; and the language switch. Assertions are on text and test ids.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+from tests.e2e.conftest import wait_for_app
+
+COUNTIES = {"411102": "源汇区", "411103": "郾城区", "411171": "漯河经济技术开发区"}
+
+
+def _settle(page) -> None:
+    page.wait_for_timeout(400)  # let the click reach the server before waiting for the run to end
+    wait_for_app(page)
+
+
+def _params(url: str) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+def test_drill_down_then_share_the_link(browser, server):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or urlparse(r.url).scheme))
+    page.goto(server)
+    wait_for_app(page)
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .js-plotly-plot .maplibregl-canvas", timeout=60_000)
+    page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
+
+    # click the first row of the county ranking (a canvas grid: click by position)
+    grid = page.get_by_test_id("stDataFrame").first.bounding_box()
+    page.mouse.click(grid["x"] + 15, grid["y"] + 35 + 17)
+    _settle(page)
+    region = _params(page.url).get("r", "")
+    assert region in COUNTIES, page.url
+    assert (
+        page.get_by_test_id("stMainBlockContainer")
+        .get_by_text(COUNTIES[region], exact=True)
+        .first.is_visible()
+    )
+    county_box = page.get_by_test_id("stSidebar").get_by_role("combobox", name="县（市、区）/功能区")
+    assert county_box.input_value() == COUNTIES[region] + ("（功能区）" if region == "411171" else "")
+
+    # a filter, then the unit page through the navigation and the search box
+    page.get_by_test_id("stSidebar").get_by_text("社区", exact=True).click()
+    _settle(page)
+    page.get_by_role("link", name="村级画像").click()
+    _settle(page)
+    page.get_by_label("查找村（社区）").fill("社区")
+    page.keyboard.press("Enter")
+    _settle(page)
+    page.get_by_test_id("stSelectbox").filter(has_text="找到").click()
+    page.get_by_role("option").first.click()
+    _settle(page)
+    shared = page.url
+    params = _params(shared)
+    assert urlparse(shared).path.endswith("/unit")
+    assert params["r"] == region and params["t"] == "urban" and len(params["u"]) == 12
+    name = page.get_by_role("heading", level=2).first.inner_text()
+
+    # the same link in a fresh browser context: same page, unit, filters
+    other = browser.new_context(viewport={"width": 1920, "height": 1080})
+    fresh = other.new_page()
+    fresh.goto(shared)
+    wait_for_app(fresh)
+    assert fresh.get_by_role("heading", level=2).first.inner_text() == name
+    assert _params(fresh.url) == params
+    sidebar = fresh.get_by_test_id("stSidebar")
+    county = sidebar.get_by_role("combobox", name="县（市、区）/功能区").input_value()
+    assert county.startswith(COUNTIES[region])
+    assert sidebar.get_by_role("radio", name="社区").is_checked()
+    assert not fresh.get_by_test_id("stException").count()
+    assert hosts <= {"127.0.0.1", "data", "blob"}, hosts
+    context.close()
+    other.close()
+
+
+def test_language_switch_keeps_the_view(browser, server):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server}/trends?r=4111&y=2024")
+    wait_for_app(page)
+    assert page.get_by_text("历年星级结构").is_visible()
+    page.get_by_role("button", name="English").click()
+    _settle(page)
+    assert page.get_by_text("Levels by year").is_visible()
+    assert page.get_by_role("link", name="Overview").is_visible()
+    params = _params(page.url)
+    assert params == {"r": "4111", "y": "2024", "lang": "en"}
+    page.get_by_role("button", name="中文").click()
+    _settle(page)
+    assert page.get_by_text("历年星级结构").is_visible()
+    assert "lang" not in _params(page.url)
+    page.close()
+
+
+def test_hand_edited_link_gets_a_notice_not_a_traceback(browser, server):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server}/overview?r=99&y=1999&m=%3Cscript%3E")
+    wait_for_app(page)
+    notice = page.get_by_test_id("stAlertContentWarning").inner_text()
+    assert "r=" in notice and "y=" in notice and "m=" in notice
+    assert not page.get_by_test_id("stException").count()
+    assert _params(page.url) == {}
+    page.close()
