@@ -32,7 +32,7 @@ map_col, dots_col, side_col = st.columns([5, 4, 4], gap="medium")
 with map_col:
     metric = map_controls.show_metric(key="overview.metric", grouping=data.scope_level == "province")
     if data.child_level == "village":
-        fig = region_map.build_unit_dots(data.units, data.bounds, {lv: t(f"level.{lv}") for lv in range(6)})
+        fig = region_map.build_unit_dots(data.units, {lv: t(f"level.{lv}") for lv in range(6)})
     else:
         geo = (
             access.load_boundary_url({"city": "cities", "county": "counties"}[data.child_level])
@@ -43,7 +43,6 @@ with map_col:
             data.children,
             metric,
             geo,
-            data.bounds,
             map_controls.map_texts(metric),
             outline_url=access.load_boundary_url("counties") if data.scope_level == "county" else None,
             outline_code=state.region if data.scope_level == "county" else None,
@@ -57,7 +56,13 @@ with dots_col:
     if layer != "off":
         url, n = access.load_points_url(state.region, state.unit_type, state.year, state.level)
         deck = village_map.build_village_deck(
-            url, access.load_boundary_url("counties"), data.bounds, layer, map_controls.village_tooltip(), n
+            url,
+            access.load_boundary_url("counties"),
+            data.bounds,
+            layer,
+            map_controls.village_tooltip(),
+            n,
+            map_controls.hex_tooltip(),
         )
         village_map.render(deck, key="villages")
 with side_col:
@@ -65,11 +70,10 @@ with side_col:
     level_chart.render_level_bar(data.counts, key="overview.levels", height=250)
     if data.child_level != "village":
         st.markdown(f"**{t('overview.ranking', level=t('overview.ranking.level.' + data.child_level))}**")
+        table = ranking.compute_ranking(data.children, metric, ranking.show_sort(key="overview.sort"))
+        bars = ranking.build_ranking_bars(table, metric, t(f"metric.{metric}"))
         picked = ranking.render(
-            ranking.compute_ranking(data.children, metric),
-            metric,
-            key=f"rank.{state.region}.{data.child_level}.{metric}",
-            height=300,
+            bars, key=f"rank.{state.region}.{data.child_level}.{metric}.{state.sort}", height=280
         )
         clicked = clicked or picked
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import unit_profile, unit_search, view
+from components import region_map, unit_profile, unit_search, view
 from components.view import t
 from xingtu.store import access
 
@@ -43,7 +43,7 @@ with right:
             {lv: t(f"level.{lv}") for lv in range(6)},
         ),
         key="unit.map",
-        config={"displayModeBar": False},
+        config=region_map.CONFIG,
     )
 
 st.markdown(f"#### {t('unit.weak_tasks', year=state.year, n=len(profile.unmet_tasks))}")

@@ -23,4 +23,4 @@ def show(path: pd.DataFrame, key: str) -> None:
             icon=":material/arrow_upward:" if row is rows[-2] else None,
         )
     with cols[len(rows) - 1]:
-        st.markdown(f"**:red[{view.md(rows[-1].name)}]**", help=view.t("common.breadcrumb"))
+        st.markdown(f"**:red[{view.md(rows[-1].name)}]**")

@@ -61,3 +61,8 @@ def map_texts(metric: str) -> MapTexts:
 def village_tooltip() -> str:
     """Fixed template text; the {fields} are filled (and escaped) by the chart, never by us."""
     return f"<b>{{n}}</b><br/>{{t}}<br/>{t('common.level')}：{{l}} ★"
+
+
+def hex_tooltip() -> str:
+    """Units in a hexagon (deck.gl's count of points), as fixed template text."""
+    return f"{t('metric.units')}：{{colorValue}}"

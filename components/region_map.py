@@ -1,8 +1,10 @@
 """The star-density map: classed choropleth of cities/counties, bubbles below county level.
 
-Polygons come from a static GeoJSON URL (fetched once by the browser), so a changed
-metric resends only codes and values. The map has no basemap and no labels (labels
-would need glyphs from the internet); names show on hover with value and rank.
+Drawn with plotly's geo (SVG) traces: no tiles, no WebGL, crisp at any screen size, and
+``fitbounds`` frames the scope. Polygons come from a static GeoJSON URL (fetched once by
+the browser), so a changed metric resends only codes and values; the base topojson
+plotly insists on loading is served locally (``TOPOJSON_URL``), never from a CDN. Names
+show on hover with value and rank.
 """
 
 from __future__ import annotations
@@ -17,11 +19,17 @@ import streamlit as st
 
 from components.theme import CLASS_COLORS, FONT_FAMILY, LEVEL_COLORS, NO_DATA_COLOR, TEXT_COLOR
 from xingtu.domain.classes import classify, compute_breaks, format_class_labels
-from xingtu.domain.geo import compute_view
 from xingtu.domain.metrics import METRIC_SPECS, compute_ranks, format_metric
 
 HEIGHT = 560
-WIDTH_GUESS = 560  # the map column at 1920 px; only used to fit the zoom
+TOPOJSON_URL = "app/static/topojson/"  # plotly geo's base file, served by us (air-gapped)
+CONFIG = {"displayModeBar": False, "topojsonURL": TOPOJSON_URL}
+GEO = {
+    "visible": False,
+    "fitbounds": "locations",
+    "projection": {"type": "mercator"},
+    "bgcolor": "rgba(0,0,0,0)",
+}
 
 
 @dataclass(frozen=True)
@@ -47,11 +55,14 @@ def compute_classes(values: pd.Series, metric: str) -> tuple[list[int | None], l
 def _hover(df: pd.DataFrame, metric: str, texts: MapTexts) -> list[list[str]]:
     ranks = compute_ranks(df[metric].tolist(), METRIC_SPECS[metric].higher_is_better)
     n = sum(r is not None for r in ranks)
+    kinds = df["kind"].tolist() if "kind" in df else [""] * len(df)
     rows = []
-    for (_, r), rank in zip(df.iterrows(), ranks, strict=True):
-        name = html.escape(str(r["name"])) + (f"（{texts.zone_label}）" if r.get("kind") == "zone" else "")
+    for name, kind, value, units, code, rank in zip(
+        df["name"], kinds, df[metric], df["units"], df["code"], ranks, strict=True
+    ):
+        label = html.escape(str(name)) + (f"（{texts.zone_label}）" if kind == "zone" else "")
         rank_text = f"{rank}/{n}" if rank is not None else "—"
-        rows.append([name, format_metric(metric, r[metric]), rank_text, f"{int(r['units']):,}", r["code"]])
+        rows.append([label, format_metric(metric, value), rank_text, f"{int(units):,}", code])
     return rows
 
 
@@ -65,7 +76,6 @@ def build_region_map(
     metrics: pd.DataFrame,
     metric: str,
     geojson_url: str | None,
-    bounds: tuple[float, float, float, float],
     texts: MapTexts,
     outline_url: str | None = None,
     outline_code: str | None = None,
@@ -87,8 +97,9 @@ def build_region_map(
     )
     if outline_url and outline_code:
         fig.add_trace(
-            go.Choroplethmap(
+            go.Choropleth(
                 geojson=outline_url,
+                featureidkey="id",
                 locations=[outline_code],
                 z=[0],
                 colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
@@ -108,8 +119,9 @@ def build_region_map(
         dots = part[~has_poly.loc[part.index]]
         if len(poly):
             fig.add_trace(
-                go.Choroplethmap(
+                go.Choropleth(
                     geojson=geojson_url,
+                    featureidkey="id",
                     locations=poly["code"],
                     z=[1] * len(poly),
                     colorscale=[[0, color], [1, color]],
@@ -126,11 +138,16 @@ def build_region_map(
         if len(dots):
             size = (10 + 14 * (dots["units"] / max(df["units"].max(), 1)) ** 0.5).tolist()
             fig.add_trace(
-                go.Scattermap(
+                go.Scattergeo(
                     lon=dots["lon"],
                     lat=dots["lat"],
                     mode="markers",
-                    marker={"size": size, "color": color, "opacity": 0.95},
+                    marker={
+                        "size": size,
+                        "color": color,
+                        "opacity": 0.95,
+                        "line": {"color": "white", "width": 1},
+                    },
                     customdata=dots["custom"].tolist(),
                     hovertemplate=hover,
                     name=label,
@@ -138,11 +155,10 @@ def build_region_map(
                     showlegend=not len(poly),
                 )
             )
-    view = compute_view(bounds, WIDTH_GUESS, HEIGHT)
     fig.update_layout(
         height=HEIGHT,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        map={"style": "white-bg", "center": {"lon": view.lon, "lat": view.lat}, "zoom": view.zoom},
+        geo=GEO,
         font={"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
         legend={
             "title": {"text": texts.metric_label},
@@ -161,9 +177,7 @@ def build_region_map(
     return fig
 
 
-def build_unit_dots(
-    units: pd.DataFrame, bounds: tuple[float, float, float, float], level_text: dict[int, str]
-) -> go.Figure:
+def build_unit_dots(units: pd.DataFrame, level_text: dict[int, str]) -> go.Figure:
     """Units of a township as dots coloured by level (the map's finest grouping)."""
     fig = go.Figure()
     for level in sorted(LEVEL_COLORS, reverse=True):
@@ -171,21 +185,20 @@ def build_unit_dots(
         if not len(part):
             continue
         fig.add_trace(
-            go.Scattermap(
+            go.Scattergeo(
                 lon=part["lon"],
                 lat=part["lat"],
                 mode="markers",
-                marker={"size": 14, "color": LEVEL_COLORS[level]},
+                marker={"size": 14, "color": LEVEL_COLORS[level], "line": {"color": "white", "width": 1}},
                 customdata=[[html.escape(n), c] for n, c in zip(part["name"], part["code"], strict=True)],
                 hovertemplate="<b>%{customdata[0]}</b><br>" + level_text[level] + "<extra></extra>",
                 name=level_text[level],
             )
         )
-    view = compute_view(bounds, WIDTH_GUESS, HEIGHT)
     fig.update_layout(
         height=HEIGHT,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        map={"style": "white-bg", "center": {"lon": view.lon, "lat": view.lat}, "zoom": view.zoom},
+        geo=GEO,
         font={"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
         legend={"x": 0.01, "y": 0.01, "bgcolor": "rgba(255,255,255,0.85)"},
         clickmode="event+select",
@@ -200,7 +213,7 @@ def render(fig: go.Figure, key: str) -> str | None:
         key=key,
         on_select="rerun",
         selection_mode="points",
-        config={"displayModeBar": False, "scrollZoom": True},
+        config=CONFIG,
         width="stretch",
     )
     points = (event or {}).get("selection", {}).get("points", []) if event else []

@@ -15,11 +15,10 @@ def render(meta: dict[str, str]) -> None:
         return
     note = html.escape(view.t("sample.note"))
     badge = html.escape(view.t("sample.badge"))
-    st.markdown(
+    st.html(
         f"""<div data-testid="sample-badge" style="display:flex;gap:.75rem;align-items:center;
         background:#FFF4E5;border:1px solid #F2A65A;border-radius:.5rem;padding:.5rem .9rem;
         margin:0 0 .5rem;font-size:.9rem">
         <span style="background:#E8613C;color:white;font-weight:700;border-radius:1rem;padding:.1rem .7rem;
-        white-space:nowrap">{badge}</span><span style="color:#5A3A1A">{note}</span></div>""",
-        unsafe_allow_html=True,
+        white-space:nowrap">{badge}</span><span style="color:#5A3A1A">{note}</span></div>"""
     )

@@ -9,9 +9,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import view
+from components.region_map import GEO
 from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR
 from components.view import md, t
-from xingtu.domain.geo import compute_view
 from xingtu.store.queries import CLOSED, UnitProfile
 
 HELD, NOT_HELD = "★", "·"
@@ -76,8 +76,9 @@ def build_unit_map(
 ) -> go.Figure:
     """The unit (large, outlined) among the other units of its township, coloured by level."""
     fig = go.Figure(
-        go.Choroplethmap(
+        go.Choropleth(
             geojson=outline_url,
+            featureidkey="id",
             locations=[county_code],
             z=[0],
             colorscale=[[0, "rgba(246,244,240,0.6)"], [1, "rgba(246,244,240,0.6)"]],
@@ -92,7 +93,7 @@ def build_unit_map(
         part = others[others["level"] == level]
         if len(part):
             fig.add_trace(
-                go.Scattermap(
+                go.Scattergeo(
                     lon=part["lon"],
                     lat=part["lat"],
                     mode="markers",
@@ -104,7 +105,7 @@ def build_unit_map(
             )
     me = neighbours[neighbours["code"] == code]
     fig.add_trace(
-        go.Scattermap(
+        go.Scattergeo(
             lon=me["lon"],
             lat=me["lat"],
             mode="markers",
@@ -114,7 +115,7 @@ def build_unit_map(
         )
     )
     fig.add_trace(
-        go.Scattermap(
+        go.Scattergeo(
             lon=me["lon"],
             lat=me["lat"],
             mode="markers",
@@ -131,11 +132,15 @@ def build_unit_map(
         float(neighbours["lon"].max()) + pad,
         float(neighbours["lat"].max()) + pad,
     )
-    v = compute_view(bounds, 420, 320)
     fig.update_layout(
         height=320,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        map={"style": "white-bg", "center": {"lon": v.lon, "lat": v.lat}, "zoom": v.zoom},
+        geo={
+            **GEO,
+            "fitbounds": False,
+            "lonaxis": {"range": [bounds[0], bounds[2]]},
+            "lataxis": {"range": [bounds[1], bounds[3]]},
+        },
         font={"family": FONT_FAMILY, "size": 13},
         legend={"x": 0.01, "y": 0.01, "bgcolor": "rgba(255,255,255,0.85)"},
     )

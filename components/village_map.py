@@ -33,6 +33,7 @@ def build_village_deck(
     layer: str,
     tooltip_html: str,
     n_points: int,
+    hex_tooltip_html: str = "{colorValue}",
 ) -> pdk.Deck:
     """The deck for ``layer`` ('points' or 'hex'); the tooltip template is fixed text, never data."""
     view = compute_view(bounds, WIDTH_GUESS, HEIGHT)
@@ -65,7 +66,7 @@ def build_village_deck(
                 opacity=0.85,
             )
         )
-        tooltip = {"html": "{elevationValue}", "style": {"fontSize": "15px"}}
+        tooltip = {"html": hex_tooltip_html, "style": {"fontSize": "15px"}}
     else:
         layers.append(
             pdk.Layer(

@@ -89,16 +89,18 @@ def test_overview_numbers_agree_across_cards_ranking_and_map(app_env):
     five = next(v for k, v in cards.items() if k.startswith("五星"))
     assert five == f"{sum(r[2] for r in expected):,}"
 
-    ranking = next(df.value for df in at.dataframe if "rank" in df.value.columns)
-    names = dict(con.execute("SELECT name, left(code, 6) FROM regions WHERE level = 'county'").fetchall())
-    codes = [names[label.split("（")[0]] for label in ranking["label"]]
-    by_code = dict(zip(codes, ranking["units"], strict=True))
-    assert by_code == {r[0]: r[1] for r in expected}
-    means = dict(zip(codes, ranking["shown"].round(6), strict=True))
-    assert means == {r[0]: round(r[3], 6) for r in expected}
-    assert ranking["rank"].tolist() == sorted(ranking["rank"].tolist())
+    specs = _plotly_specs(at)
+    bars = next(s for s in specs if s["layout"].get("barmode") == "overlay")["data"][1]
+    ranked = {
+        c[-1][:6]: (int(c[0].replace(",", "")), text)
+        for c, text in zip(bars["customdata"], bars["text"], strict=True)
+    }
+    assert {k: v[0] for k, v in ranked.items()} == {r[0]: r[1] for r in expected}
+    assert {k: v[1] for k, v in ranked.items()} == {r[0]: f"{r[3]:.2f}" for r in expected}
+    ranks = [int(label.split()[0]) for label in bars["y"]]
+    assert ranks == sorted(ranks) and ranks[0] == 1
 
-    map_spec = next(s for s in _plotly_specs(at) if s["layout"].get("map"))
+    map_spec = next(s for s in specs if s["layout"].get("geo"))
     shown = {}
     for trace in map_spec["data"]:
         for custom in trace.get("customdata") or []:
@@ -106,7 +108,7 @@ def test_overview_numbers_agree_across_cards_ranking_and_map(app_env):
     assert {k: v[0] for k, v in shown.items()} == {r[0]: r[1] for r in expected}
     assert {k: v[1] for k, v in shown.items()} == {r[0]: f"{r[3]:.2f}" for r in expected}
     # the functional zone has no polygon: it is drawn as a dot, not dropped
-    zone_traces = [t for t in map_spec["data"] if t["type"] == "scattermap"]
+    zone_traces = [t for t in map_spec["data"] if t["type"] == "scattergeo"]
     assert any(c[-1] == "411171000000" for t in zone_traces for c in t["customdata"])
 
 
@@ -132,7 +134,11 @@ def test_filters_change_the_numbers_and_reach_the_url(app_env):
     [
         ("overview", {"r": "411102", "t": "rural", "y": "2023", "m": "share_ge4"}, "源汇区"),
         ("overview", {"r": "411102001", "lv": "4", "layer": "hex"}, "老街街道"),
-        ("overview", {"r": "4111", "by": "city", "m": "overdue_problems", "layer": "off"}, "漯河市"),
+        (
+            "overview",
+            {"r": "4111", "by": "city", "m": "overdue_problems", "layer": "off", "sort": "units"},
+            "漯河市",
+        ),
         ("trends", {"r": "411103", "star": "industry", "cmp": "411102,411103"}, "郾城区"),
         ("unit", {"u": UNIT, "y": "2024"}, "滨西社区"),
         ("weak", {"r": "4111", "tab": "tasks", "star": "branch"}, "漯河市"),

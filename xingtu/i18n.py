@@ -75,6 +75,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "url.bad_by": ("分组只能是 county 或 city", "grouping must be county or city"),
     "url.bad_layer": ("图层只能是 points、hex、off", "layer must be points, hex or off"),
     "url.bad_unit": ("找不到该村（社区）代码", "no unit with this code"),
+    "url.bad_sort": ("排序只能是 metric、name、units", "sort must be metric, name or units"),
     "url.bad_tab": ("没有该分页", "no such tab"),
     "url.bad_compare": ("对比的县代码无效（最多 8 个）", "invalid counties to compare (at most 8)"),
     # --- metrics
@@ -113,6 +114,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "overview.ranking.level.city": ("市", "City"),
     "overview.ranking.level.township": ("乡镇（街道）", "Township"),
     "overview.ranking.level.village": ("村（社区）", "Unit"),
+    "overview.sort": ("排序", "Sort"),
+    "overview.sort.metric": ("按指标", "By value"),
+    "overview.sort.name": ("按区划", "By code"),
+    "overview.sort.units": ("按单位数", "By units"),
     "overview.empty": ("当前筛选条件下没有村（社区）。", "No units match the current filters."),
     "overview.legend.no_data": ("无数据", "No data"),
     # --- unit profile

@@ -28,6 +28,7 @@ METRICS: tuple[str, ...] = (
 GROUPINGS: tuple[str, ...] = ("county", "city")
 LAYERS: tuple[str, ...] = ("points", "hex", "off")
 TABS: tuple[str, ...] = ("heat", "tasks", "closest", "weak_lax")
+SORTS: tuple[str, ...] = ("metric", "name", "units")
 MAX_COMPARE = 8
 
 # URL parameter name for each field (short, stable: links in the wild depend on them).
@@ -41,6 +42,7 @@ PARAM_NAMES: dict[str, str] = {
     "metric": "m",
     "by": "by",
     "layer": "layer",
+    "sort": "sort",
     "unit": "u",
     "tab": "tab",
     "compare": "cmp",
@@ -72,6 +74,7 @@ class ViewState:
     metric: str = "mean_stars"
     by: str = "county"
     layer: str = "points"
+    sort: str = "metric"
     unit: str | None = None
     tab: str = "heat"
     compare: tuple[str, ...] = field(default_factory=tuple)
@@ -138,6 +141,7 @@ def _parse_field(name: str, value: str, ctx: Context) -> tuple[object, bool]:
         "by": GROUPINGS,
         "layer": LAYERS,
         "tab": TABS,
+        "sort": SORTS,
     }
     if name in choices:
         return value, value in choices[name]

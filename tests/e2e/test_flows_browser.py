@@ -29,7 +29,7 @@ def test_drill_down_then_share_the_link(browser, server):
     page.on("request", lambda r: hosts.add(urlparse(r.url).hostname or urlparse(r.url).scheme))
     page.goto(server)
     wait_for_app(page)
-    page.wait_for_selector("[data-testid='stPlotlyChart'] .js-plotly-plot .maplibregl-canvas", timeout=60_000)
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .choroplethlayer path", timeout=60_000)
     page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
 
     # click the first row of the county ranking (a canvas grid: click by position)

@@ -1,0 +1,156 @@
+"""Pure builders of the components, inspected as objects (figures, decks, frames)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from components import kpi_cards, ranking, region_map, trend_charts, unit_profile, view, village_map
+from xingtu.store.queries import CLOSED
+
+
+@pytest.fixture(autouse=True)
+def chinese(monkeypatch):
+    monkeypatch.setattr(view, "lang", lambda: "zh")
+
+
+def _regions(
+    values: list[float], units: list[int] | None = None, kinds: list[str] | None = None
+) -> pd.DataFrame:
+    n = len(values)
+    return pd.DataFrame(
+        {
+            "code": [f"4111{i:02d}000000" for i in range(n)],
+            "name": [f"县{i}" for i in range(n)],
+            "kind": kinds or ["county"] * n,
+            "has_polygon": [k != "zone" for k in (kinds or ["county"] * n)],
+            "lon": [113.0 + i * 0.1 for i in range(n)],
+            "lat": [33.5] * n,
+            "units": units or [10] * n,
+            "mean_stars": values,
+        }
+    )
+
+
+TEXTS = region_map.MapTexts("平均星数", "排名", "单位数", "无数据", "功能区")
+
+
+def _shown(fig) -> dict[str, dict]:
+    """code → (trace type, legend name, customdata) for every drawn region."""
+    out = {}
+    for trace in fig.data:
+        for i, custom in enumerate(trace.customdata or []):
+            code = custom[-1]
+            assert code not in out, f"{code} drawn twice"
+            loc = trace.locations[i] if trace.type == "choropleth" else None
+            out[code] = {"type": trace.type, "class": trace.name, "custom": list(custom), "loc": loc}
+    return out
+
+
+def test_region_map_draws_every_region_once_zones_as_dots_and_empty_as_no_data():
+    df = _regions([2.0, 3.0, 4.0, 3.5, 1.0, 2.5], units=[5, 5, 5, 5, 0, 5], kinds=["county"] * 5 + ["zone"])
+    fig = region_map.build_region_map(df, "mean_stars", "app/static/x.geojson", TEXTS)
+    shown = _shown(fig)
+    assert set(shown) == set(df["code"])
+    assert shown[df["code"][5]]["type"] == "scattergeo"  # the zone: a dot, not dropped
+    assert all(shown[c]["type"] == "choropleth" and shown[c]["loc"] == c for c in df["code"][:5])
+    assert shown[df["code"][4]]["class"] == "无数据"  # no units in scope
+    best = shown[df["code"][2]]["custom"]
+    assert best[1:4] == ["4.00", "1/5", "5"]
+    assert fig.layout.geo.visible is False and fig.layout.geo.fitbounds == "locations"
+    assert len({t.name for t in fig.data}) <= 6  # five classes at most, plus no data
+    assert all(isinstance(t.geojson, str) for t in fig.data if t.type == "choropleth")  # by URL, not inline
+
+
+def test_region_map_classes_follow_the_values():
+    df = _regions([1.0, 2.0, 3.0, 4.0, 5.0, 1.5, 2.5, 3.5, 4.5, 4.9])
+    shown = _shown(region_map.build_region_map(df, "mean_stars", "u", TEXTS))
+    order = [t.name for t in region_map.build_region_map(df, "mean_stars", "u", TEXTS).data]
+    cls = {c: order.index(v["class"]) for c, v in shown.items()}  # traces run from high to low class
+    by_value = sorted(df["code"], key=lambda c: df.set_index("code").loc[c, "mean_stars"])
+    assert [cls[c] for c in by_value] == sorted((cls[c] for c in by_value), reverse=True)
+
+
+def test_region_names_are_escaped_in_hover():
+    df = _regions([2.0, 3.0])
+    df.loc[0, "name"] = "<img src=x onerror=alert(1)>"
+    shown = _shown(region_map.build_region_map(df, "mean_stars", "u", TEXTS))
+    assert shown[df["code"][0]]["custom"][0].startswith("&lt;img")
+
+
+def test_village_deck_has_no_basemap_fixed_ids_and_data_by_url():
+    deck = village_map.build_village_deck(
+        "app/static/gen/f/points.json",
+        "app/static/gen/f/counties.geojson",
+        (110, 31, 117, 36),
+        "points",
+        "<b>{n}</b>",
+        52378,
+    )
+    spec = json.loads(deck.to_json())
+    assert deck.map_provider is None and "mapProvider" not in spec  # no basemap (and no request for one)
+    ids = [layer["id"] for layer in spec["layers"]]
+    assert ids == ["outline", "villages"]
+    assert spec["layers"][1]["data"] == "app/static/gen/f/points.json"
+    assert "{n}" in deck._tooltip["html"]
+    hexes = village_map.build_village_deck("p.json", "o.json", (110, 31, 117, 36), "hex", "x", 10)
+    assert [layer["id"] for layer in json.loads(hexes.to_json())["layers"]] == ["outline", "villages-hex"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "first"),
+    [("metric", "县2"), ("name", "县0"), ("units", "县1")],
+)
+def test_ranking_sorts_and_ranks(sort, first):
+    df = _regions([2.0, 3.0, 4.0, math.nan], units=[5, 9, 7, 0])
+    table = ranking.compute_ranking(df, "mean_stars", sort)
+    assert table["name"].iloc[0] == first
+    ranks = {n: None if pd.isna(r) else int(r) for n, r in zip(table["name"], table["rank"], strict=True)}
+    assert ranks == {"县0": 3, "县1": 2, "县2": 1, "县3": None}
+    fig = ranking.build_ranking_bars(table, "mean_stars", "平均星数")
+    assert [c[-1] for c in fig.data[1].customdata] == table["code"].tolist()
+
+
+def test_movers_between_the_last_two_years():
+    rows = []
+    for code, values in {"a": (2.0, 2.5, 3.0), "b": (3.0, 3.0, 2.0), "c": (2.0, 2.0, 2.0)}.items():
+        for year, v in zip((2023, 2024, 2025), values, strict=True):
+            rows.append({"code": code, "name": code.upper(), "year": year, "units": 5, "mean_stars": v})
+    up, down = trend_charts.compute_movers(pd.DataFrame(rows), "mean_stars")
+    assert up[["name", "change"]].values.tolist() == [["A", 0.5]]
+    assert down[["name", "change"]].values.tolist() == [["B", -1.0]]
+
+
+def test_kpi_cards_deltas():
+    counts = pd.DataFrame({"level": [5, 4, 3, 2, 1, 0], "units": [1, 2, 3, 4, 0, 0]})
+    counts["share"] = counts["units"] / 10
+    prev = counts.assign(units=[0, 2, 5, 3, 0, 0])
+    cards = kpi_cards.compute_cards(
+        {"units": 10, "below_target": 4, "overdue_problems": 2}, counts, prev, {"below_target": 6}
+    )
+    by_label = {c.label.split(" ")[0]: c for c in cards}
+    assert by_label["五星"].value == "1" and by_label["五星"].delta == "+1"
+    assert by_label["三星"].delta == "-2"
+    assert by_label["未达创建目标"].delta == "-2"
+
+
+def test_unit_tables_order_veto_first_and_mark_ledger_states():
+    unmet = pd.DataFrame(
+        {
+            "task_id": ["a", "b", "c"],
+            "star_id": ["s2", "s1", "s1"],
+            "star_name": ["二", "一", "一"],
+            "star_ord": [2, 1, 1],
+            "task_name": ["A", "B", "C"],
+            "description": ["", "", ""],
+            "veto": [True, False, True],
+        }
+    )
+    assert unit_profile.compute_unmet_table(unmet)["task_id"].tolist() == ["c", "b", "a"]
+    ledger = unit_profile.compute_ledger(
+        pd.DataFrame({"status": ["整改中", CLOSED, "整改中"], "overdue": [False, False, True]})
+    )
+    assert ledger["state"].tolist() == ["整改中", "已销号", "逾期未整改"]
