@@ -32,9 +32,8 @@ def test_drill_down_then_share_the_link(browser, server):
     page.wait_for_selector("[data-testid='stPlotlyChart'] .choroplethlayer path", timeout=60_000)
     page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
 
-    # click the first row of the county ranking (a canvas grid: click by position)
-    grid = page.get_by_test_id("stDataFrame").first.bounding_box()
-    page.mouse.click(grid["x"] + 15, grid["y"] + 35 + 17)
+    # click a county on the map
+    page.locator(".choroplethlayer path").first.click(force=True)
     _settle(page)
     region = _params(page.url).get("r", "")
     assert region in COUNTIES, page.url
