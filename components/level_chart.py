@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import view
-from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR
+from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR, figure
 
 
 def build_level_bar(
@@ -20,28 +20,27 @@ def build_level_bar(
     df = counts.sort_values("level")
     if labels:
         df = df.assign(label=df["level"].map(labels))
-    fig = go.Figure(
-        go.Bar(
-            x=df["units"],
-            y=df["label"],
-            orientation="h",
-            marker_color=[LEVEL_COLORS[int(lv)] for lv in df["level"]],
-            text=[f"{u:,}（{s:.1%}）" for u, s in zip(df["units"], df["share"], strict=True)],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}：%{x:,} 个<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        height=height,
-        margin={"l": 10, "r": 110, "t": 10, "b": 10},
-        font={"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
-        xaxis={"showgrid": True, "gridcolor": "#EEE", "tickformat": ",", "title": None},
-        yaxis={"title": None},
-        plot_bgcolor="white",
-        showlegend=False,
-    )
-    return fig
+    bars = {
+        "type": "bar",
+        "x": df["units"].tolist(),
+        "y": df["label"].tolist(),
+        "orientation": "h",
+        "marker": {"color": [LEVEL_COLORS[int(lv)] for lv in df["level"]]},
+        "text": [f"{u:,}（{s:.1%}）" for u, s in zip(df["units"], df["share"], strict=True)],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": "%{y}：%{x:,}<extra></extra>",
+    }
+    layout = {
+        "height": height,
+        "margin": {"l": 10, "r": 110, "t": 10, "b": 10},
+        "font": {"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
+        "xaxis": {"showgrid": True, "gridcolor": "#EEE", "tickformat": ",", "title": None},
+        "yaxis": {"title": None},
+        "plot_bgcolor": "white",
+        "showlegend": False,
+    }
+    return figure([bars], layout)
 
 
 def render_level_bar(counts: pd.DataFrame, key: str, height: int = 320) -> None:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import view
-from components.theme import FONT_FAMILY, LEVEL_COLORS, NO_DATA_COLOR, TEXT_COLOR
+from components.theme import FONT_FAMILY, LEVEL_COLORS, NO_DATA_COLOR, TEXT_COLOR, figure
 from components.view import t
 from xingtu.domain.metrics import METRIC_SPECS, compute_ranks, format_metric
 from xingtu.viewstate import SORTS
@@ -54,46 +54,44 @@ def build_ranking_bars(ranking: pd.DataFrame, metric: str, metric_label: str) ->
     ]
     values = ranking["shown"].fillna(0)
     texts = [format_metric(metric, v) for v in ranking[metric]]
-    fig = go.Figure(
-        [
-            go.Bar(  # the track: the full scale, so each bar reads as progress
-                x=[full] * len(ranking),
-                y=labels,
-                orientation="h",
-                marker_color="#ECECEC",
-                hoverinfo="skip",
-                showlegend=False,
-            ),
-            go.Bar(
-                x=values,
-                y=labels,
-                orientation="h",
-                marker_color=[NO_DATA_COLOR if pd.isna(v) else LEVEL_COLORS[4] for v in ranking[metric]],
-                text=texts,
-                textposition="outside",
-                cliponaxis=False,
-                customdata=[[f"{u:,}", c] for u, c in zip(ranking["units"], ranking["code"], strict=True)],
-                hovertemplate="<b>%{y}</b><br>"
-                + metric_label
-                + "：%{text}<br>"
-                + t("metric.units")
-                + "：%{customdata[0]}<extra></extra>",
-                showlegend=False,
-            ),
-        ]
-    )
-    fig.update_layout(
-        barmode="overlay",
-        height=ROW_PX * len(ranking) + 20,
-        margin={"l": 4, "r": 64, "t": 4, "b": 4},
-        font={"family": FONT_FAMILY, "size": 14, "color": TEXT_COLOR},
-        xaxis={"visible": False, "range": [0, full]},
-        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 14}},
-        plot_bgcolor="white",
-        bargap=0.28,
-        clickmode="event+select",
-    )
-    return fig
+    track = {  # the full scale, so each bar reads as progress
+        "type": "bar",
+        "x": [full] * len(ranking),
+        "y": labels,
+        "orientation": "h",
+        "marker": {"color": "#ECECEC"},
+        "hoverinfo": "skip",
+        "showlegend": False,
+    }
+    bars = {
+        "type": "bar",
+        "x": values.tolist(),
+        "y": labels,
+        "orientation": "h",
+        "marker": {"color": [NO_DATA_COLOR if pd.isna(v) else LEVEL_COLORS[4] for v in ranking[metric]]},
+        "text": texts,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": [[f"{u:,}", c] for u, c in zip(ranking["units"], ranking["code"], strict=True)],
+        "hovertemplate": "<b>%{y}</b><br>"
+        + metric_label
+        + "：%{text}<br>"
+        + t("metric.units")
+        + "：%{customdata[0]}<extra></extra>",
+        "showlegend": False,
+    }
+    layout = {
+        "barmode": "overlay",
+        "height": ROW_PX * len(ranking) + 20,
+        "margin": {"l": 4, "r": 64, "t": 4, "b": 4},
+        "font": {"family": FONT_FAMILY, "size": 14, "color": TEXT_COLOR},
+        "xaxis": {"visible": False, "range": [0, full]},
+        "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": 14}},
+        "plot_bgcolor": "white",
+        "bargap": 0.28,
+        "clickmode": "event+select",
+    }
+    return figure([track, bars], layout)
 
 
 def show_sort(key: str) -> str:

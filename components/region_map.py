@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.theme import CLASS_COLORS, FONT_FAMILY, LEVEL_COLORS, NO_DATA_COLOR, TEXT_COLOR
+from components.theme import CLASS_COLORS, FONT_FAMILY, LEVEL_COLORS, NO_DATA_COLOR, TEXT_COLOR, figure
 from xingtu.domain.classes import classify, compute_breaks, format_class_labels
 from xingtu.domain.metrics import METRIC_SPECS, compute_ranks, format_metric
 
@@ -91,76 +91,75 @@ def build_region_map(
     hover = _HOVER.replace("{metric}", texts.metric_label).replace("{rank}", texts.rank_label)
     hover = hover.replace("{units}", texts.units_label)
     df["custom"] = _hover(df, metric, texts)
-    fig = go.Figure()
+    traces: list[dict] = []
     has_poly = (
         df["has_polygon"].fillna(False).astype(bool) if geojson_url else pd.Series(False, index=df.index)
     )
     if outline_url and outline_code:
-        fig.add_trace(
-            go.Choropleth(
-                geojson=outline_url,
-                featureidkey="id",
-                locations=[outline_code],
-                z=[0],
-                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                showscale=False,
-                marker_line_color="#8A8A8A",
-                marker_line_width=1.5,
-                hoverinfo="skip",
-                name="outline",
-            )
+        traces.append(
+            {
+                "type": "choropleth",
+                "geojson": outline_url,
+                "featureidkey": "id",
+                "locations": [outline_code],
+                "z": [0],
+                "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                "showscale": False,
+                "marker": {"line": {"color": "#8A8A8A", "width": 1.5}},
+                "hoverinfo": "skip",
+                "name": "outline",
+                "showlegend": False,
+            }
         )
-    # One trace per class (and one for no data) gives a clickable, readable legend.
+    # One trace per class (and one for no data) gives a readable legend.
     groups = [(i, labels[i], CLASS_COLORS[len(labels)][i]) for i in range(len(labels))]
     groups.append((None, texts.no_data, NO_DATA_COLOR))
+    top_units = max(int(df["units"].max()), 1) if len(df) else 1
     for idx, label, color in reversed(groups):
         part = df[df["cls"].isna()] if idx is None else df[df["cls"] == idx]
         poly = part[has_poly.loc[part.index]]
         dots = part[~has_poly.loc[part.index]]
+        common = {"hovertemplate": hover, "name": label, "legendgroup": label}
         if len(poly):
-            fig.add_trace(
-                go.Choropleth(
-                    geojson=geojson_url,
-                    featureidkey="id",
-                    locations=poly["code"],
-                    z=[1] * len(poly),
-                    colorscale=[[0, color], [1, color]],
-                    showscale=False,
-                    marker_line_color="white",
-                    marker_line_width=0.8,
-                    customdata=poly["custom"].tolist(),
-                    hovertemplate=hover,
-                    name=label,
-                    legendgroup=label,
-                    showlegend=True,
-                )
+            traces.append(
+                {
+                    "type": "choropleth",
+                    "geojson": geojson_url,
+                    "featureidkey": "id",
+                    "locations": poly["code"].tolist(),
+                    "z": [1] * len(poly),
+                    "colorscale": [[0, color], [1, color]],
+                    "showscale": False,
+                    "marker": {"line": {"color": "white", "width": 0.8}},
+                    "customdata": poly["custom"].tolist(),
+                    "showlegend": True,
+                    **common,
+                }
             )
         if len(dots):
-            size = (10 + 14 * (dots["units"] / max(df["units"].max(), 1)) ** 0.5).tolist()
-            fig.add_trace(
-                go.Scattergeo(
-                    lon=dots["lon"],
-                    lat=dots["lat"],
-                    mode="markers",
-                    marker={
-                        "size": size,
+            traces.append(
+                {
+                    "type": "scattergeo",
+                    "lon": dots["lon"].tolist(),
+                    "lat": dots["lat"].tolist(),
+                    "mode": "markers",
+                    "marker": {
+                        "size": (10 + 14 * (dots["units"] / top_units) ** 0.5).round(1).tolist(),
                         "color": color,
                         "opacity": 0.95,
                         "line": {"color": "white", "width": 1},
                     },
-                    customdata=dots["custom"].tolist(),
-                    hovertemplate=hover,
-                    name=label,
-                    legendgroup=label,
-                    showlegend=not len(poly),
-                )
+                    "customdata": dots["custom"].tolist(),
+                    "showlegend": not len(poly),
+                    **common,
+                }
             )
-    fig.update_layout(
-        height=HEIGHT,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        geo=GEO,
-        font={"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
-        legend={
+    layout = {
+        "height": HEIGHT,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "geo": GEO,
+        "font": {"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
+        "legend": {
             "title": {"text": texts.metric_label},
             "x": 0.01,
             "y": 0.01,
@@ -170,11 +169,11 @@ def build_region_map(
             "itemclick": False,
             "itemdoubleclick": False,
         },
-        hoverlabel={"font": {"family": FONT_FAMILY, "size": 15}},
-        clickmode="event+select",
-        uirevision="keep",
-    )
-    return fig
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 15}},
+        "clickmode": "event+select",
+        "uirevision": "keep",
+    }
+    return figure(traces, layout)
 
 
 def build_unit_dots(units: pd.DataFrame, level_text: dict[int, str]) -> go.Figure:
