@@ -54,7 +54,9 @@ with map_col:
 with dots_col:
     layer = map_controls.show_layer(key="overview.layer")
     if layer != "off":
-        url, n = access.load_points_url(state.region, state.unit_type, state.year, state.level)
+        url, n = access.load_points_url(
+            state.region, state.unit_type, state.year, state.level, village_map.PALETTE
+        )
         deck = village_map.build_village_deck(
             url,
             access.load_boundary_url("counties"),

@@ -18,12 +18,8 @@ HEIGHT = 560
 WIDTH_GUESS = 450
 
 
-def _level_color_expression() -> str:
-    """A deck.gl expression choosing the level colour from the record's ``l``."""
-    expr = str(hex_to_rgb(LEVEL_COLORS[0]))
-    for level in (1, 2, 3, 4, 5):
-        expr = f"l == {level} ? {hex_to_rgb(LEVEL_COLORS[level])} : {expr}"
-    return expr
+# Level 0…5 colours as RGB, baked into the points file (a field read, not an expression).
+PALETTE: tuple[tuple[int, int, int], ...] = tuple(tuple(hex_to_rgb(LEVEL_COLORS[lv])) for lv in range(6))
 
 
 def build_village_deck(
@@ -57,7 +53,7 @@ def build_village_deck(
                 "HexagonLayer",
                 id="villages-hex",
                 data=points_url,
-                get_position="[x, y]",
+                get_position="p",
                 radius=4000 if n_points > 5000 else 1200,
                 coverage=0.92,
                 color_range=[hex_to_rgb(c) for c in CLASS_COLORS[5]],
@@ -73,8 +69,8 @@ def build_village_deck(
                 "ScatterplotLayer",
                 id="villages",
                 data=points_url,
-                get_position="[x, y]",
-                get_fill_color=_level_color_expression(),
+                get_position="p",
+                get_fill_color="c",
                 get_radius=radius,
                 radius_min_pixels=1.6,
                 radius_max_pixels=9,

@@ -106,10 +106,18 @@ def load_boundary_url(layer: str) -> str:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
-def load_points_url(region: str, unit_type: q.TypeFilter, year: int, level: int | None) -> tuple[str, int]:
-    """URL and count of the units-in-scope points file for the village layer."""
+def load_points_url(
+    region: str,
+    unit_type: q.TypeFilter,
+    year: int,
+    level: int | None,
+    palette: tuple[tuple[int, int, int], ...],
+) -> tuple[str, int]:
+    """URL and count of the units-in-scope points file for the village layer (colours by level)."""
     with _cursor() as cur:
-        return static_files.write_points(cur, load_meta()["fingerprint"], region, unit_type, year, level)
+        return static_files.write_points(
+            cur, load_meta()["fingerprint"], region, unit_type, year, level, palette
+        )
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
