@@ -15,6 +15,7 @@ from components.theme import CLASS_COLORS, LEVEL_COLORS, hex_to_rgb
 from xingtu.domain.geo import compute_view
 
 HEIGHT = 560
+OUTLINE_MAX_POINTS = 5000
 WIDTH_GUESS = 450
 
 
@@ -34,19 +35,24 @@ def build_village_deck(
     """The deck for ``layer`` ('points' or 'hex'); the tooltip template is fixed text, never data."""
     view = compute_view(bounds, WIDTH_GUESS, HEIGHT)
     radius = 220 if n_points > 5000 else 90 if n_points > 500 else 45
-    layers = [
-        pdk.Layer(
-            "GeoJsonLayer",
-            id="outline",
-            data=outline_url,
-            stroked=True,
-            filled=True,
-            get_fill_color=[246, 244, 240],
-            get_line_color=[150, 150, 150],
-            line_width_min_pixels=0.6,
-            pickable=False,
+    layers = []
+    if n_points <= OUTLINE_MAX_POINTS:
+        # County outlines give a small scope its context. At province or city scale the points
+        # trace the land themselves, and both layers together cost about 2 s more to draw in a
+        # software-rendered browser than either alone (bench/bench_pages.py).
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                id="outline",
+                data=outline_url,
+                stroked=True,
+                filled=True,
+                get_fill_color=[246, 244, 240],
+                get_line_color=[150, 150, 150],
+                line_width_min_pixels=0.6,
+                pickable=False,
+            )
         )
-    ]
     if layer == "hex":
         layers.append(
             pdk.Layer(

@@ -92,9 +92,10 @@ def test_village_deck_has_no_basemap_fixed_ids_and_data_by_url():
     )
     spec = json.loads(deck.to_json())
     assert deck.map_provider is None and "mapProvider" not in spec  # no basemap (and no request for one)
-    ids = [layer["id"] for layer in spec["layers"]]
-    assert ids == ["outline", "villages"]
-    assert spec["layers"][1]["data"] == "app/static/gen/f/points.json"
+    assert [layer["id"] for layer in spec["layers"]] == ["villages"]  # the points alone at province scale
+    assert spec["layers"][0]["data"] == "app/static/gen/f/points.json"
+    small = village_map.build_village_deck("p.json", "o.json", (113, 33, 114, 34), "points", "x", 300)
+    assert [layer["id"] for layer in json.loads(small.to_json())["layers"]] == ["outline", "villages"]
     assert "{n}" in deck._tooltip["html"]
     hexes = village_map.build_village_deck("p.json", "o.json", (110, 31, 117, 36), "hex", "x", 10)
     assert [layer["id"] for layer in json.loads(hexes.to_json())["layers"]] == ["outline", "villages-hex"]
