@@ -67,12 +67,6 @@ def load_level_counts(region: str, unit_type: q.TypeFilter, year: int) -> pd.Dat
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def load_level_trend(region: str, unit_type: q.TypeFilter) -> pd.DataFrame:
-    with _cursor() as cur:
-        return q.query_level_trend(cur, q.Scope(region, unit_type))
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def load_region_counts() -> pd.DataFrame:
     with _cursor() as cur:
         return q.query_region_counts(cur)
@@ -118,12 +112,6 @@ def load_points_url(
         return static_files.write_points(
             cur, load_meta()["fingerprint"], region, unit_type, year, level, palette
         )
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
-def load_scope_bounds(region: str) -> tuple[float, float, float, float]:
-    with _cursor() as cur:
-        return q.query_scope_bounds(cur, region)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
@@ -182,88 +170,3 @@ def load_standard_summary() -> pd.DataFrame:
 def _dimensions(path: str) -> q.Dimensions:
     with _cursor() as cur:
         return q.query_dimensions(cur)
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def load_summary(region: str, unit_type: q.TypeFilter, year: int) -> dict:
-    with _cursor() as cur:
-        return q.query_summary(cur, q.Scope(region, unit_type), year)
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def load_region_metrics(region: str, unit_type: q.TypeFilter, year: int, by: str) -> pd.DataFrame:
-    with _cursor() as cur:
-        return q.query_region_metrics(cur, q.Scope(region, unit_type), year, by)
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def load_year_metrics(region: str, unit_type: q.TypeFilter) -> pd.DataFrame:
-    with _cursor() as cur:
-        return q.query_year_metrics(cur, q.Scope(region, unit_type))
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def load_monthly_progress(region: str, unit_type: q.TypeFilter, star: str | None = None) -> pd.DataFrame:
-    with _cursor() as cur:
-        return q.query_monthly_progress(cur, q.Scope(region, unit_type), star)
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def load_weakest_tasks(
-    region: str, unit_type: q.TypeFilter, year: int, limit: int = 20, star: str | None = None
-) -> pd.DataFrame:
-    with _cursor() as cur:
-        return q.query_weakest_tasks(cur, q.Scope(region, unit_type), year, limit, star)
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def load_closest_to_next_star(
-    region: str,
-    unit_type: q.TypeFilter,
-    year: int,
-    limit: int = 50,
-    level: int | None = None,
-    star: str | None = None,
-) -> pd.DataFrame:
-    with _cursor() as cur:
-        return q.query_closest_to_next_star(cur, q.Scope(region, unit_type), year, limit, level, star)
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=2000)
-def load_unit_profile(code: str, year: int | None = None) -> q.UnitProfile | None:
-    with _cursor() as cur:
-        return q.query_unit_profile(cur, code, year, dims=_dimensions(_ready_store()))
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def load_weak_lax_units(
-    region: str, unit_type: q.TypeFilter, year: int, level: int | None = None
-) -> pd.DataFrame:
-    with _cursor() as cur:
-        return q.query_weak_lax_units(cur, q.Scope(region, unit_type), year, level)
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
-def load_region_star_fail(region: str, unit_type: q.TypeFilter, year: int, by: str) -> pd.DataFrame:
-    with _cursor() as cur:
-        return q.query_region_star_fail(cur, q.Scope(region, unit_type), year, by)
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
-def load_region_task_fail(
-    region: str, unit_type: q.TypeFilter, year: int, by: str, star: str | None = None, top: int = 15
-) -> pd.DataFrame:
-    with _cursor() as cur:
-        return q.query_region_task_fail(cur, q.Scope(region, unit_type), year, by, star, top)
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
-def load_region_year_metrics(region: str, unit_type: q.TypeFilter, by: str) -> pd.DataFrame:
-    with _cursor() as cur:
-        return q.query_region_year_metrics(cur, q.Scope(region, unit_type), by)
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
-def load_target_vs_result(region: str, unit_type: q.TypeFilter, year: int, by: str) -> pd.DataFrame:
-    with _cursor() as cur:
-        return q.query_target_vs_result(cur, q.Scope(region, unit_type), year, by)
