@@ -19,7 +19,7 @@ from xingtu.store import access
 
 state = view.current()
 data = access.load_overview(state.region, state.unit_type, state.year, state.by)
-breadcrumb.show(data.path, key="crumb")
+breadcrumb.show(state.region, key="crumb")
 if data.summary["units"] == 0:
     st.info(t("overview.empty"), icon=":material/filter_alt_off:")
     st.stop()

@@ -10,7 +10,7 @@ from xingtu.store import access
 
 state = view.current()
 data = access.load_trends(state.region, state.unit_type, state.year, state.star)
-breadcrumb.show(access.load_overview(state.region, state.unit_type, state.year, state.by).path, key="crumb")
+breadcrumb.show(state.region, key="crumb")
 if data.year_metrics.empty:
     st.info(t("overview.empty"), icon=":material/filter_alt_off:")
     st.stop()

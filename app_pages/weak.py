@@ -10,7 +10,7 @@ from xingtu.store import access
 from xingtu.viewstate import TABS
 
 state = view.current()
-breadcrumb.show(access.load_overview(state.region, state.unit_type, state.year, state.by).path, key="crumb")
+breadcrumb.show(state.region, key="crumb")
 tab = view.bind(
     st.segmented_control,
     "tab",

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from components import view
+from xingtu.store import access
 
 
-def show(path: pd.DataFrame, key: str) -> None:
-    """``path`` is province-first (code, name); the last entry is the current scope (bold, no button)."""
-    rows = list(path.itertuples(index=False))
+def show(region: str, key: str) -> None:
+    """The region's ancestors, province first, as buttons; the region itself in bold."""
+    rows = list(access.load_region_path(region).itertuples(index=False))
     widths = [1.0] * (len(rows) - 1) + [1.4, max(1.0, 10.0 - len(rows))]
     cols = st.columns(widths, gap="small", vertical_alignment="center")
     for col, row in zip(cols, rows[:-1], strict=False):

@@ -72,6 +72,12 @@ def load_region_counts() -> pd.DataFrame:
         return q.query_region_counts(cur)
 
 
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=5000)
+def load_region_path(region: str) -> pd.DataFrame:
+    with _cursor() as cur:
+        return q.query_region_path(cur, region)
+
+
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def load_region_table() -> pd.DataFrame:
     with _cursor() as cur:

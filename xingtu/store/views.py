@@ -23,7 +23,6 @@ class Overview:
 
     scope_level: str
     child_level: str  # city | county | township | village
-    path: pd.DataFrame  # province-first ancestors incl. the scope itself
     summary: dict[str, Any]
     counts: pd.DataFrame
     prev_year: int | None
@@ -61,7 +60,6 @@ def query_overview(con: duckdb.DuckDBPyConnection, scope: q.Scope, year: int, by
     return Overview(
         scope_level=level,
         child_level=child,
-        path=q.query_region_path(con, scope.region),
         summary=q.query_summary(con, scope, year),
         counts=q.query_level_counts(con, scope, year),
         prev_year=prev,
