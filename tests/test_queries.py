@@ -524,3 +524,18 @@ def test_province_task_unmet_and_grid_limits(full_con):
     tasks = q.query_region_task_fail(full_con, province, YEAR, "township", top=15)
     assert len(tasks) <= q.MAX_LIMIT and tasks["task_id"].nunique() == 1
     assert len(q.query_region_star_fail(full_con, province, YEAR, "county")) == 181 * 8
+
+
+@pytest.mark.parametrize(
+    ("region", "unit_type"),
+    [("411102001000", "all"), ("411102000000", "urban"), ("411103101000", "rural")],
+)
+def test_unit_levels_match_pandas(small_con, region, unit_type):
+    a = _in_scope(_raw(small_con, "annual_results"), region, unit_type)
+    a = a[a["year"] == 2023].merge(_raw(small_con, "units")[["code", "name", "lon", "lat"]], on="code")
+    got = q.query_unit_levels(small_con, q.Scope(region, unit_type), 2023)
+    assert len(got) > 0
+    assert list(got["code"]) == sorted(a["code"])
+    want = a.set_index("code").loc[got["code"]]
+    assert list(got["level"]) == list(want["level"]) and list(got["name"]) == list(want["name"])
+    assert np.allclose(got["lon"], want["lon"]) and np.allclose(got["lat"], want["lat"])

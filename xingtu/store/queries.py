@@ -367,6 +367,17 @@ def query_closest_to_next_star(
     )
 
 
+def query_unit_levels(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) -> pd.DataFrame:
+    """Units in scope with their position and level that year (maps of a township's units)."""
+    return _df(
+        con,
+        f"""SELECT a.code, u.name, u.lon, u.lat, a.level
+            FROM annual_results a JOIN units u USING (code)
+            WHERE a.year = $year AND {_in_scope("a")} ORDER BY a.code LIMIT {MAX_LIMIT}""",
+        {**scope.params, "year": year},
+    )
+
+
 def query_weak_lax_units(
     con: duckdb.DuckDBPyConnection, scope: Scope, year: int, level: int | None = None
 ) -> pd.DataFrame:

@@ -47,13 +47,7 @@ def query_overview(con: duckdb.DuckDBPyConnection, scope: q.Scope, year: int, by
     child = overview_child_level(level, by)
     if child == "village":
         children = pd.DataFrame()
-        units = con.execute(
-            """SELECT a.code, u.name, u.lon, u.lat, a.level
-               FROM annual_results a JOIN units u USING (code)
-               WHERE a.year = $year AND prefix(a.code, $prefix) AND ($utype = 'all' OR a.unit_type = $utype)
-               ORDER BY a.code""",
-            {**scope.params, "year": year},
-        ).df()
+        units = q.query_unit_levels(con, scope, year)
     else:
         children = q.query_region_metrics(con, scope, year, child)
         units = pd.DataFrame()
@@ -85,12 +79,7 @@ def query_unit_page(
     profile = q.query_unit_profile(con, code, year, dims=dims)
     if profile is None:
         return None
-    neighbours = con.execute(
-        """SELECT u.code, u.name, u.lon, u.lat, coalesce(a.level, 0) AS level
-           FROM units u LEFT JOIN annual_results a ON a.code = u.code AND a.year = $year
-           WHERE u.township_code = $township ORDER BY u.code""",
-        {"year": year, "township": profile.unit["township_code"]},
-    ).df()
+    neighbours = q.query_unit_levels(con, q.Scope(profile.unit["township_code"]), year)
     return UnitPage(profile, neighbours)
 
 
