@@ -29,23 +29,23 @@ if tab == "heat":
         st.stop()
     left, right = st.columns([2, 3], gap="large")
     with left:
-        st.markdown(f"**{t('weak.heat.stars', level=level_name)}**")
-        fig = weak_charts.build_heat(
-            data.star_fail.rename(columns={"share_not_held": "share"}),
+        weak_charts.render_heat(
+            data.star_fail,
+            "share_not_held",
             "star_name",
+            t("weak.heat.stars", level=level_name),
             t("weak.not_held"),
-            t("weak.not_held"),
+            key="weak.heat.stars",
         )
-        st.plotly_chart(fig, key="weak.heat.stars", config={"displayModeBar": False})
     with right:
-        st.markdown(f"**{t('weak.heat.tasks', level=level_name)}**")
-        fig = weak_charts.build_heat(
-            data.task_fail.rename(columns={"share_unmet": "share"}),
+        weak_charts.render_heat(
+            data.task_fail,
+            "share_unmet",
             "task_name",
+            t("weak.heat.tasks", level=level_name),
             t("weak.failing"),
-            t("weak.failing"),
+            key="weak.heat.tasks",
         )
-        st.plotly_chart(fig, key="weak.heat.tasks", config={"displayModeBar": False})
 elif tab == "tasks":
     st.markdown(f"**{t('weak.tasks.title', year=state.year)}**")
     if data.weakest.empty:

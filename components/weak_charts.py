@@ -14,7 +14,7 @@ from components.view import t
 _SCALE = [[i / 4, c] for i, c in enumerate(CLASS_COLORS[5])]
 
 
-def build_heat(df: pd.DataFrame, column: str, label: str, value_label: str, height: int = 460) -> go.Figure:
+def build_heat(df: pd.DataFrame, column: str, label: str, height: int = 460) -> go.Figure:
     """Regions (rows) × ``column`` (stars or tasks) coloured by the share failing."""
     grid = df.pivot_table(index=["code", "name"], columns=column, values="share", sort=False)
     order = df.drop_duplicates(column)[column].tolist()
@@ -31,7 +31,7 @@ def build_heat(df: pd.DataFrame, column: str, label: str, value_label: str, heig
             zmin=0,
             text=text,
             texttemplate="%{text}",
-            hovertemplate="%{y} · %{x}<br>" + value_label + "：%{z:.1%}<extra></extra>",
+            hovertemplate="%{y} · %{x}<br>" + label + "：%{z:.1%}<extra></extra>",
             colorbar={"title": {"text": label}, "tickformat": ".0%"},
             xgap=2,
             ygap=2,
@@ -46,6 +46,13 @@ def build_heat(df: pd.DataFrame, column: str, label: str, value_label: str, heig
         plot_bgcolor="white",
     )
     return fig
+
+
+def render_heat(df: pd.DataFrame, share: str, column: str, title: str, label: str, key: str) -> None:
+    """A titled heat map of ``df`` (regions × ``column``, coloured by the ``share`` column)."""
+    st.markdown(f"**{title}**")
+    fig = build_heat(df.rename(columns={share: "share"}), column, label)
+    st.plotly_chart(fig, key=key, config={"displayModeBar": False})
 
 
 def build_top_tasks(df: pd.DataFrame, labels: dict[str, str], height: int = 560) -> go.Figure:

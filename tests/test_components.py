@@ -8,7 +8,16 @@ import math
 import pandas as pd
 import pytest
 
-from components import kpi_cards, ranking, region_map, trend_charts, unit_profile, view, village_map
+from components import (
+    kpi_cards,
+    ranking,
+    region_map,
+    trend_charts,
+    unit_profile,
+    view,
+    village_map,
+    weak_charts,
+)
 from xingtu.store.queries import CLOSED
 
 
@@ -155,3 +164,19 @@ def test_unit_tables_order_veto_first_and_mark_ledger_states():
         pd.DataFrame({"status": ["整改中", CLOSED, "整改中"], "overdue": [False, False, True]})
     )
     assert ledger["state"].tolist() == ["整改中", "已销号", "逾期未整改"]
+
+
+def test_heat_grid_puts_each_share_in_its_cell():
+    df = pd.DataFrame(
+        {
+            "code": ["a", "a", "b", "b"],
+            "name": ["<甲>", "<甲>", "乙", "乙"],
+            "star_name": ["一星", "二星", "一星", "二星"],
+            "share": [0.1, 0.2, 0.3, float("nan")],
+        }
+    )
+    fig = weak_charts.build_heat(df, "star_name", "未获星比例")
+    heat = fig.data[0]
+    assert list(heat.y) == ["&lt;甲&gt;", "乙"] and list(heat.x) == ["一星", "二星"]
+    assert heat.z[0].tolist() == [0.1, 0.2] and heat.z[1][0] == 0.3 and math.isnan(heat.z[1][1])
+    assert heat.text[1] == ["30%", ""]

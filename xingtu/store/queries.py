@@ -63,6 +63,18 @@ _METRICS = """
 """
 
 
+# The count columns of _METRICS: zero, not missing, for a region with no units in scope.
+_COUNT_METRICS = (
+    "units",
+    "five_star",
+    "meet_target",
+    "below_target",
+    "weak_lax",
+    "overdue_problems",
+    "open_problems",
+)
+
+
 def _df(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> pd.DataFrame:
     return con.execute(sql, params).df()
 
@@ -214,16 +226,7 @@ def query_region_metrics(con: duckdb.DuckDBPyConnection, scope: Scope, year: int
     )
     regions = query_regions(con, scope.region, by)[["code", "name", "kind", "has_polygon", "lon", "lat"]]
     out = regions.merge(stats, on="code", how="left")
-    count_cols = [
-        "units",
-        "five_star",
-        "meet_target",
-        "below_target",
-        "weak_lax",
-        "overdue_problems",
-        "open_problems",
-    ]
-    out[count_cols] = out[count_cols].fillna(0).astype("int64")
+    out[list(_COUNT_METRICS)] = out[list(_COUNT_METRICS)].fillna(0).astype("int64")
     return out
 
 
@@ -517,16 +520,6 @@ def query_unit_profile(
 
 
 # --- Region × star / task / year grids, target vs result, unit index -------------------------
-
-_COUNT_METRICS = (
-    "units",
-    "five_star",
-    "meet_target",
-    "below_target",
-    "weak_lax",
-    "overdue_problems",
-    "open_problems",
-)
 
 
 def _check_grid(rows: int) -> None:
