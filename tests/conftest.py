@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import streamlit as st
 
 from xingtu.settings import get_settings
 from xingtu.store.build import build_store
@@ -44,3 +45,19 @@ def full_con(full_store_path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(full_store_path), read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture
+def app_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Environment for AppTest: the app builds (once per session) and uses the small store.
+
+    Streamlit's caches are process-wide, so they are cleared around each test.
+    """
+    store_dir = tmp_path_factory.getbasetemp() / "app-store"
+    monkeypatch.setenv("XINGTU_STORE_DIR", str(store_dir))
+    monkeypatch.setenv("XINGTU_COUNTIES", ",".join(SMALL_COUNTIES))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield store_dir
+    st.cache_data.clear()
+    st.cache_resource.clear()

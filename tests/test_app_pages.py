@@ -11,10 +11,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import SMALL_COUNTIES
 from xingtu.i18n import TEXTS
 from xingtu.settings import ROOT
 
@@ -27,18 +25,6 @@ PAGES = {
     "status": "app_pages/status.py",
 }
 UNIT = "411102001001"  # 滨西社区, 老街街道, 源汇区
-
-
-@pytest.fixture
-def app_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    store_dir = tmp_path_factory.getbasetemp() / "app-store"
-    monkeypatch.setenv("XINGTU_STORE_DIR", str(store_dir))
-    monkeypatch.setenv("XINGTU_COUNTIES", ",".join(SMALL_COUNTIES))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield store_dir
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def _con(store_dir: Path) -> duckdb.DuckDBPyConnection:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pandas as pd
-import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -14,18 +12,6 @@ from tests.conftest import SMALL_COUNTIES
 from xingtu.settings import ROOT, get_settings
 
 APP = str(ROOT / "app.py")
-
-
-@pytest.fixture
-def app_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    store_dir = tmp_path_factory.getbasetemp() / "app-store"
-    monkeypatch.setenv("XINGTU_STORE_DIR", str(store_dir))
-    monkeypatch.setenv("XINGTU_COUNTIES", ",".join(SMALL_COUNTIES))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield store_dir
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def _expected_units() -> pd.DataFrame:
