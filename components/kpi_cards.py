@@ -42,7 +42,6 @@ def compute_cards(
             )
         )
     below_delta = None
-    overdue_delta = None
     if prev_summary is not None:
         below_delta = f"{int(summary['below_target']) - int(prev_summary['below_target']):+,}"
     cards.append(
@@ -53,7 +52,8 @@ def compute_cards(
             delta_color="inverse",
         )
     )
-    cards.append(Card(t("overview.kpi.overdue"), f"{int(summary['overdue_problems']):,}", overdue_delta))
+    # Overdue counts are as of the data date, not per year: no change to show.
+    cards.append(Card(t("overview.kpi.overdue"), f"{int(summary['overdue_problems']):,}", None))
     return cards
 
 
