@@ -52,11 +52,11 @@ with map_col:
     )
     st.caption(t("overview.map.click_hint"))
 with dots_col:
-    layer = map_controls.show_layer(key="overview.layer")
+    url, n = access.load_points_url(
+        state.region, state.unit_type, state.year, state.level, village_map.PALETTE
+    )
+    layer = map_controls.show_layer(key="overview.layer", auto=village_map.default_layer(n))
     if layer != "off":
-        url, n = access.load_points_url(
-            state.region, state.unit_type, state.year, state.level, village_map.PALETTE
-        )
         deck = village_map.build_village_deck(
             url,
             access.load_boundary_url("counties"),
@@ -69,13 +69,18 @@ with dots_col:
         village_map.render(deck, key="villages")
 with side_col:
     st.markdown(f"**{t('overview.distribution')}**")
-    level_chart.render_level_bar(data.counts, key="overview.levels", height=250)
+    level_chart.render_level_html(data.counts)
     if data.child_level != "village":
-        st.markdown(f"**{t('overview.ranking', level=t('overview.ranking.level.' + data.child_level))}**")
+        title = t("overview.ranking", level=t("overview.ranking.level." + data.child_level))
+        st.markdown(f"**{title}**")
         table = ranking.compute_ranking(data.children, metric, ranking.show_sort(key="overview.sort"))
-        bars = ranking.build_ranking_bars(table, metric, t(f"metric.{metric}"))
+        rows = ranking.build_ranking_rows(table, metric)
         picked = ranking.render(
-            bars, key=f"rank.{state.region}.{data.child_level}.{metric}.{state.sort}", height=280
+            rows,
+            key=f"rank.{state.region}.{data.child_level}",
+            height=300,
+            label=title,
+            metric_label=t(f"metric.{metric}"),
         )
         clicked = clicked or picked
 

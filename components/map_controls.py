@@ -36,7 +36,8 @@ def show_metric(key: str, grouping: bool) -> str:
     return metric
 
 
-def show_layer(key: str) -> str:
+def show_layer(key: str, auto: str) -> str:
+    """The village layer; ``auto`` is what the view shows until someone picks one."""
     return view.bind(
         st.segmented_control,
         "layer",
@@ -44,7 +45,8 @@ def show_layer(key: str) -> str:
         key=key,
         label=t("overview.villages"),
         format_func={v: t(f"overview.layer.{v}") for v in LAYERS}.__getitem__,
-        decode=lambda v: v or "points",
+        encode=lambda v: auto if v == "auto" else v,
+        decode=lambda v: v or auto,
     )
 
 

@@ -72,6 +72,15 @@ _HOVER = (
 )
 
 
+def _discrete_scale(colors: list[str]) -> list[list[object]]:
+    """A stepped colour scale: integer z = i (with zmin -0.5, zmax n - 0.5) gets ``colors[i]``."""
+    n = len(colors)
+    scale: list[list[object]] = []
+    for i, color in enumerate(colors):
+        scale += [[i / n, color], [(i + 1) / n, color]]
+    return scale
+
+
 def build_region_map(
     metrics: pd.DataFrame,
     metric: str,
@@ -83,11 +92,15 @@ def build_region_map(
     """Choropleth (when ``geojson_url`` is given) or bubbles of ``metrics`` rows, classed by ``metric``.
 
     Rows with no polygon (functional zones; townships) are drawn as circles at their centre.
+    One trace for the polygons and one for the circles: each plotly trace costs the browser
+    time, so the classes are colours of one stepped scale, and the legend is drawn as HTML
+    by ``render`` from ``layout.meta.legend`` (colour, label; no data first).
     """
     df = metrics.copy()
     df.loc[df["units"] == 0, metric] = math.nan
     cls, labels = compute_classes(df[metric], metric)
-    df["cls"] = cls
+    colors = [NO_DATA_COLOR, *CLASS_COLORS[len(labels)]] if labels else [NO_DATA_COLOR]
+    df["z"] = [0 if c is None else c + 1 for c in cls]  # 0 = no data, 1… = classes low → high
     hover = _HOVER.replace("{metric}", texts.metric_label).replace("{rank}", texts.rank_label)
     hover = hover.replace("{units}", texts.units_label)
     df["custom"] = _hover(df, metric, texts)
@@ -108,72 +121,84 @@ def build_region_map(
                 "marker": {"line": {"color": "#8A8A8A", "width": 1.5}},
                 "hoverinfo": "skip",
                 "name": "outline",
-                "showlegend": False,
             }
         )
-    # One trace per class (and one for no data) gives a readable legend.
-    groups = [(i, labels[i], CLASS_COLORS[len(labels)][i]) for i in range(len(labels))]
-    groups.append((None, texts.no_data, NO_DATA_COLOR))
-    top_units = max(int(df["units"].max()), 1) if len(df) else 1
-    for idx, label, color in reversed(groups):
-        part = df[df["cls"].isna()] if idx is None else df[df["cls"] == idx]
-        poly = part[has_poly.loc[part.index]]
-        dots = part[~has_poly.loc[part.index]]
-        common = {"hovertemplate": hover, "name": label, "legendgroup": label}
-        if len(poly):
-            traces.append(
-                {
-                    "type": "choropleth",
-                    "geojson": geojson_url,
-                    "featureidkey": "id",
-                    "locations": poly["code"].tolist(),
-                    "z": [1] * len(poly),
-                    "colorscale": [[0, color], [1, color]],
-                    "showscale": False,
-                    "marker": {"line": {"color": "white", "width": 0.8}},
-                    "customdata": poly["custom"].tolist(),
-                    "showlegend": True,
-                    **common,
-                }
-            )
-        if len(dots):
-            traces.append(
-                {
-                    "type": "scattergeo",
-                    "lon": dots["lon"].tolist(),
-                    "lat": dots["lat"].tolist(),
-                    "mode": "markers",
-                    "marker": {
-                        "size": (10 + 14 * (dots["units"] / top_units) ** 0.5).round(1).tolist(),
-                        "color": color,
-                        "opacity": 0.95,
-                        "line": {"color": "white", "width": 1},
-                    },
-                    "customdata": dots["custom"].tolist(),
-                    "showlegend": not len(poly),
-                    **common,
-                }
-            )
+    poly, dots = df[has_poly], df[~has_poly]
+    if len(poly):
+        traces.append(
+            {
+                "type": "choropleth",
+                "geojson": geojson_url,
+                "featureidkey": "id",
+                "locations": poly["code"].tolist(),
+                "z": poly["z"].tolist(),
+                "zmin": -0.5,
+                "zmax": len(colors) - 0.5,
+                "colorscale": _discrete_scale(colors),
+                "showscale": False,
+                "marker": {"line": {"color": "white", "width": 0.8}},
+                "customdata": poly["custom"].tolist(),
+                "hovertemplate": hover,
+                "name": "regions",
+            }
+        )
+    if len(dots):
+        top_units = max(int(df["units"].max()), 1)
+        traces.append(
+            {
+                "type": "scattergeo",
+                "lon": dots["lon"].tolist(),
+                "lat": dots["lat"].tolist(),
+                "mode": "markers",
+                "marker": {
+                    "size": (10 + 14 * (dots["units"] / top_units) ** 0.5).round(1).tolist(),
+                    "color": [colors[z] for z in dots["z"]],
+                    "opacity": 0.95,
+                    "line": {"color": "white", "width": 1},
+                },
+                "customdata": dots["custom"].tolist(),
+                "hovertemplate": hover,
+                "name": "points",
+            }
+        )
+    legend = [[color, label] for color, label in zip(colors, [texts.no_data, *labels], strict=True)]
     layout = {
         "height": HEIGHT,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "geo": GEO,
         "font": {"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
-        "legend": {
-            "title": {"text": texts.metric_label},
-            "x": 0.01,
-            "y": 0.01,
-            "xanchor": "left",
-            "yanchor": "bottom",
-            "bgcolor": "rgba(255,255,255,0.85)",
-            "itemclick": False,
-            "itemdoubleclick": False,
-        },
+        "showlegend": False,
         "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 15}},
         "clickmode": "event+select",
         "uirevision": "keep",
+        "meta": {"legend": legend, "legend_title": texts.metric_label},
     }
     return figure(traces, layout)
+
+
+def build_legend_html(fig: go.Figure) -> str:
+    """The classes' swatches and ranges (high to low, then no data) as escaped HTML."""
+    meta = fig.layout.meta or {}
+    items = list(meta.get("legend", []))
+    if not items:
+        return ""
+    ordered = items[:0:-1] + items[:1]  # classes high → low, no data last
+    cells = "".join(
+        f'<span class="xt-key"><i style="background:{html.escape(color)}"></i>{html.escape(label)}</span>'
+        for color, label in ordered
+    )
+    title = html.escape(str(meta.get("legend_title", "")))
+    return f'<div class="xt-legend" data-testid="map-legend"><b>{title}</b>{cells}</div>'
+
+
+_LEGEND_CSS = """
+<style>
+.xt-legend { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 14px; font-size: 14px; }
+.xt-legend b { font-weight: 600; margin-right: 2px; }
+.xt-key { display: inline-flex; align-items: center; gap: 5px; white-space: nowrap; }
+.xt-key i { display: inline-block; width: 14px; height: 14px; border-radius: 2px; }
+</style>
+"""
 
 
 def build_unit_dots(units: pd.DataFrame, level_text: dict[int, str]) -> go.Figure:
@@ -206,7 +231,7 @@ def build_unit_dots(units: pd.DataFrame, level_text: dict[int, str]) -> go.Figur
 
 
 def render(fig: go.Figure, key: str) -> str | None:
-    """Draw the map; the code of a clicked area or unit (the last customdata item), if any."""
+    """Draw the map (and its legend); the code of a clicked area or unit (last customdata item)."""
     event = st.plotly_chart(
         fig,
         key=key,
@@ -215,6 +240,9 @@ def render(fig: go.Figure, key: str) -> str | None:
         config=CONFIG,
         width="stretch",
     )
+    legend = build_legend_html(fig)
+    if legend:
+        st.html(_LEGEND_CSS + legend)
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     for point in points:
         custom = point.get("customdata")

@@ -16,11 +16,23 @@ from xingtu.domain.geo import compute_view
 
 HEIGHT = 560
 OUTLINE_MAX_POINTS = 5000
+HEX_ABOVE = 20_000
 WIDTH_GUESS = 450
 
 
 # Level 0…5 colours as RGB, baked into the points file (a field read, not an expression).
 PALETTE: tuple[tuple[int, int, int], ...] = tuple(tuple(hex_to_rgb(LEVEL_COLORS[lv])) for lv in range(6))
+
+
+def default_layer(n_points: int) -> str:
+    """Hexagons for the whole province, points below.
+
+    At province scale 50,000 dots of 1–2 pixels overplot (about two units per pixel), so
+    the colour seen is whichever level was drawn last; hexagons show where units are
+    without that bias, and draw in a fraction of the time in a software-rendered browser.
+    A city holds at most a few thousand units: points read well there.
+    """
+    return "hex" if n_points > HEX_ABOVE else "points"
 
 
 def build_village_deck(
@@ -63,6 +75,7 @@ def build_village_deck(
                 radius=4000 if n_points > 5000 else 1200,
                 coverage=0.92,
                 color_range=[hex_to_rgb(c) for c in CLASS_COLORS[5]],
+                color_scale_type="quantile",  # counts are skewed: equal-count classes, like the choropleth
                 extruded=False,
                 pickable=True,
                 opacity=0.85,

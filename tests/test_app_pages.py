@@ -46,6 +46,15 @@ def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def _ranking_rows(at: AppTest) -> list[dict]:
+    """The rows the ranking component was sent (it draws them in the browser)."""
+    return next(
+        json.loads(e.proto.json)["rows"]
+        for e in at.get("bidi_component")
+        if e.proto.component_name == "xingtu_ranking"
+    )
+
+
 def _plotly_specs(at: AppTest) -> list[dict]:
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
@@ -75,17 +84,16 @@ def test_overview_numbers_agree_across_cards_ranking_and_map(app_env):
     five = next(v for k, v in cards.items() if k.startswith("五星"))
     assert five == f"{sum(r[2] for r in expected):,}"
 
-    specs = _plotly_specs(at)
-    bars = next(s for s in specs if s["layout"].get("barmode") == "overlay")["data"][1]
-    ranked = {
-        c[-1][:6]: (int(c[0].replace(",", "")), text)
-        for c, text in zip(bars["customdata"], bars["text"], strict=True)
-    }
+    rows = _ranking_rows(at)
+    ranked = {r["code"][:6]: (r["units"], r["value"]) for r in rows}
     assert {k: v[0] for k, v in ranked.items()} == {r[0]: r[1] for r in expected}
     assert {k: v[1] for k, v in ranked.items()} == {r[0]: f"{r[3]:.2f}" for r in expected}
-    ranks = [int(label.split()[0]) for label in bars["y"]]
+    ranks = [int(r["rank"]) for r in rows]
     assert ranks == sorted(ranks) and ranks[0] == 1
+    levels = next(h.proto.body for h in at.get("html") if "level-bars" in h.proto.body)
+    assert f"{sum(r[2] for r in expected):,}（" in levels
 
+    specs = _plotly_specs(at)
     map_spec = next(s for s in specs if s["layout"].get("geo"))
     shown = {}
     for trace in map_spec["data"]:

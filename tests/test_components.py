@@ -10,6 +10,7 @@ import pytest
 
 from components import (
     kpi_cards,
+    level_chart,
     ranking,
     region_map,
     trend_charts,
@@ -48,14 +49,26 @@ TEXTS = region_map.MapTexts("平均星数", "排名", "单位数", "无数据", 
 
 
 def _shown(fig) -> dict[str, dict]:
-    """code → (trace type, legend name, customdata) for every drawn region."""
+    """code → trace type, class (legend label), class index (0 = no data) and hover data."""
+    legend = fig.layout.meta["legend"]
+    index_of_color = {color: i for i, (color, _) in enumerate(legend)}
     out = {}
     for trace in fig.data:
+        if trace.name == "outline":
+            continue
+        zs = trace.z if trace.type == "choropleth" else [index_of_color[c] for c in trace.marker.color]
         for i, custom in enumerate(trace.customdata or []):
             code = custom[-1]
             assert code not in out, f"{code} drawn twice"
             loc = trace.locations[i] if trace.type == "choropleth" else None
-            out[code] = {"type": trace.type, "class": trace.name, "custom": list(custom), "loc": loc}
+            z = int(zs[i])
+            out[code] = {
+                "type": trace.type,
+                "class": legend[z][1],
+                "z": z,
+                "custom": list(custom),
+                "loc": loc,
+            }
     return out
 
 
@@ -70,17 +83,27 @@ def test_region_map_draws_every_region_once_zones_as_dots_and_empty_as_no_data()
     best = shown[df["code"][2]]["custom"]
     assert best[1:4] == ["4.00", "1/5", "5"]
     assert fig.layout.geo.visible is False and fig.layout.geo.fitbounds == "locations"
-    assert len({t.name for t in fig.data}) <= 6  # five classes at most, plus no data
+    assert len(fig.layout.meta["legend"]) <= 6  # five classes at most, plus no data
+    assert len(fig.data) == 2  # one trace for the polygons, one for the dots: each trace costs the browser
     assert all(isinstance(t.geojson, str) for t in fig.data if t.type == "choropleth")  # by URL, not inline
+    legend = region_map.build_legend_html(fig)
+    assert legend.index("4.00") < legend.index("无数据") and "平均星数" in legend
 
 
 def test_region_map_classes_follow_the_values():
     df = _regions([1.0, 2.0, 3.0, 4.0, 5.0, 1.5, 2.5, 3.5, 4.5, 4.9])
-    shown = _shown(region_map.build_region_map(df, "mean_stars", "u", TEXTS))
-    order = [t.name for t in region_map.build_region_map(df, "mean_stars", "u", TEXTS).data]
-    cls = {c: order.index(v["class"]) for c, v in shown.items()}  # traces run from high to low class
+    fig = region_map.build_region_map(df, "mean_stars", "u", TEXTS)
+    shown = _shown(fig)
     by_value = sorted(df["code"], key=lambda c: df.set_index("code").loc[c, "mean_stars"])
-    assert [cls[c] for c in by_value] == sorted((cls[c] for c in by_value), reverse=True)
+    zs = [shown[c]["z"] for c in by_value]
+    assert zs == sorted(zs) and zs[0] == 1 and zs[-1] == 5  # five classes, low to high, none empty
+    trace = fig.data[0]
+    scale = dict((round(float(p), 6), c) for p, c in trace.colorscale)
+    n = len(fig.layout.meta["legend"])
+    for z in range(n):  # the stepped scale paints class z in its legend colour
+        mid = (z + 0.5) / n
+        below = max(p for p in scale if p <= mid)
+        assert scale[below] == fig.layout.meta["legend"][z][0]
 
 
 def test_region_names_are_escaped_in_hover():
@@ -120,8 +143,29 @@ def test_ranking_sorts_and_ranks(sort, first):
     assert table["name"].iloc[0] == first
     ranks = {n: None if pd.isna(r) else int(r) for n, r in zip(table["name"], table["rank"], strict=True)}
     assert ranks == {"县0": 3, "县1": 2, "县2": 1, "县3": None}
-    fig = ranking.build_ranking_bars(table, "mean_stars", "平均星数")
-    assert [c[-1] for c in fig.data[1].customdata] == table["code"].tolist()
+    rows = ranking.build_ranking_rows(table, "mean_stars")
+    assert [r["code"] for r in rows] == table["code"].tolist()
+    by_name = {r["label"]: r for r in rows}
+    assert by_name["县2"]["pct"] == 80.0 and by_name["县2"]["value"] == "4.00"  # 4 of 5 stars
+    assert by_name["县3"]["nodata"] and by_name["县3"]["rank"] == "" and by_name["县3"]["pct"] == 0.0
+    assert by_name["县1"]["units"] == 9
+
+
+def test_ranking_rows_carry_names_as_text_for_the_browser():
+    df = _regions([3.0], units=[4]).assign(name=["<img src=x onerror=alert(1)>"])
+    rows = ranking.build_ranking_rows(ranking.compute_ranking(df, "mean_stars"), "mean_stars")
+    assert rows[0]["label"] == "<img src=x onerror=alert(1)>"  # set with textContent in the browser
+    assert "textContent" in ranking._JS and "innerHTML" not in ranking._JS
+
+
+def test_level_bars_as_html_scale_to_the_largest_level_and_escape_labels():
+    counts = pd.DataFrame({"level": [5, 4, 3, 2, 1, 0], "units": [10, 40, 20, 0, 0, 30]})
+    counts["share"] = counts["units"] / counts["units"].sum()
+    labels = {lv: f"L{lv}" for lv in range(6)} | {0: "<b>未评星</b>"}
+    page = level_chart.build_level_html(counts, labels)
+    assert page.index("L5") < page.index("L4") < page.index("L1")
+    assert "width:100.0%" in page and "width:25.0%" in page and "width:0.0%" in page
+    assert "40（40.0%）" in page and "&lt;b&gt;未评星&lt;/b&gt;" in page and "<b>未评星" not in page
 
 
 def test_movers_between_the_last_two_years():
@@ -180,3 +224,11 @@ def test_heat_grid_puts_each_share_in_its_cell():
     assert list(heat.y) == ["&lt;甲&gt;", "乙"] and list(heat.x) == ["一星", "二星"]
     assert heat.z[0].tolist() == [0.1, 0.2] and heat.z[1][0] == 0.3 and math.isnan(heat.z[1][1])
     assert heat.text[1] == ["30%", ""]
+
+
+@pytest.mark.parametrize(
+    ("units", "layer"),
+    [(52_378, "hex"), (20_001, "hex"), (20_000, "points"), (4_700, "points"), (0, "points")],
+)
+def test_village_layer_default_depends_on_how_many_units_are_drawn(units, layer):
+    assert village_map.default_layer(units) == layer

@@ -73,7 +73,7 @@ class ViewState:
     star: str | None = None
     metric: str = "mean_stars"
     by: str = "county"
-    layer: str = "points"
+    layer: str = "auto"  # points, hex or off; auto = chosen by the number of units (village_map)
     sort: str = "metric"
     unit: str | None = None
     tab: str = "heat"

@@ -106,3 +106,20 @@ def test_hand_edited_link_gets_a_notice_not_a_traceback(browser, server):
     assert not page.get_by_test_id("stException").count()
     assert _params(page.url) == {}
     page.close()
+
+
+def test_a_click_on_a_ranking_row_drills_into_that_region(browser, server):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server}/?r=4111&sort=name")
+    wait_for_app(page)
+    rows = page.get_by_role("button", name="郾城区")  # rows are buttons inside the ranking component
+    rows.first.wait_for(timeout=60_000)
+    assert "郾城区" in rows.first.get_attribute("title")  # hover text: name, value, units
+    rows.first.click()
+    _settle(page)
+    assert _params(page.url).get("r") == "411103", page.url
+    assert (
+        page.get_by_test_id("stSidebar").get_by_role("combobox", name="县（市、区）/功能区").input_value()
+        == "郾城区"
+    )
+    page.close()
