@@ -9,6 +9,8 @@ import streamlit as st
 from components import filters, layout, sample_badge, store_gate, view
 from xingtu.store import access
 
+BARE_PAGES = ("screen",)
+
 st.set_page_config(page_title="星图 · 五星支部创建看板", page_icon="⭐", layout="wide")
 
 if store_gate.show():
@@ -27,11 +29,13 @@ if store_gate.show():
         st.Page("app_pages/unit.py", title=t("nav.unit"), icon=":material/home_pin:", url_path="unit"),
         st.Page("app_pages/weak.py", title=t("nav.weak"), icon=":material/troubleshoot:", url_path="weak"),
         st.Page("app_pages/status.py", title=t("nav.status"), icon=":material/database:", url_path="status"),
+        st.Page("app_pages/screen.py", title=t("nav.screen"), icon=":material/tv:", url_path="screen"),
     ]
     page = st.navigation(pages)
     layout.apply()
-    filters.show()
-    sample_badge.render(access.load_meta())
+    if page.url_path not in BARE_PAGES:  # full-screen pages draw their own frame, no sidebar
+        filters.show()
+        sample_badge.render(access.load_meta())
     view.render_notices()
     try:
         page.run()

@@ -30,6 +30,9 @@ LAYERS: tuple[str, ...] = ("points", "hex", "off")
 TABS: tuple[str, ...] = ("heat", "tasks", "closest", "weak_lax")
 SORTS: tuple[str, ...] = ("metric", "name", "units")
 MAX_COMPARE = 8
+MAX_PLAY = 40
+EVERY_RANGE = (5, 3600)  # seconds a big-screen view stays up
+DEFAULT_EVERY = 30
 
 # URL parameter name for each field (short, stable: links in the wild depend on them).
 PARAM_NAMES: dict[str, str] = {
@@ -46,6 +49,8 @@ PARAM_NAMES: dict[str, str] = {
     "unit": "u",
     "tab": "tab",
     "compare": "cmp",
+    "play": "play",
+    "every": "every",
 }
 
 
@@ -78,6 +83,10 @@ class ViewState:
     unit: str | None = None
     tab: str = "heat"
     compare: tuple[str, ...] = field(default_factory=tuple)
+    play: tuple[str, ...] = field(
+        default_factory=tuple
+    )  # big screen: regions in turn (empty: province, cities)
+    every: int = DEFAULT_EVERY  # big screen: seconds per view; 0 = no rotation
 
 
 @dataclass(frozen=True)
@@ -166,6 +175,16 @@ def _parse_field(name: str, value: str, ctx: Context) -> tuple[object, bool]:
         if not codes or len(codes) > MAX_COMPARE or any(c is None or c not in ctx.counties for c in codes):
             return (), False
         return tuple(dict.fromkeys(c for c in codes if c)), True
+    if name == "play":
+        codes = [_code(v) for v in value.split(",") if v.strip()]
+        if not codes or len(codes) > MAX_PLAY or any(c is None or c not in ctx.regions for c in codes):
+            return (), False
+        return tuple(dict.fromkeys(c for c in codes if c)), True
+    if name == "every":
+        if not re.fullmatch(r"\d{1,4}", value):
+            return None, False
+        seconds = int(value)
+        return seconds, seconds == 0 or EVERY_RANGE[0] <= seconds <= EVERY_RANGE[1]
     return None, False
 
 
@@ -179,6 +198,8 @@ def to_params(state: ViewState, ctx: Context) -> dict[str, str]:
             continue
         if f.name == "compare":
             text = ",".join(c[:6] for c in value)
+        elif f.name == "play":
+            text = ",".join(_short_code(c) for c in value)
         elif f.name in ("region",):
             text = _short_code(value)
         else:

@@ -126,6 +126,12 @@ def load_overview(region: str, unit_type: q.TypeFilter, year: int, by: str) -> v
         return views.query_overview(cur, q.Scope(region, unit_type), year, by)
 
 
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=200)
+def load_screen(region: str, unit_type: q.TypeFilter, year: int, by: str) -> views.Screen:
+    with _cursor() as cur:
+        return views.query_screen(cur, q.Scope(region, unit_type), year, by)
+
+
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=2000)
 def load_unit_page(code: str, year: int) -> views.UnitPage | None:
     with _cursor() as cur:

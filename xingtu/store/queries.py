@@ -381,6 +381,18 @@ def query_unit_levels(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) -
     )
 
 
+def query_units_at_level(con: duckdb.DuckDBPyConnection, scope: Scope, year: int, level: int) -> pd.DataFrame:
+    """Units in scope at one level that year, with position (the big screen's 五星 layer)."""
+    return _df(
+        con,
+        f"""SELECT a.code, u.name, u.lon, u.lat
+            FROM annual_results a JOIN units u USING (code)
+            WHERE a.year = $year AND a.level = $level AND {_in_scope("a")}
+            ORDER BY a.code LIMIT 20000""",
+        {**scope.params, "year": year, "level": level},
+    )
+
+
 def query_weak_lax_units(
     con: duckdb.DuckDBPyConnection, scope: Scope, year: int, level: int | None = None
 ) -> pd.DataFrame:

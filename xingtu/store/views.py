@@ -122,6 +122,29 @@ def query_county_years(
     return q.query_region_year_metrics(con, q.Scope(province, unit_type), "county")
 
 
+@dataclass(frozen=True)
+class Screen:
+    """One big-screen view: the overview of a scope plus its years (trend strip, movers)."""
+
+    overview: Overview
+    year_metrics: pd.DataFrame  # mean stars and shares per year
+    level_trend: pd.DataFrame  # units per level per year
+    child_years: pd.DataFrame  # metrics per child region per year (movers)
+    five_star: pd.DataFrame  # code, name, lon, lat of the scope's 五星 units (the map's unit layer)
+
+
+def query_screen(con: duckdb.DuckDBPyConnection, scope: q.Scope, year: int, by: str) -> Screen:
+    overview = query_overview(con, scope, year, by)
+    child = overview.child_level
+    return Screen(
+        overview=overview,
+        year_metrics=q.query_year_metrics(con, scope),
+        level_trend=q.query_level_trend(con, scope),
+        child_years=q.query_region_year_metrics(con, scope, child) if child != "village" else pd.DataFrame(),
+        five_star=q.query_units_at_level(con, scope, year, 5),
+    )
+
+
 WEAK_TABS = ("heat", "tasks", "closest", "weak_lax")
 
 

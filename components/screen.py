@@ -1,0 +1,466 @@
+"""The big screen (大屏): dark, no Streamlit chrome, no scrolling, readable across a room.
+
+Everything but the map is plain HTML built by pure ``build_*`` functions (escaped text,
+sizes in CSS pixels of a 1920×1080 design). A 4K screen gets the HTML at twice the size
+through CSS ``zoom`` and a map drawn at twice the size: plotly draws wrongly inside a
+zoomed or transformed box, so the browser reports its size (``show_scale``) instead.
+The map is the overview's choropleth (plotly geo, SVG) with the scope's 五星 units on
+top. The playlist itself (which view, when to move on) lives in ``app_pages/screen.py``.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import map_controls, region_map
+from components.region_map import MapTexts
+from components.theme import FONT_FAMILY, LEVEL_COLORS
+from components.trend_charts import compute_movers
+from components.view import t
+from xingtu.domain.metrics import METRIC_SPECS, format_metric
+from xingtu.store.views import Screen
+
+BG = "#0A1428"
+PANEL = "#0F1F3D"
+TEXT = "#E8EEF8"
+MUTED = "#9FB0CC"
+GOLD = "#F5C04A"
+UP = "#4ADE80"
+DOWN = "#FF6B6B"
+MAP_HEIGHT = 610
+MAP_WIDTH = 960
+
+CSS = f"""
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stStatusWidget"], [data-testid="stDecoration"],
+[data-testid="stSidebarNav"], [data-testid="stAppDeployButton"], [data-testid="stMainMenu"] {{
+  display: none !important; }}
+html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
+  background: {BG} !important; color: {TEXT}; overflow: hidden !important; }}
+[data-testid="stMainBlockContainer"] {{ padding: 14px 28px 0 28px !important; max-width: none !important; }}
+[data-testid="stVerticalBlock"] {{ gap: 10px !important; }}
+[data-testid="stMain"] {{ height: 100vh; }}
+@media (min-width: 3000px) and (min-height: 1800px) {{
+  .xs, .st-key-screen-controls {{ zoom: 2; }}
+  [data-testid="stMainBlockContainer"] {{ padding: 28px 56px 0 56px !important; }}
+  [data-testid="stVerticalBlock"] {{ gap: 20px !important; }}
+  [data-testid="stHorizontalBlock"] {{ gap: 40px !important; }} }}
+.xs {{ font-family: {FONT_FAMILY}; color: {TEXT}; }}
+.xs-band {{ display: flex; align-items: center; gap: 18px; padding: 6px 4px 0; position: relative; }}
+.xs-band h1 {{ font-size: 34px; line-height: 44px; margin: 0; padding: 0; font-weight: 700; color: {TEXT};
+  letter-spacing: 2px; white-space: nowrap; }}
+.xs-band .scope {{ font-size: 30px; color: {GOLD}; font-weight: 700; white-space: nowrap; }}
+.xs-band .meta {{ margin-left: auto; font-size: 18px; color: {MUTED}; white-space: nowrap; }}
+.xs-badge {{ background: #7A4B00; color: #FFE3A3; border-radius: 4px; padding: 2px 10px; font-size: 16px;
+  white-space: nowrap; }}
+.xs-progress {{ height: 4px; background: #1B2C4D; border-radius: 2px; overflow: hidden; margin-top: 6px; }}
+.xs-progress > div {{ height: 100%; width: 0; background: {GOLD}; animation: xs-grow linear forwards; }}
+.xs-progress.paused > div {{ animation: none; width: 100%; background: {MUTED}; }}
+@keyframes xs-grow {{ from {{ width: 0; }} to {{ width: 100%; }} }}
+.xs-tiles {{ display: grid; grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 14px; }}
+.xs-tile {{ background: {PANEL}; border: 1px solid #1E3A66; border-radius: 8px; padding: 8px 16px; }}
+.xs-tile .label {{ font-size: 19px; color: {MUTED}; white-space: nowrap; }}
+.xs-tile .value {{ font-size: 44px; line-height: 54px; font-weight: 700; font-variant-numeric: tabular-nums;
+  white-space: nowrap; }}
+.xs-tile .delta {{ font-size: 18px; white-space: nowrap; }}
+.good {{ color: {UP}; }} .bad {{ color: {DOWN}; }} .flat {{ color: {MUTED}; }}
+.xs-panel {{ background: {PANEL}; border: 1px solid #1E3A66; border-radius: 8px; padding: 10px 14px;
+  overflow: hidden; }}
+.xs-panel h2 {{ font-size: 21px; line-height: 28px; margin: 0 0 6px; padding: 0; color: {GOLD};
+  font-weight: 700;
+  white-space: nowrap; }}
+.xs-list {{ list-style: none; margin: 0 0 8px; padding: 0; }}
+.xs-list li {{ display: grid; grid-template-columns: 1.8em minmax(0, 1fr) auto; gap: 8px; font-size: 19px;
+  line-height: 27px; }}
+.xs-list .n {{ color: {MUTED}; text-align: right; font-variant-numeric: tabular-nums; }}
+.xs-list .name {{ overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }}
+.xs-list .v {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
+.xs-legend {{ display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 17px; color: {MUTED}; }}
+.xs-legend i {{ display: inline-block; width: 14px; height: 14px; border-radius: 2px; margin-right: 5px;
+  vertical-align: -1px; }}
+.xs-trend {{ display: grid; grid-template-columns: repeat(var(--years), minmax(0, 1fr)); gap: 14px; }}
+.xs-year .head {{ display: flex; justify-content: space-between; font-size: 18px; color: {MUTED}; }}
+.xs-year .head b {{ color: {TEXT}; font-size: 20px; }}
+.xs-year .bar {{ display: flex; height: 22px; border-radius: 3px; overflow: hidden; margin-top: 4px; }}
+.xs-keys {{ display: flex; gap: 14px; font-size: 16px; color: {MUTED}; margin-top: 6px; }}
+.xs-keys i {{ display: inline-block; width: 12px; height: 12px; margin-right: 4px; border-radius: 2px; }}
+.st-key-screen-controls {{ position: fixed; top: 14px; right: 28px; z-index: 100; width: auto !important; }}
+.st-key-screen-controls button {{ background: transparent; color: {MUTED}; border-color: #1E3A66;
+  min-height: 30px; padding: 0 10px; opacity: 0.7; }}
+.st-key-screen-controls button:hover {{ opacity: 1; color: {TEXT}; border-color: {GOLD}; }}
+.xs-band .meta {{ margin-right: 150px; }}
+.st-key-screen-map {{ align-items: center; }}
+[data-stale="true"] {{ opacity: 1 !important; transition: none !important; }}
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the screen shows around the data: which view of how many, and the timer."""
+
+    region: str
+    name: str
+    metric: str
+    year: int
+    position: int
+    views: int
+    every: int
+    paused: bool
+    sample: bool
+    scale: int = 1  # 2 on a 4K screen
+
+    @property
+    def rotating(self) -> bool:
+        return self.every > 0 and self.views > 1
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str
+    value: str
+    delta: str | None  # text of the change vs last year
+    tone: str = "flat"  # good | bad | flat
+
+
+def compute_playlist(play: tuple[str, ...], region: str, children: list[str]) -> list[str]:
+    """The views to rotate through: those in the URL, else the scope then each child in turn."""
+    return list(play) if play else [region, *children]
+
+
+def compute_next(position: int, length: int) -> int:
+    """The next position in a playlist of ``length`` views (wraps; a bad position restarts)."""
+    if length <= 0:
+        return 0
+    return (position + 1) % length if 0 <= position < length else 0
+
+
+def compute_tiles(
+    summary: dict,
+    counts: pd.DataFrame,
+    prev_summary: dict | None,
+    prev_counts: pd.DataFrame | None,
+    texts: dict,
+) -> list[Tile]:
+    """Units; 五星, 四星, 三星 with their change; mean stars; overdue problems (as of the data date)."""
+
+    def units(df: pd.DataFrame | None, level: int) -> int | None:
+        if df is None:
+            return None
+        row = df[df["level"] == level]
+        return int(row["units"].iloc[0]) if len(row) else 0
+
+    def change(now: float, before: float | None, fmt: str) -> tuple[str | None, str]:
+        if before is None:
+            return None, "flat"
+        diff = now - before
+        tone = "good" if diff > 0 else "bad" if diff < 0 else "flat"
+        return f"{texts['vs_prev']} {fmt.format(diff)}", tone
+
+    tiles = [Tile(texts["units"], f"{int(summary['units']):,}", None)]
+    for level in (5, 4, 3):
+        now = units(counts, level) or 0
+        delta, tone = change(now, units(prev_counts, level), "{:+,}")
+        tiles.append(Tile(texts[f"level{level}"], f"{now:,}", delta, tone))
+    mean = float(summary.get("mean_stars") or 0.0)
+    before = (
+        float(prev_summary["mean_stars"])
+        if prev_summary and prev_summary.get("mean_stars") is not None
+        else None
+    )
+    delta, tone = change(mean, before, "{:+.2f}")
+    tiles.append(Tile(texts["mean"], f"{mean:.2f}", delta, tone))
+    tiles.append(Tile(texts["overdue"], f"{int(summary['overdue_problems']):,}", texts["as_of"], "flat"))
+    return tiles
+
+
+def build_band_html(
+    title: str, scope: str, meta: str, badge: str | None, every: int, paused: bool, step: int
+) -> str:
+    """Title band with the rotation's progress bar (restarted by ``step``, frozen when paused)."""
+    bar = ""
+    if every > 0:
+        state = " paused" if paused else ""
+        bar = (
+            f'<div class="xs-progress{state}" data-testid="screen-progress" data-step="{step}">'
+            f'<div style="animation-duration:{every}s"></div></div>'
+        )
+    badge_html = (
+        f'<span class="xs-badge" data-testid="sample-badge">{html.escape(badge)}</span>' if badge else ""
+    )
+    return (
+        f'<div class="xs"><div class="xs-band"><h1>{html.escape(title)}</h1>'
+        f'<span class="scope" data-testid="screen-scope">{html.escape(scope)}</span>{badge_html}'
+        f'<span class="meta">{html.escape(meta)}</span></div>{bar}</div>'
+    )
+
+
+def build_tiles_html(tiles: list[Tile]) -> str:
+    cells = []
+    for tile in tiles:
+        delta = f'<div class="delta {tile.tone}">{html.escape(tile.delta)}</div>' if tile.delta else ""
+        cells.append(
+            f'<div class="xs-tile"><div class="label">{html.escape(tile.label)}</div>'
+            f'<div class="value">{html.escape(tile.value)}</div>{delta}</div>'
+        )
+    return f'<div class="xs xs-tiles" data-testid="screen-tiles">{"".join(cells)}</div>'
+
+
+def build_side_html(sections: list[tuple[str, list[tuple[str, str, str]], str]], testid: str) -> str:
+    """A panel of titled lists of (rank, name, value) rows; ``tone`` colours the values."""
+    parts = []
+    for title, rows, tone in sections:
+        items = (
+            "".join(
+                f'<li><span class="n">{html.escape(n)}</span><span class="name">{html.escape(name)}</span>'
+                f'<span class="v {tone}">{html.escape(value)}</span></li>'
+                for n, name, value in rows
+            )
+            or f'<li><span></span><span class="name flat">{html.escape(t("screen.none"))}</span></li>'
+        )
+        parts.append(f'<h2>{html.escape(title)}</h2><ol class="xs-list">{items}</ol>')
+    return f'<div class="xs xs-panel" data-testid="{testid}">{"".join(parts)}</div>'
+
+
+def compute_top_bottom(
+    children: pd.DataFrame, metric: str, n: int
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """The best and the worst ``n`` child regions by ``metric`` (ranked; regions without units left out)."""
+    df = children[children["units"] > 0].dropna(subset=[metric])
+    if df.empty:
+        return [], []
+    ascending = not METRIC_SPECS[metric].higher_is_better
+    ranked = df.sort_values([metric, "code"], ascending=[ascending, True]).reset_index(drop=True)
+    rows = [(str(i + 1), str(r["name"]), format_metric(metric, r[metric])) for i, r in ranked.iterrows()]
+    top = rows[:n]
+    bottom = rows[-n:][::-1] if len(rows) > n else []
+    return top, bottom
+
+
+def compute_mover_rows(movers: pd.DataFrame, metric: str) -> list[tuple[str, str, str]]:
+    spec = METRIC_SPECS[metric]
+    rows = []
+    for i, (name, change) in enumerate(zip(movers["name"], movers["change"], strict=True)):
+        text = (
+            f"{change * 100:+.1f} pt"
+            if spec.kind == "share"
+            else f"{change:+.2f}"
+            if spec.kind == "mean"
+            else f"{change:+,.0f}"
+        )
+        rows.append((str(i + 1), str(name), text))
+    return rows
+
+
+def build_trend_html(level_trend: pd.DataFrame, year_metrics: pd.DataFrame, texts: dict) -> str:
+    """A strip with one block per year: mean stars, share ≥4 stars, and the level mix as a bar."""
+    years = sorted(int(y) for y in year_metrics["year"].unique()) if len(year_metrics) else []
+    blocks = []
+    for year in years:
+        row = year_metrics[year_metrics["year"] == year].iloc[0]
+        mix = level_trend[level_trend["year"] == year]
+        total = max(int(mix["units"].sum()), 1)
+        parts = "".join(
+            f'<span style="width:{int(u) / total * 100:.2f}%;background:{LEVEL_COLORS[int(lv)]}"></span>'
+            for lv, u in sorted(zip(mix["level"], mix["units"], strict=True), key=lambda x: -int(x[0]))
+        )
+        blocks.append(
+            f'<div class="xs-year"><div class="head"><b>{year}</b>'
+            f"<span>{html.escape(texts['mean'])} {float(row['mean_stars']):.2f} · "
+            f"{html.escape(texts['ge4'])} {float(row['share_ge4']):.1%}</span></div>"
+            f'<div class="bar">{parts}</div></div>'
+        )
+    keys = "".join(
+        f'<span><i style="background:{LEVEL_COLORS[lv]}"></i>{html.escape(texts["levels"][lv])}</span>'
+        for lv in (5, 4, 3, 2, 1, 0)
+    )
+    return (
+        f'<div class="xs xs-panel" data-testid="screen-trend"><h2>{html.escape(texts["title"])}</h2>'
+        f'<div class="xs-trend" style="--years:{max(len(years), 1)}">{"".join(blocks)}</div>'
+        f'<div class="xs-keys">{keys}</div></div>'
+    )
+
+
+def build_map(
+    children: pd.DataFrame,
+    metric: str,
+    geojson_url: str | None,
+    texts: MapTexts,
+    five_star: pd.DataFrame,
+    five_star_label: str,
+    scale: int = 1,
+) -> go.Figure:
+    """The overview's choropleth in the screen's colours, with the scope's 五星 units as gold dots."""
+    fig = region_map.build_region_map(children, metric, geojson_url, texts)
+    for trace in fig.data:
+        if trace.type == "choropleth" and trace.name == "regions":
+            trace.marker.line.color = BG
+            trace.marker.line.width = 1
+    if len(five_star):
+        fig.add_trace(
+            go.Scattergeo(
+                lon=five_star["lon"],
+                lat=five_star["lat"],
+                mode="markers",
+                marker={"size": 4 * scale, "color": GOLD, "opacity": 0.9},
+                hoverinfo="skip",
+                name=five_star_label,
+            )
+        )
+    fig.update_layout(
+        height=MAP_HEIGHT * scale,
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"family": FONT_FAMILY, "color": TEXT, "size": 16 * scale},
+        dragmode=False,
+    )
+    return fig
+
+
+def build_legend_html(fig: go.Figure, five_star_label: str, five_star_count: int) -> str:
+    meta = fig.layout.meta or {}
+    items = list(meta.get("legend", []))
+    ordered = items[:0:-1] + items[:1]
+    keys = "".join(
+        f'<span><i style="background:{html.escape(c)}"></i>{html.escape(label)}</span>'
+        for c, label in ordered
+    )
+    star = (
+        f'<span><i style="background:{GOLD};border-radius:50%"></i>{html.escape(five_star_label)} '
+        f"{five_star_count:,}</span>"
+    )
+    title = html.escape(str(meta.get("legend_title", "")))
+    return f'<div class="xs xs-legend" data-testid="screen-legend"><b>{title}</b>{keys}{star}</div>'
+
+
+_VIEWPORT = st.components.v2.component(
+    "xingtu_viewport",
+    js="""
+export default function ({ setStateValue }) {
+  const send = () => setStateValue("size", [window.innerWidth, window.innerHeight]);
+  send();
+  window.addEventListener("resize", send);
+  return () => window.removeEventListener("resize", send);
+}
+""",
+)
+
+
+def compute_scale(size: object) -> int:
+    """2 on a 4K-class screen (CSS pixels at least 3000×1800), else 1; unknown sizes count as 1."""
+    if isinstance(size, list | tuple) and len(size) == 2 and all(isinstance(v, int | float) for v in size):
+        return 2 if size[0] >= 3000 and size[1] >= 1800 else 1
+    return 1
+
+
+def show_scale(key: str) -> int:
+    """The browser's window size, reported by a tiny inline component, as a drawing scale."""
+    result = _VIEWPORT(key=key, on_size_change=lambda: None, height=0)
+    return compute_scale(getattr(result, "size", None))
+
+
+def render_html(markup: str) -> None:
+    st.html(markup)
+
+
+def render_map(fig: go.Figure, key: str, scale: int = 1) -> None:
+    st.plotly_chart(fig, key=key, config={**region_map.CONFIG, "staticPlot": True}, width=MAP_WIDTH * scale)
+
+
+def tile_texts() -> dict[str, str]:
+    return {
+        "units": t("overview.kpi.units"),
+        "level5": t("level.5"),
+        "level4": t("level.4"),
+        "level3": t("level.3"),
+        "mean": t("metric.mean_stars"),
+        "overdue": t("overview.kpi.overdue"),
+        "vs_prev": t("screen.vs_prev"),
+        "as_of": t("screen.as_of"),
+    }
+
+
+def trend_texts() -> dict:
+    return {
+        "title": t("screen.trend"),
+        "mean": t("metric.mean_stars"),
+        "ge4": t("metric.share_ge4"),
+        "levels": {lv: t(f"level.{lv}") for lv in range(6)},
+    }
+
+
+def render_view(data: Screen, frame: Frame, geojson_url: str | None) -> None:
+    """One view: band, tiles, rankings either side of the map, and the trend strip."""
+    ov = data.overview
+    meta = t("screen.meta", year=frame.year, i=frame.position + 1, n=frame.views)
+    if frame.rotating:
+        meta += " · " + (t("screen.paused") if frame.paused else t("screen.every", s=frame.every))
+    render_html(
+        build_band_html(
+            t("screen.title"),
+            frame.name,
+            meta,
+            t("sample.badge") if frame.sample else None,
+            frame.every if frame.rotating else 0,
+            frame.paused,
+            frame.position,
+        )
+    )
+    if ov.summary["units"] == 0:
+        st.info(t("overview.empty"))
+        return
+    render_html(
+        build_tiles_html(compute_tiles(ov.summary, ov.counts, ov.prev_summary, ov.prev_counts, tile_texts()))
+    )
+    left, middle, right = st.columns([1, 2.3, 1], gap="medium")
+    if ov.child_level != "village":
+        level_name = t("overview.ranking.level." + ov.child_level)
+        top, bottom = compute_top_bottom(ov.children, frame.metric, 10)
+        up, down = compute_movers(data.child_years, frame.metric)
+        with left:
+            render_html(
+                build_side_html(
+                    [
+                        (t("screen.top", level=level_name, metric=t(f"metric.{frame.metric}")), top, ""),
+                        (t("screen.bottom", level=level_name), bottom, ""),
+                    ],
+                    "screen-ranking",
+                )
+            )
+        with right:
+            render_html(
+                build_side_html(
+                    [
+                        (t("screen.up", level=level_name), compute_mover_rows(up, frame.metric), "good"),
+                        (t("screen.down", level=level_name), compute_mover_rows(down, frame.metric), "bad"),
+                        (
+                            t("screen.overdue", level=level_name),
+                            compute_top_bottom(ov.children, "overdue_problems", 5)[1],
+                            "bad",
+                        ),
+                    ],
+                    "screen-movers",
+                )
+            )
+        with middle:
+            fig = build_map(
+                ov.children,
+                frame.metric,
+                geojson_url,
+                map_controls.map_texts(frame.metric),
+                data.five_star,
+                t("screen.five_star"),
+                frame.scale,
+            )
+            with st.container(key="screen-map"):
+                render_map(
+                    fig, key=f"screen.map.{frame.region}.{frame.metric}.{frame.scale}", scale=frame.scale
+                )
+                render_html(build_legend_html(fig, t("screen.five_star"), len(data.five_star)))
+    render_html(build_trend_html(data.level_trend, data.year_metrics, trend_texts()))
