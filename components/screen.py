@@ -243,6 +243,19 @@ def compute_top_bottom(
     return top, bottom
 
 
+def compute_most(children: pd.DataFrame, metric: str, n: int) -> list[tuple[str, str, str]]:
+    """The ``n`` child regions with the highest ``metric`` above zero (e.g. most overdue problems)."""
+    df = (
+        children[children[metric].fillna(0) > 0]
+        .sort_values([metric, "code"], ascending=[False, True])
+        .head(n)
+    )
+    return [
+        (str(i + 1), str(r["name"]), format_metric(metric, r[metric]))
+        for i, (_, r) in enumerate(df.iterrows())
+    ]
+
+
 def compute_mover_rows(movers: pd.DataFrame, metric: str) -> list[tuple[str, str, str]]:
     spec = METRIC_SPECS[metric]
     rows = []
@@ -398,8 +411,9 @@ def trend_texts() -> dict:
 def render_view(data: Screen, frame: Frame, geojson_url: str | None) -> None:
     """One view: band, tiles, rankings either side of the map, and the trend strip."""
     ov = data.overview
-    meta = t("screen.meta", year=frame.year, i=frame.position + 1, n=frame.views)
+    meta = t("screen.year", year=frame.year)
     if frame.rotating:
+        meta = t("screen.meta", year=frame.year, i=frame.position + 1, n=frame.views)
         meta += " · " + (t("screen.paused") if frame.paused else t("screen.every", s=frame.every))
     render_html(
         build_band_html(

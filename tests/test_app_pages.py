@@ -6,6 +6,7 @@ same first-run path a user sees.
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -23,6 +24,7 @@ PAGES = {
     "unit": "app_pages/unit.py",
     "weak": "app_pages/weak.py",
     "status": "app_pages/status.py",
+    "screen": "app_pages/screen.py",
 }
 UNIT = "411102001001"  # 滨西社区, 老街街道, 源汇区
 
@@ -159,6 +161,8 @@ def test_filtered_links_open_without_notices(app_env, page, params, expect):
         ("unit", {"u": "411102001999"}, "u="),
         ("weak", {"tab": "../../etc", "star": "1; DROP TABLE units"}, "tab="),
         ("status", {"lang": "fr"}, "lang="),
+        ("screen", {"every": "2"}, "every="),
+        ("screen", {"play": "4111,99"}, "play="),
     ],
 )
 def test_malformed_links_fall_back_with_a_visible_notice(app_env, page, params, bad):
@@ -193,8 +197,12 @@ def test_unit_page_search_and_profile(app_env):
 def test_english(app_env, page):
     """Every page in English (the switch itself is clicked in the browser test)."""
     at = _open(page, {"lang": "en", "u": UNIT})
-    assert at.button(key="filter.reset").label == "Reset filters"
-    assert at.button(key="filter.lang").label == "中文"
+    if page == "screen":  # no filters on the big screen; its texts are HTML
+        assert at.button(key="screen.pause").label == "Pause"
+        assert "Top 10 County" in _html(at) and "Year by year" in _html(at)
+    else:
+        assert at.button(key="filter.reset").label == "Reset filters"
+        assert at.button(key="filter.lang").label == "中文"
     assert at.query_params["lang"] == "en"
     if page == "overview":
         assert "Units in scope" in _metrics(at)
@@ -202,8 +210,44 @@ def test_english(app_env, page):
         [m.label for m in at.metric]
         + [m.value for m in at.markdown if "sample-badge" not in m.value]
         + [x.value for x in [*at.info, *at.caption, *at.warning]]
+        + ([_html(at)] if page == "screen" else [])
     )
     for data_name in _con(app_env).execute("SELECT value FROM meta WHERE key LIKE '%name'").fetchall():
         visible = visible.replace(data_name[0], "")  # names from the data stay as they are
     leftover = [zh for zh, _ in TEXTS.values() if len(zh) >= 4 and "{" not in zh and zh in visible]
     assert leftover == []
+
+
+def _html(at: AppTest) -> str:
+    return " ".join(h.proto.body for h in at.get("html"))
+
+
+def test_screen_shows_the_scope_its_numbers_and_no_filters(app_env):
+    at = _open("screen", {"r": "4111", "every": "0", "m": "share_ge4"})
+    body = _html(at)
+    assert 'data-testid="screen-scope">漯河市' in body
+    con = _con(app_env)
+    units, five = con.execute(
+        "SELECT count(*), sum((level = 5)::INT) FROM annual_results WHERE year = 2025 AND code LIKE '4111%'"
+    ).fetchone()
+    assert f'<div class="value">{units:,}</div>' in body and f'<div class="value">{five:,}</div>' in body
+    assert "县（区）前十 · 四星及以上占比" in body and "源汇区" in body
+    assert not at.sidebar.selectbox and not at.sidebar.radio  # the screen draws no filters
+    assert "screen-progress" not in body  # every=0: no rotation, no progress bar
+    fig = json.loads(next(c for c in at.get("plotly_chart")).proto.spec)
+    stars = next(tr for tr in fig["data"] if tr.get("name") == "五星村（社区）")
+    lon = stars["lon"]  # plotly sends numeric arrays as base64 float64
+    n = len(base64.b64decode(lon["bdata"])) // 8 if isinstance(lon, dict) else len(lon)
+    assert n == five  # the unit layer: every 五星 unit of the scope
+
+
+def test_screen_playlist_from_the_link_and_pause(app_env):
+    at = _open("screen", {"play": "411102,411103", "every": "10"})
+    body = _html(at)
+    assert 'screen-scope">源汇区' in body and "第 1/2 屏 · 每 10 秒轮换" in body
+    assert 'data-step="0"' in body and "animation-duration:10s" in body
+    at.button(key="screen.pause").click().run()
+    body = _html(at)
+    assert "已暂停" in body and "xs-progress paused" in body
+    assert 'screen-scope">源汇区' in body  # a full rerun keeps the position
+    assert at.query_params["play"] == "411102,411103" and at.query_params["every"] == "10"

@@ -39,6 +39,9 @@ DEFAULT = default_state(CTX)
         ({"cmp": "411102,411171"}, {"compare": ("411102000000", "411171000000")}),
         ({"cmp": "411102,411102"}, {"compare": ("411102000000",)}),
         ({"y": ["2022", "2024"]}, {"year": 2024}),  # a repeated parameter: the last one wins
+        ({"play": "4111,411102", "every": "15"}, {"play": ("411100000000", "411102000000"), "every": 15}),
+        ({"every": "0"}, {"every": 0}),
+        ({"every": "3600"}, {"every": 3600}),
     ],
 )
 def test_valid_params_are_kept(params, changes):
@@ -73,6 +76,11 @@ def test_valid_params_are_kept(params, changes):
         ({"cmp": ",".join(["411102"] * 9)}, "cmp"),
         ({"cmp": "411100"}, "cmp"),  # a city is not a county
         ({"zoom": "12"}, "zoom"),  # unknown parameter
+        ({"every": "4"}, "every"),  # faster than a room can read
+        ({"every": "3601"}, "every"),
+        ({"every": "1e3"}, "every"),
+        ({"play": "4111,999999"}, "play"),
+        ({"play": ",".join(["4111"] * 41)}, "play"),
     ],
 )
 def test_bad_params_fall_back_with_a_notice(params, bad):

@@ -81,6 +81,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.screen": ("数据大屏", "Big screen"),
     "screen.title": ("五星支部创建", "Five-Star Branches"),
     "screen.meta": ("{year} 年 · 第 {i}/{n} 屏", "{year} · view {i} of {n}"),
+    "screen.year": ("{year} 年", "{year}"),
     "screen.every": ("每 {s} 秒轮换", "next in {s} s"),
     "screen.paused": ("已暂停（空格键继续）", "paused (Space resumes)"),
     "screen.pause": ("暂停", "Pause"),
