@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from xingtu.domain import route  # noqa: E402
+from xingtu.domain import route
 
 
 def _points(rng: random.Random, n: int) -> list[tuple[float, float]]:
