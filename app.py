@@ -29,11 +29,13 @@ if store_gate.show():
         st.Page("app_pages/unit.py", title=t("nav.unit"), icon=":material/home_pin:", url_path="unit"),
         st.Page("app_pages/weak.py", title=t("nav.weak"), icon=":material/troubleshoot:", url_path="weak"),
         st.Page("app_pages/status.py", title=t("nav.status"), icon=":material/database:", url_path="status"),
+        st.Page("app_pages/visit.py", title=t("nav.visit"), icon=":material/route:", url_path="visit"),
         st.Page("app_pages/screen.py", title=t("nav.screen"), icon=":material/tv:", url_path="screen"),
     ]
     page = st.navigation(pages)
     layout.apply()
-    if page.url_path not in BARE_PAGES:  # full-screen pages draw their own frame, no sidebar
+    bare = page.url_path in BARE_PAGES or (page.url_path == "visit" and view.current().share)
+    if not bare:  # full-screen pages and shared routes draw their own frame, no sidebar
         filters.show()
         sample_badge.render(access.load_meta())
     view.render_notices()

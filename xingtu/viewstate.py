@@ -31,6 +31,7 @@ TABS: tuple[str, ...] = ("heat", "tasks", "closest", "weak_lax")
 SORTS: tuple[str, ...] = ("metric", "name", "units")
 MAX_COMPARE = 8
 MAX_PLAY = 40
+MAX_STOPS = 60
 EVERY_RANGE = (5, 3600)  # seconds a big-screen view stays up
 DEFAULT_EVERY = 30
 
@@ -51,6 +52,9 @@ PARAM_NAMES: dict[str, str] = {
     "compare": "cmp",
     "play": "play",
     "every": "every",
+    "stops": "stops",
+    "fix": "fix",
+    "share": "share",
 }
 
 
@@ -87,6 +91,9 @@ class ViewState:
         default_factory=tuple
     )  # big screen: regions in turn (empty: province, cities)
     every: int = DEFAULT_EVERY  # big screen: seconds per view; 0 = no rotation
+    stops: tuple[str, ...] = field(default_factory=tuple)  # 观摩: unit codes in visiting order
+    fix: bool = False  # 观摩: the first stop stays first when the route is ordered
+    share: bool = False  # 观摩: the read-only view for people on the visit
 
 
 @dataclass(frozen=True)
@@ -180,6 +187,20 @@ def _parse_field(name: str, value: str, ctx: Context) -> tuple[object, bool]:
         if not codes or len(codes) > MAX_PLAY or any(c is None or c not in ctx.regions for c in codes):
             return (), False
         return tuple(dict.fromkeys(c for c in codes if c)), True
+    if name == "stops":
+        parts = [p for p in value.split(",") if p.strip()]
+        codes = [_code(p) for p in parts]
+        ok = (
+            bool(codes)
+            and len(codes) <= MAX_STOPS
+            and all(
+                c is not None and len(p.strip()) == 12 and ctx.is_unit(c)
+                for p, c in zip(parts, codes, strict=True)
+            )
+        )
+        return (tuple(dict.fromkeys(c for c in codes if c)), True) if ok else ((), False)
+    if name in ("fix", "share"):
+        return value == "1", value in ("0", "1")
     if name == "every":
         if not re.fullmatch(r"\d{1,4}", value):
             return None, False
@@ -200,6 +221,10 @@ def to_params(state: ViewState, ctx: Context) -> dict[str, str]:
             text = ",".join(c[:6] for c in value)
         elif f.name == "play":
             text = ",".join(_short_code(c) for c in value)
+        elif f.name == "stops":
+            text = ",".join(value)
+        elif isinstance(value, bool):
+            text = "1" if value else "0"
         elif f.name in ("region",):
             text = _short_code(value)
         else:

@@ -132,6 +132,18 @@ def load_screen(region: str, unit_type: q.TypeFilter, year: int, by: str) -> vie
         return views.query_screen(cur, q.Scope(region, unit_type), year, by)
 
 
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def load_visit(codes: tuple[str, ...], year: int) -> views.Visit:
+    with _cursor() as cur:
+        return views.query_visit(cur, codes, year)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def load_visit_candidates(region: str, unit_type: q.TypeFilter, year: int, criterion: str) -> pd.DataFrame:
+    with _cursor() as cur:
+        return q.query_visit_candidates(cur, q.Scope(region, unit_type), year, criterion)
+
+
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=2000)
 def load_unit_page(code: str, year: int) -> views.UnitPage | None:
     with _cursor() as cur:

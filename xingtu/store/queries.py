@@ -393,6 +393,107 @@ def query_units_at_level(con: duckdb.DuckDBPyConnection, scope: Scope, year: int
     )
 
 
+VISIT_CRITERIA = ("five_star", "industry", "turnaround")
+MAX_STOPS = 60
+
+
+def query_visit_candidates(
+    con: duckdb.DuckDBPyConnection, scope: Scope, year: int, criterion: str, limit: int = MAX_STOPS
+) -> pd.DataFrame:
+    """Units worth a visit by a criterion: 五星 units; 四星+ units holding the industry star
+    (产业兴旺 / 宜业兴业); units once flagged 软弱涣散 that now hold three stars or more."""
+    if criterion not in VISIT_CRITERIA:
+        raise ValueError(f"观摩条件应为 {VISIT_CRITERIA} 之一")
+    where = {
+        "five_star": "a.level = 5",
+        "industry": """a.level >= 4 AND EXISTS (SELECT 1 FROM star_results s WHERE s.code = a.code
+                       AND s.year = a.year AND s.star_id IN ('industry', 'business') AND s.held)""",
+        "turnaround": """a.level >= 3 AND NOT a.weak_lax AND EXISTS (SELECT 1 FROM annual_results b
+                         WHERE b.code = a.code AND b.year < a.year AND b.weak_lax)""",
+    }[criterion]
+    return _df(
+        con,
+        f"""SELECT a.code, u.name, t.name AS township, a.level
+            FROM annual_results a JOIN units u USING (code) LEFT JOIN regions t ON t.code = u.township_code
+            WHERE a.year = $year AND {_in_scope("a")} AND {where}
+            ORDER BY a.level DESC, a.code LIMIT {int(limit)}""",
+        {**scope.params, "year": year},
+    )
+
+
+def query_visit_stops(con: duckdb.DuckDBPyConnection, codes: list[str], year: int) -> pd.DataFrame:
+    """The stops of a visit: where they are, their level and which stars they hold that year."""
+    if not codes:
+        return pd.DataFrame(
+            columns=[
+                "code",
+                "name",
+                "township",
+                "county",
+                "lon",
+                "lat",
+                "level",
+                "unit_type",
+                "stars",
+                "held",
+            ]
+        )
+    return _df(
+        con,
+        """SELECT u.code, u.name, t.name AS township, c.name AS county, u.lon, u.lat,
+                  coalesce(a.level, 0) AS level, u.unit_type,
+                  list(st.star_name ORDER BY st.ord) FILTER (WHERE st.star_name IS NOT NULL) AS stars,
+                  list(coalesce(s.held, FALSE) ORDER BY st.ord)
+                    FILTER (WHERE st.star_name IS NOT NULL) AS held
+           FROM units u
+           LEFT JOIN annual_results a ON a.code = u.code AND a.year = $year
+           LEFT JOIN regions t ON t.code = u.township_code
+           LEFT JOIN regions c ON c.code = u.county_code
+           LEFT JOIN stars st ON st.unit_type = u.unit_type
+           LEFT JOIN star_results s ON s.code = u.code AND s.year = $year AND s.star_id = st.star_id
+           WHERE u.code IN (SELECT unnest($codes))
+           GROUP BY ALL""",
+        {"codes": codes, "year": year},
+    )
+
+
+def query_visit_strengths(con: duckdb.DuckDBPyConnection, codes: list[str], year: int) -> pd.DataFrame:
+    """What each stop is strong at: tasks met in its two best stars (by share of tasks met)."""
+    if not codes:
+        return pd.DataFrame(columns=["code", "star_name", "task"])
+    return _df(
+        con,
+        """WITH best AS (
+             SELECT s.code, s.star_id, st.star_name,
+                    row_number() OVER (
+                      PARTITION BY s.code ORDER BY s.tasks_met / s.tasks_total DESC, st.ord) AS r
+             FROM star_results s JOIN stars st ON st.unit_type = s.unit_type AND st.star_id = s.star_id
+             WHERE s.year = $year AND s.code IN (SELECT unnest($codes)) AND s.held)
+           SELECT b.code, b.star_name, k.name AS task
+           FROM best b JOIN task_results r ON r.code = b.code AND r.year = $year AND r.met
+           JOIN tasks k ON k.year = r.year AND k.task_id = r.task_id AND k.star_id = b.star_id
+           WHERE b.r <= 2
+           QUALIFY row_number() OVER (PARTITION BY b.code, b.star_id ORDER BY k.veto DESC, k.ord) <= 3
+           ORDER BY b.code, b.r, k.ord""",
+        {"codes": codes, "year": year},
+    )
+
+
+def query_visit_partners(con: duckdb.DuckDBPyConnection, codes: list[str]) -> pd.DataFrame:
+    """Strong–weak pairings (支部联建) of the stops: code, partner code and name, kind."""
+    if not codes:
+        return pd.DataFrame(columns=["code", "partner", "partner_name", "kind"])
+    return _df(
+        con,
+        """SELECT p.code, p.partner, u.name AS partner_name, p.kind FROM (
+             SELECT strong_code AS code, weak_code AS partner, kind FROM pairings
+             UNION ALL SELECT weak_code, strong_code, kind FROM pairings) p
+           JOIN units u ON u.code = p.partner
+           WHERE p.code IN (SELECT unnest($codes)) ORDER BY p.code, p.partner""",
+        {"codes": codes},
+    )
+
+
 def query_weak_lax_units(
     con: duckdb.DuckDBPyConnection, scope: Scope, year: int, level: int | None = None
 ) -> pd.DataFrame:

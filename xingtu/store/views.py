@@ -145,6 +145,28 @@ def query_screen(con: duckdb.DuckDBPyConnection, scope: q.Scope, year: int, by: 
     )
 
 
+@dataclass(frozen=True)
+class Visit:
+    """An observation visit's stops (in the order given) with what to see at each."""
+
+    stops: pd.DataFrame  # code, name, township, county, lon, lat, level, unit_type, stars, held
+    strengths: pd.DataFrame  # code, star_name, task: tasks met in each stop's best stars
+    partners: pd.DataFrame  # code, partner, partner_name, kind
+
+
+def query_visit(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...], year: int) -> Visit:
+    stops = q.query_visit_stops(con, list(codes), year)
+    order = {c: i for i, c in enumerate(codes)}
+    stops = (
+        stops.assign(_o=stops["code"].map(order)).sort_values("_o").drop(columns="_o").reset_index(drop=True)
+    )
+    return Visit(
+        stops=stops,
+        strengths=q.query_visit_strengths(con, list(codes), year),
+        partners=q.query_visit_partners(con, list(codes)),
+    )
+
+
 WEAK_TABS = ("heat", "tasks", "closest", "weak_lax")
 
 

@@ -1,0 +1,71 @@
+"""观摩路线: choose stops, order them into a short route, print it, share it read-only."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import region_map, sample_badge, view, visit
+from components.view import t
+from xingtu.store import access
+
+state = view.current()
+if state.share:  # read-only, phone-first: no sidebar, so the sample label is drawn here
+    st.html(visit.SHARE_CSS)
+    sample_badge.render(access.load_meta())
+data = access.load_visit(state.stops, state.year) if state.stops else None
+if data is not None and visit.take_reorder() and not state.share:
+    order = visit.compute_order(data, state.fix)
+    if order != state.stops:
+        view.update(stops=order)
+        st.rerun()
+
+st.markdown(f"### {t('visit.title')}")
+if not state.share:
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        crit = st.session_state.get("visit.editor.criteria")
+        candidates = access.load_visit_candidates(
+            state.region, state.unit_type, state.year, crit or "five_star"
+        )
+        names = (
+            {}
+            if data is None
+            else dict(
+                zip(data.stops["code"], data.stops["name"] + " · " + data.stops["township"], strict=True)
+            )
+        )
+        visit.show_editor(candidates, state.stops, names, key="visit.editor")
+    target = right
+else:
+    target = st.container()
+
+with target:
+    if data is None or data.stops.empty:
+        st.info(t("visit.empty"), icon=":material/route:")
+        st.stop()
+    legs = visit.compute_legs(data)
+    cards = visit.compute_cards(data, legs)
+    st.markdown(t("visit.total", km=f"{sum(legs):.1f}", n=len(cards)))
+    st.plotly_chart(
+        visit.build_route_map(data, legs, height=300 if state.share else 460),
+        key=f"visit.map.{abs(hash(state.stops))}",
+        config={**region_map.CONFIG, "staticPlot": state.share},
+    )
+    if not state.share:
+        link = visit.compute_share_link(st.context.url, state.stops)
+        st.caption(t("visit.share"))
+        st.code(link, language=None, wrap_lines=True)
+        a, b = st.columns(2)
+        title = t("visit.print_title", first=cards[0]["name"], n=len(cards))
+        a.download_button(
+            t("visit.print"),
+            visit.build_itinerary_html(title, cards, sum(legs), t("visit.note", year=state.year)).encode(),
+            "观摩行程单.html",
+            "text/html",
+            icon=":material/print:",
+        )
+        b.download_button(
+            t("visit.excel"), visit.build_itinerary_xlsx(cards), "观摩行程单.xlsx", icon=":material/table:"
+        )
+
+visit.render_cards(cards, phone=state.share)

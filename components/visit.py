@@ -1,0 +1,291 @@
+"""观摩 (observation visit) routes: choosing stops, the route map, stop cards, print and Excel.
+
+The stops live in the URL (``stops``) in visiting order, so a shared link reopens the
+same route; ``share=1`` opens it read-only and phone-first (no sidebar, no 52k layer).
+The link carries only codes and order, so a signature parameter can be added later.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import region_map, view
+from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR, figure
+from components.view import t
+from xingtu import export
+from xingtu.domain import route
+from xingtu.store.queries import VISIT_CRITERIA
+from xingtu.store.views import Visit
+
+SHARE_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"],
+[data-testid="stStatusWidget"], [data-testid="stHeader"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 1rem 0.9rem 2rem !important; max-width: 760px !important; }
+html, body { overflow-x: hidden !important; }
+</style>
+"""
+
+
+def compute_order(visit: Visit, fix_first: bool) -> tuple[str, ...]:
+    """The stops' codes in a short visiting order (the first stays first when ``fix_first``)."""
+    stops = visit.stops
+    points = list(zip(stops["lon"].astype(float), stops["lat"].astype(float), strict=True))
+    order = route.compute_route(points, start=0 if fix_first and len(points) else None)
+    return tuple(stops["code"].iloc[i] for i in order)
+
+
+def compute_share_link(page_url: str | None, stops: tuple[str, ...]) -> str:
+    """The read-only link to this route: the page's address with only the stops and ``share=1``.
+
+    Nothing else of the sender's view travels; a signature parameter can be appended later.
+    """
+    base = (page_url or "").split("?")[0].split("#")[0]
+    return f"{base}?stops={','.join(stops)}&share=1"
+
+
+def compute_legs(visit: Visit) -> list[float]:
+    """Kilometres from each stop to the next, in the order given."""
+    stops = visit.stops
+    points = list(zip(stops["lon"].astype(float), stops["lat"].astype(float), strict=True))
+    return route.compute_legs(points, list(range(len(points))))
+
+
+def show_editor(
+    candidates: pd.DataFrame, chosen: tuple[str, ...], names: dict[str, str], key: str
+) -> str | None:
+    """Criteria, the stop list and the fixed-start switch; returns the chosen criterion.
+
+    A change of stops or of the switch goes to the view and asks the page to re-order.
+    """
+    crit = st.segmented_control(
+        t("visit.criteria"),
+        list(VISIT_CRITERIA),
+        format_func={c: t(f"visit.criteria.{c}") for c in VISIT_CRITERIA}.__getitem__,
+        key=f"{key}.criteria",
+    )
+    if crit and st.button(
+        t("visit.use_criteria", n=len(candidates)), key=f"{key}.apply", icon=":material/add:"
+    ):
+        _change(stops=tuple(dict.fromkeys([*chosen, *candidates["code"]]))[:60])
+    labels = {
+        **dict(zip(candidates["code"], candidates["name"] + " · " + candidates["township"], strict=True)),
+        **names,
+    }
+    picked = st.multiselect(
+        t("visit.stops"),
+        list(dict.fromkeys([*chosen, *candidates["code"]])),
+        default=list(chosen),
+        format_func=lambda c: labels.get(c, c),
+        key=f"{key}.stops.{abs(hash(chosen))}",
+        placeholder=t("visit.stops.placeholder"),
+    )
+    if tuple(picked) != chosen:
+        _change(stops=tuple(picked))
+    fix = st.toggle(t("visit.fix"), value=view.current().fix, key=f"{key}.fix")
+    if fix != view.current().fix:
+        _change(fix=fix)
+    return crit
+
+
+def _change(**fields: object) -> None:
+    view.update(**fields)
+    st.session_state["visit.reorder"] = True
+    st.rerun()
+
+
+def take_reorder() -> bool:
+    """Whether the stops just changed (then the page orders the route once)."""
+    return bool(st.session_state.pop("visit.reorder", False))
+
+
+def build_route_map(visit: Visit, legs: list[float], height: int = 460) -> go.Figure:
+    """Numbered stops joined in order, with the distance of each leg at its middle."""
+    stops = visit.stops
+    lon, lat = stops["lon"].astype(float).tolist(), stops["lat"].astype(float).tolist()
+    traces: list[dict] = [
+        {
+            "type": "scattergeo",
+            "lon": lon,
+            "lat": lat,
+            "mode": "lines",
+            "line": {"color": "#8E0E1F", "width": 2.5},
+            "hoverinfo": "skip",
+            "name": "route",
+        },
+        {
+            "type": "scattergeo",
+            "lon": [(a + b) / 2 for a, b in itertools.pairwise(lon)],
+            "lat": [(a + b) / 2 for a, b in itertools.pairwise(lat)],
+            "mode": "text",
+            "text": [f"{km:.1f} km" for km in legs],
+            "textfont": {"size": 13, "color": "#5A3A1A"},
+            "hoverinfo": "skip",
+            "name": "legs",
+        },
+        {
+            "type": "scattergeo",
+            "lon": lon,
+            "lat": lat,
+            "mode": "markers+text",
+            "marker": {
+                "size": 24,
+                "color": [LEVEL_COLORS[int(lv)] for lv in stops["level"]],
+                "line": {"color": "white", "width": 1.5},
+            },
+            "text": [str(i + 1) for i in range(len(stops))],
+            "textfont": {"color": "white", "size": 13},
+            "customdata": [
+                [html.escape(str(n)), c] for n, c in zip(stops["name"], stops["code"], strict=True)
+            ],
+            "hovertemplate": "%{text}. <b>%{customdata[0]}</b><extra></extra>",
+            "name": "stops",
+        },
+    ]
+    layout = {
+        "height": height,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "geo": {**region_map.GEO, "projection": {"type": "mercator"}},
+        "font": {"family": FONT_FAMILY, "size": 14, "color": TEXT_COLOR},
+        "showlegend": False,
+        "dragmode": False,
+    }
+    return figure(traces, layout)
+
+
+def compute_cards(visit: Visit, legs: list[float]) -> list[dict]:
+    """One card per stop: number, name and place, stars held, strengths, partners, next leg."""
+    cards = []
+    strengths = visit.strengths.groupby("code") if len(visit.strengths) else None
+    partners = visit.partners.groupby("code") if len(visit.partners) else None
+    for i, row in enumerate(visit.stops.itertuples(index=False)):
+        strong: dict[str, list[str]] = {}
+        if strengths is not None and row.code in strengths.groups:
+            for star, task in strengths.get_group(row.code)[["star_name", "task"]].itertuples(index=False):
+                strong.setdefault(str(star), []).append(str(task))
+        pairs = []
+        if partners is not None and row.code in partners.groups:
+            part = partners.get_group(row.code)
+            pairs = [f"{n}（{k}）" for n, k in zip(part["partner_name"], part["kind"], strict=True)]
+        cards.append(
+            {
+                "n": i + 1,
+                "code": row.code,
+                "name": str(row.name),
+                "place": f"{row.county} · {row.township}",
+                "level": int(row.level),
+                "stars": [(str(s), bool(h)) for s, h in zip(row.stars, row.held, strict=True)],
+                "strengths": strong,
+                "partners": pairs,
+                "next_km": legs[i] if i < len(legs) else None,
+            }
+        )
+    return cards
+
+
+def build_card_html(card: dict) -> str:
+    """A stop's card as escaped HTML (the phone view and the printable page use it)."""
+    stars = "".join(
+        f'<span class="xv-star {"on" if held else "off"}">{"★" if held else "☆"} {html.escape(name)}</span>'
+        for name, held in card["stars"]
+    )
+    strong = (
+        "".join(
+            f"<li><b>{html.escape(star)}</b>：{html.escape('、'.join(tasks))}</li>"
+            for star, tasks in card["strengths"].items()
+        )
+        or f"<li>{html.escape(t('visit.card.no_strengths'))}</li>"
+    )
+    partners = (
+        html.escape("、".join(card["partners"])) if card["partners"] else html.escape(t("visit.card.none"))
+    )
+    nxt = ""
+    if card["next_km"] is not None:
+        km = f"{card['next_km']:.1f}"
+        nxt = f'<div class="xv-next">{html.escape(t("visit.card.next", km=km))}</div>'
+    level = html.escape(t(f"level.{card['level']}"))
+    return (
+        f'<div class="xv-card"><div class="xv-head"><span class="xv-n">{card["n"]}</span>'
+        f'<b>{html.escape(card["name"])}</b><span class="xv-level">{level}</span></div>'
+        f'<div class="xv-place">{html.escape(card["place"])}</div><div class="xv-stars">{stars}</div>'
+        f'<div class="xv-label">{html.escape(t("visit.card.strengths"))}</div><ul>{strong}</ul>'
+        f'<div class="xv-label">{html.escape(t("visit.card.partners"))}</div><div>{partners}</div>'
+        f"{nxt}</div>"
+    )
+
+
+CARD_CSS = """
+<style>
+.xv-card { border: 1px solid #E6E1DA; border-radius: 8px; padding: 10px 12px; margin: 0 0 10px;
+  font-size: 15px; line-height: 1.55; overflow-wrap: anywhere; }
+.xv-head { display: flex; align-items: center; gap: 8px; font-size: 17px; }
+.xv-n { background: #C8102E; color: white; border-radius: 50%; width: 26px; height: 26px;
+  display: inline-flex; align-items: center; justify-content: center; font-size: 14px; flex: none; }
+.xv-level { margin-left: auto; color: #8E0E1F; white-space: nowrap; }
+.xv-place { color: #6B6B6B; font-size: 14px; }
+.xv-stars { display: flex; flex-wrap: wrap; gap: 4px 10px; margin: 4px 0; }
+.xv-star.on { color: #8E0E1F; } .xv-star.off { color: #9A9A9A; }
+.xv-label { color: #6B6B6B; font-size: 13px; margin-top: 4px; }
+.xv-card ul { margin: 0; padding-left: 1.2em; }
+.xv-next { margin-top: 6px; color: #5A3A1A; font-size: 14px; }
+</style>
+"""
+
+
+def build_itinerary_html(title: str, cards: list[dict], total_km: float, note: str) -> str:
+    """A print-ready A4 page (Chinese fonts named first) with every stop's card."""
+    body = "".join(build_card_html(c) for c in cards)
+    total = t("visit.total", km=f"{total_km:.1f}", n=len(cards))
+    head = (
+        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+    )
+    return (
+        head
+        + f"""
+<style>
+@page {{ size: A4; margin: 14mm 12mm; }}
+body {{ font-family: {FONT_FAMILY}; color: #262730; margin: 0; }}
+h1 {{ font-size: 22px; margin: 0 0 4px; color: #8E0E1F; }}
+.meta {{ color: #6B6B6B; font-size: 13px; margin-bottom: 12px; }}
+.xv-card {{ break-inside: avoid; }}
+</style>{CARD_CSS}</head><body>
+<h1>{html.escape(title)}</h1><div class="meta">{html.escape(note)} · {html.escape(total)}</div>
+{body}</body></html>"""
+    )
+
+
+def build_itinerary_xlsx(cards: list[dict]) -> bytes:
+    header = [
+        t(f"visit.xlsx.{k}")
+        for k in ("n", "name", "place", "level", "stars", "strengths", "partners", "next")
+    ]
+    rows = [
+        [
+            c["n"],
+            c["name"],
+            c["place"],
+            t(f"level.{c['level']}"),
+            "、".join(s for s, held in c["stars"] if held),
+            "；".join(f"{s}：{'、'.join(ts)}" for s, ts in c["strengths"].items()),
+            "、".join(c["partners"]),
+            round(c["next_km"], 1) if c["next_km"] is not None else None,
+        ]
+        for c in cards
+    ]
+    return export.to_xlsx(t("visit.xlsx.sheet"), header, rows, widths=(6, 16, 22, 8, 40, 60, 24, 12))
+
+
+def render_cards(cards: list[dict], phone: bool) -> None:
+    st.html(CARD_CSS)
+    for card in cards:
+        if phone:  # tap a stop for its card
+            level = t(f"level.{card['level']}")
+            with st.expander(f"{card['n']}. {card['name']} · {level}"):
+                st.html(build_card_html(card))
+        else:
+            st.html(build_card_html(card))

@@ -1,0 +1,157 @@
+"""观摩 routes: the page (AppTest), the cards, the printable page and the Excel file."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import duckdb
+import pytest
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from components import visit
+from xingtu import export
+from xingtu.domain import route
+from xingtu.settings import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("新华社区", "新华社区"),
+        (-3.5, -3.5),
+        (None, None),
+    ],
+)
+def test_exported_text_cannot_run_as_a_formula(value, expected):
+    assert export.neutralise(value) == expected
+
+
+def _con(store_dir: Path) -> duckdb.DuckDBPyConnection:
+    if not list(store_dir.glob("*.duckdb")):
+        AppTest.from_file(APP, default_timeout=180).run()  # the app builds the store on first use
+    return duckdb.connect(str(next(store_dir.glob("*.duckdb"))), read_only=True)
+
+
+def _codes(store_dir: Path, n: int = 5) -> list[str]:
+    con = _con(store_dir)
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT code FROM annual_results WHERE year = 2025 AND level = 5 ORDER BY code LIMIT ?", [n]
+        ).fetchall()
+    ]
+
+
+def _open(params: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page("app_pages/visit.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_visit_page_shows_the_route_cards_share_link_and_downloads(app_env):
+    codes = _codes(app_env)
+    at = _open({"stops": ",".join(codes)})
+    bodies = [h.proto.body for h in at.get("html")]
+    cards = [b for b in bodies if "xv-card" in b and "<style>" not in b]
+    assert len(cards) == len(codes)
+    assert any("共 5 站" in m.value for m in at.markdown)
+    link = at.get("code")[0].proto.code_text
+    assert link.endswith(f"?stops={','.join(codes)}&share=1")
+    assert len(at.get("download_button")) == 2
+    assert at.query_params["stops"] == ",".join(codes)
+
+
+def test_changing_the_stops_orders_the_route_and_keeps_it_in_the_link(app_env):
+    codes = _codes(app_env, 6)
+    at = _open({"stops": ",".join(codes[:2])})
+    box = next(m for m in at.multiselect if m.key and m.key.startswith("visit.editor.stops"))
+    box.set_value(codes).run()
+    at.run()
+    ordered = at.query_params["stops"].split(",")
+    assert sorted(ordered) == sorted(codes)
+    con = _con(app_env)
+    where = {c: con.execute("SELECT lon, lat FROM units WHERE code = ?", [c]).fetchone() for c in codes}
+    pts = [where[c] for c in ordered]
+    d = route.compute_matrix(pts)
+    assert route.compute_length(list(range(len(pts))), d) == pytest.approx(
+        route.compute_length(route.compute_route(pts), d), rel=0.05
+    )
+
+
+def test_shared_route_is_read_only_with_a_card_per_stop(app_env):
+    codes = _codes(app_env, 4)
+    at = _open({"stops": ",".join(codes), "share": "1"})
+    assert not at.multiselect and not at.sidebar.selectbox and not at.get("download_button")
+    assert len(at.expander) == 4
+    assert any("sample-badge" in h.proto.body for h in at.get("html"))
+
+
+def test_visit_page_without_stops_says_what_to_do(app_env):
+    at = _open({})
+    assert any("还没有观摩点" in i.value for i in at.info)
+
+
+def test_bad_stops_in_a_link_get_a_notice(app_env):
+    at = _open({"stops": "411102001002,4111"})
+    assert any("stops=" in w.value for w in at.warning)
+    assert "stops" not in at.query_params
+
+
+def _cards() -> list[dict]:
+    return [
+        {
+            "n": 1,
+            "code": "411102001002",
+            "name": "=cmd|' /C calc'!A0",
+            "place": "源汇区 · 老街街道",
+            "level": 5,
+            "stars": [("支部过硬星", True), ("宜业兴业星", False)],
+            "strengths": {"支部过硬星": ["<script>alert(1)</script>"]},
+            "partners": ["受降路社区（四星带三星）"],
+            "next_km": 7.64,
+        },
+        {
+            "n": 2,
+            "code": "411102004005",
+            "name": "祥和社区",
+            "place": "源汇区 · 干河陈街道",
+            "level": 4,
+            "stars": [("支部过硬星", True)],
+            "strengths": {},
+            "partners": [],
+            "next_km": None,
+        },
+    ]
+
+
+def test_itinerary_excel_is_formatted_and_safe(app_env):
+    AppTest.from_file(APP, default_timeout=180).run()  # a session, for the translated headers
+    book = load_workbook(io.BytesIO(visit.build_itinerary_xlsx(_cards())))
+    ws = book.active
+    assert ws.freeze_panes == "A2" and ws["A1"].font.bold
+    assert [c.value for c in ws[1]][:3] == ["序号", "村（社区）", "所在县（区）· 乡镇（街道）"]
+    assert ws["B2"].value == "'=cmd|' /C calc'!A0"  # neutralised
+    assert ws["E2"].value == "支部过硬星" and ws["H2"].value == 7.6
+    assert ws["B3"].value == "祥和社区" and ws["H3"].value is None
+
+
+def test_printable_itinerary_is_a4_and_escapes_data(app_env):
+    AppTest.from_file(APP, default_timeout=180).run()
+    page = visit.build_itinerary_html("观摩行程单", _cards(), 7.64, "2025 年评定结果")
+    assert "size: A4" in page and "Noto Sans CJK SC" in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    assert "下一站约 7.6 公里" in page and page.count('class="xv-card"') == 2
