@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import region_map, sample_badge, view, visit
+from components import sample_badge, view, visit
 from components.view import t
 from xingtu.store import access
 
@@ -40,18 +40,20 @@ else:
     target = st.container()
 
 with target:
+    legs = visit.compute_legs(data) if data is not None else []
+    if not state.share:  # the map also offers the criterion's units: a click adds one
+        fig = visit.build_route_map(data, legs, candidates=candidates)
+        picked = visit.render_route_map(fig, key=f"visit.map.{abs(hash(state.stops))}", editable=True)
+        if picked:
+            visit.add_stop(state.stops, picked)
     if data is None or data.stops.empty:
         st.info(t("visit.empty"), icon=":material/route:")
         st.stop()
-    legs = visit.compute_legs(data)
     cards = visit.compute_cards(data, legs)
     st.markdown(t("visit.total", km=f"{sum(legs):.1f}", n=len(cards)))
-    st.plotly_chart(
-        visit.build_route_map(data, legs, height=300 if state.share else 460),
-        key=f"visit.map.{abs(hash(state.stops))}",
-        config={**region_map.CONFIG, "staticPlot": state.share},
-    )
-    if not state.share:
+    if state.share:
+        visit.render_route_map(visit.build_route_map(data, legs, height=300), key="visit.map", editable=False)
+    else:
         link = visit.compute_share_link(st.context.url, state.stops)
         st.caption(t("visit.share"))
         st.code(link, language=None, wrap_lines=True)

@@ -104,11 +104,36 @@ def take_reorder() -> bool:
     return bool(st.session_state.pop("visit.reorder", False))
 
 
-def build_route_map(visit: Visit, legs: list[float], height: int = 460) -> go.Figure:
-    """Numbered stops joined in order, with the distance of each leg at its middle."""
-    stops = visit.stops
+def build_route_map(
+    visit: Visit | None, legs: list[float], height: int = 460, candidates: pd.DataFrame | None = None
+) -> go.Figure:
+    """Numbered stops joined in order, the distance of each leg at its middle, and (when
+    editing) the criterion's other units as grey dots that a click adds to the route."""
+    stops = (
+        visit.stops if visit is not None else pd.DataFrame(columns=["code", "name", "lon", "lat", "level"])
+    )
     lon, lat = stops["lon"].astype(float).tolist(), stops["lat"].astype(float).tolist()
-    traces: list[dict] = [
+    traces: list[dict] = []
+    if candidates is not None:
+        free = candidates[~candidates["code"].isin(stops["code"])]
+        traces.append(
+            {
+                "type": "scattergeo",
+                "lon": free["lon"].astype(float).tolist(),
+                "lat": free["lat"].astype(float).tolist(),
+                "mode": "markers",
+                "marker": {"size": 11, "color": "#B8B8B8", "line": {"color": "white", "width": 1}},
+                "customdata": [
+                    [html.escape(f"{n} · {tw}"), c]
+                    for n, tw, c in zip(free["name"], free["township"], free["code"], strict=True)
+                ],
+                "hovertemplate": "<b>%{customdata[0]}</b><br>"
+                + html.escape(t("visit.map.add"))
+                + "<extra></extra>",
+                "name": "candidates",
+            }
+        )
+    traces += [
         {
             "type": "scattergeo",
             "lon": lon,
@@ -154,8 +179,28 @@ def build_route_map(visit: Visit, legs: list[float], height: int = 460) -> go.Fi
         "font": {"family": FONT_FAMILY, "size": 14, "color": TEXT_COLOR},
         "showlegend": False,
         "dragmode": False,
+        "clickmode": "event+select",
     }
     return figure(traces, layout)
+
+
+def render_route_map(fig: go.Figure, key: str, editable: bool) -> str | None:
+    """Draw the route map; when editable, the code of a clicked grey (candidate) unit."""
+    config = {**region_map.CONFIG, "staticPlot": not editable}
+    if not editable:
+        st.plotly_chart(fig, key=key, config=config)
+        return None
+    event = st.plotly_chart(fig, key=key, config=config, on_select="rerun", selection_mode="points")
+    candidates = next((i for i, tr in enumerate(fig.data) if tr.name == "candidates"), None)
+    for point in (event or {}).get("selection", {}).get("points", []) if event else []:
+        if point.get("curve_number") == candidates and point.get("customdata"):
+            return str(point["customdata"][-1])
+    return None
+
+
+def add_stop(stops: tuple[str, ...], code: str) -> None:
+    if code not in stops:
+        _change(stops=(*stops, code))
 
 
 def compute_cards(visit: Visit, legs: list[float]) -> list[dict]:

@@ -98,6 +98,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "visit.excel": ("导出 Excel", "Export Excel"),
     "visit.print_title": ("观摩行程单：{first} 等 {n} 站", "Visit itinerary: {first} and more ({n} stops)"),
     "visit.note": ("{year} 年评定结果 · 距离为直线距离", "{year} results · straight-line distances"),
+    "visit.map.add": ("点击加入路线", "click to add to the route"),
     "visit.card.strengths": ("特色亮点（达标任务）", "Strengths (tasks met)"),
     "visit.card.no_strengths": ("暂无", "none"),
     "visit.card.partners": ("联建单位", "Paired units"),

@@ -24,6 +24,11 @@ def test_route_by_criterion_then_the_shared_link_on_a_phone(browser, server, tmp
     wait_for_app(page)
     page.get_by_text("五星村（社区）", exact=True).click()
     _settle(page)
+    # from the map: a click on a grey unit makes it the first stop
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .scattergeo .point", timeout=60_000)
+    page.locator("[data-testid='stPlotlyChart'] .scattergeo .point").first.click(force=True)
+    _settle(page)
+    page.wait_for_function("new URL(location.href).searchParams.get('stops')?.length === 12", timeout=30_000)
     page.get_by_role("button", name="加入这").click()
     _settle(page)
     page.wait_for_selector("[data-testid='stPlotlyChart'] .scattergeo", timeout=60_000)

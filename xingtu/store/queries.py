@@ -413,7 +413,7 @@ def query_visit_candidates(
     }[criterion]
     return _df(
         con,
-        f"""SELECT a.code, u.name, t.name AS township, a.level
+        f"""SELECT a.code, u.name, t.name AS township, a.level, u.lon, u.lat
             FROM annual_results a JOIN units u USING (code) LEFT JOIN regions t ON t.code = u.township_code
             WHERE a.year = $year AND {_in_scope("a")} AND {where}
             ORDER BY a.level DESC, a.code LIMIT {int(limit)}""",
