@@ -455,7 +455,7 @@ def render_view(data: Screen, frame: Frame, geojson_url: str | None) -> None:
                         (t("screen.down", level=level_name), compute_mover_rows(down, frame.metric), "bad"),
                         (
                             t("screen.overdue", level=level_name),
-                            compute_top_bottom(ov.children, "overdue_problems", 5)[1],
+                            compute_most(ov.children, "overdue_problems", 5),
                             "bad",
                         ),
                     ],

@@ -22,6 +22,8 @@ from xingtu.domain import route
 from xingtu.store.queries import VISIT_CRITERIA
 from xingtu.store.views import Visit
 
+ADD_AT_ONCE = 12  # a day's visit; more can be added from the list or the map
+
 SHARE_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"],

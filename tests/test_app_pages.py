@@ -232,6 +232,7 @@ def test_screen_shows_the_scope_its_numbers_and_no_filters(app_env):
     ).fetchone()
     assert f'<div class="value">{units:,}</div>' in body and f'<div class="value">{five:,}</div>' in body
     assert "县（区）前十 · 四星及以上占比" in body and "源汇区" in body
+    assert '逾期问题最多的县（区）</h2><ol class="xs-list"><li><span class="n">1</span>' in body
     assert not at.sidebar.selectbox and not at.sidebar.radio  # the screen draws no filters
     assert "screen-progress" not in body  # every=0: no rotation, no progress bar
     fig = json.loads(next(c for c in at.get("plotly_chart")).proto.spec)

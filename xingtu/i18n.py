@@ -84,7 +84,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "visit.criteria.five_star": ("五星村（社区）", "5-star units"),
     "visit.criteria.industry": ("产业特色（四星以上）", "Strong industry (4 stars+)"),
     "visit.criteria.turnaround": ("软弱涣散转化", "Turned around from weak"),
-    "visit.use_criteria": ("加入这 {n} 个", "Add these {n}"),
+    "visit.use_criteria": ("加入前 {n} 个", "Add the first {n}"),
     "visit.stops": ("观摩点（按路线顺序）", "Stops (in route order)"),
     "visit.stops.placeholder": ("从列表中选择村（社区）", "Choose units from the list"),
     "visit.fix": ("第一站固定为出发点", "Keep the first stop as the start"),

@@ -29,7 +29,7 @@ def test_route_by_criterion_then_the_shared_link_on_a_phone(browser, server, tmp
     page.locator("[data-testid='stPlotlyChart'] .scattergeo .point").first.click(force=True)
     _settle(page)
     page.wait_for_function("new URL(location.href).searchParams.get('stops')?.length === 12", timeout=30_000)
-    page.get_by_role("button", name="加入这").click()
+    page.get_by_role("button", name="加入前").click()
     _settle(page)
     page.wait_for_selector("[data-testid='stPlotlyChart'] .scattergeo", timeout=60_000)
     link = page.locator("[data-testid='stCode'] code").inner_text().replace("\n", "")
