@@ -176,18 +176,23 @@ def build_region_map(
     return figure(traces, layout)
 
 
+def compute_legend(fig: go.Figure) -> tuple[str, list[tuple[str, str]]]:
+    """The legend's title and its (colour, label) entries in reading order: high → low, no data last."""
+    meta = fig.layout.meta or {}
+    items = [(str(c), str(label)) for c, label in meta.get("legend", [])]
+    return str(meta.get("legend_title", "")), items[:0:-1] + items[:1]
+
+
 def build_legend_html(fig: go.Figure) -> str:
     """The classes' swatches and ranges (high to low, then no data) as escaped HTML."""
-    meta = fig.layout.meta or {}
-    items = list(meta.get("legend", []))
-    if not items:
+    title, ordered = compute_legend(fig)
+    if not ordered:
         return ""
-    ordered = items[:0:-1] + items[:1]  # classes high → low, no data last
     cells = "".join(
         f'<span class="xt-key"><i style="background:{html.escape(color)}"></i>{html.escape(label)}</span>'
         for color, label in ordered
     )
-    title = html.escape(str(meta.get("legend_title", "")))
+    title = html.escape(title)
     return f'<div class="xt-legend" data-testid="map-legend"><b>{title}</b>{cells}</div>'
 
 

@@ -17,12 +17,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import map_controls, region_map
+from components import map_controls, ranking, region_map
 from components.region_map import MapTexts
 from components.theme import FONT_FAMILY, LEVEL_COLORS
 from components.trend_charts import compute_movers
 from components.view import t
-from xingtu.domain.metrics import METRIC_SPECS, format_metric
+from xingtu.domain.metrics import format_change, format_metric
 from xingtu.store.views import Screen
 
 BG = "#0A1428"
@@ -156,17 +156,17 @@ def compute_tiles(
         row = df[df["level"] == level]
         return int(row["units"].iloc[0]) if len(row) else 0
 
-    def change(now: float, before: float | None, fmt: str) -> tuple[str | None, str]:
+    def change(now: float, before: float | None, metric: str) -> tuple[str | None, str]:
         if before is None:
             return None, "flat"
         diff = now - before
         tone = "good" if diff > 0 else "bad" if diff < 0 else "flat"
-        return f"{texts['vs_prev']} {fmt.format(diff)}", tone
+        return f"{texts['vs_prev']} {format_change(metric, diff)}", tone
 
     tiles = [Tile(texts["units"], f"{int(summary['units']):,}", None)]
     for level in (5, 4, 3):
         now = units(counts, level) or 0
-        delta, tone = change(now, units(prev_counts, level), "{:+,}")
+        delta, tone = change(now, units(prev_counts, level), "five_star")
         tiles.append(Tile(texts[f"level{level}"], f"{now:,}", delta, tone))
     mean = float(summary.get("mean_stars") or 0.0)
     before = (
@@ -174,7 +174,7 @@ def compute_tiles(
         if prev_summary and prev_summary.get("mean_stars") is not None
         else None
     )
-    delta, tone = change(mean, before, "{:+.2f}")
+    delta, tone = change(mean, before, "mean_stars")
     tiles.append(Tile(texts["mean"], f"{mean:.2f}", delta, tone))
     tiles.append(Tile(texts["overdue"], f"{int(summary['overdue_problems']):,}", texts["as_of"], "flat"))
     return tiles
@@ -231,16 +231,14 @@ def build_side_html(sections: list[tuple[str, list[tuple[str, str, str]], str]],
 def compute_top_bottom(
     children: pd.DataFrame, metric: str, n: int
 ) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-    """The best and the worst ``n`` child regions by ``metric`` (ranked; regions without units left out)."""
-    df = children[children["units"] > 0].dropna(subset=[metric])
-    if df.empty:
-        return [], []
-    ascending = not METRIC_SPECS[metric].higher_is_better
-    ranked = df.sort_values([metric, "code"], ascending=[ascending, True]).reset_index(drop=True)
-    rows = [(str(i + 1), str(r["name"]), format_metric(metric, r[metric])) for i, r in ranked.iterrows()]
-    top = rows[:n]
-    bottom = rows[-n:][::-1] if len(rows) > n else []
-    return top, bottom
+    """The best and the worst ``n`` child regions by ``metric``, with the overview ranking's
+    ranks (competition ranks, 功能区 marked); regions without units left out."""
+    table = ranking.compute_ranking(children, metric).dropna(subset=["rank"])
+    rows = [
+        (str(int(r)), str(label), format_metric(metric, v))
+        for r, label, v in zip(table["rank"], table["label"], table[metric], strict=True)
+    ]
+    return rows[:n], (rows[-n:][::-1] if len(rows) > n else [])
 
 
 def compute_most(children: pd.DataFrame, metric: str, n: int) -> list[tuple[str, str, str]]:
@@ -257,18 +255,10 @@ def compute_most(children: pd.DataFrame, metric: str, n: int) -> list[tuple[str,
 
 
 def compute_mover_rows(movers: pd.DataFrame, metric: str) -> list[tuple[str, str, str]]:
-    spec = METRIC_SPECS[metric]
-    rows = []
-    for i, (name, change) in enumerate(zip(movers["name"], movers["change"], strict=True)):
-        text = (
-            f"{change * 100:+.1f} pt"
-            if spec.kind == "share"
-            else f"{change:+.2f}"
-            if spec.kind == "mean"
-            else f"{change:+,.0f}"
-        )
-        rows.append((str(i + 1), str(name), text))
-    return rows
+    return [
+        (str(i + 1), str(name), format_change(metric, change))
+        for i, (name, change) in enumerate(zip(movers["name"], movers["change"], strict=True))
+    ]
 
 
 def build_trend_html(level_trend: pd.DataFrame, year_metrics: pd.DataFrame, texts: dict) -> str:
@@ -337,9 +327,7 @@ def build_map(
 
 
 def build_legend_html(fig: go.Figure, five_star_label: str, five_star_count: int) -> str:
-    meta = fig.layout.meta or {}
-    items = list(meta.get("legend", []))
-    ordered = items[:0:-1] + items[:1]
+    title, ordered = region_map.compute_legend(fig)
     keys = "".join(
         f'<span><i style="background:{html.escape(c)}"></i>{html.escape(label)}</span>'
         for c, label in ordered
@@ -348,8 +336,9 @@ def build_legend_html(fig: go.Figure, five_star_label: str, five_star_count: int
         f'<span><i style="background:{GOLD};border-radius:50%"></i>{html.escape(five_star_label)} '
         f"{five_star_count:,}</span>"
     )
-    title = html.escape(str(meta.get("legend_title", "")))
-    return f'<div class="xs xs-legend" data-testid="screen-legend"><b>{title}</b>{keys}{star}</div>'
+    return (
+        f'<div class="xs xs-legend" data-testid="screen-legend"><b>{html.escape(title)}</b>{keys}{star}</div>'
+    )
 
 
 _VIEWPORT = st.components.v2.component(

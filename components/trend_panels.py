@@ -7,7 +7,7 @@ import streamlit as st
 
 from components import trend_charts, view
 from components.view import t
-from xingtu.domain.metrics import format_metric
+from xingtu.domain.metrics import format_change, format_metric
 from xingtu.store import access
 from xingtu.viewstate import MAX_COMPARE
 
@@ -81,7 +81,7 @@ def render_movers(child_years: pd.DataFrame, child_level: str, key: str) -> None
         shown = table.assign(
             before=[format_metric("mean_stars", v) for v in table["before"]],
             after=[format_metric("mean_stars", v) for v in table["after"]],
-            change=[f"{v:+.2f}" for v in table["change"]],
+            change=[format_change("mean_stars", v) for v in table["change"]],
         )
         st.dataframe(
             shown[["name", "before", "after", "change"]],

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from xingtu.domain.geo import compute_view
-from xingtu.domain.metrics import compute_ranks, format_metric
+from xingtu.domain.metrics import compute_ranks, format_change, format_metric
 
 
 @pytest.mark.parametrize(
@@ -59,3 +59,19 @@ def test_compute_view_fits_bounds(bounds, size, zoom_range):
     # the extent fits: degrees of longitude shown ≥ the span
     shown = size[0] * 360 / (512 * 2**v.zoom)
     assert shown >= bounds[2] - bounds[0]
+
+
+@pytest.mark.parametrize(
+    ("metric", "delta", "text"),
+    [
+        ("share_ge4", 0.0321, "+3.2 pt"),
+        ("share_meet_target", -0.005, "-0.5 pt"),
+        ("mean_stars", 0.254, "+0.25"),
+        ("mean_stars", -0.1, "-0.10"),
+        ("five_star", 1234, "+1,234"),
+        ("overdue_problems", -3, "-3"),
+        ("five_star", 0, "+0"),
+    ],
+)
+def test_format_change(metric, delta, text):
+    assert format_change(metric, delta) == text

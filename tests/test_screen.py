@@ -98,6 +98,12 @@ def test_top_and_bottom_lists_rank_by_the_metric_and_skip_empty_regions():
     _, most_overdue = screen.compute_top_bottom(children, "overdue_problems", 2)
     assert [name for _, name, _ in most_overdue] == ["县2", "县0"]  # fewer is better: the worst last
     assert screen.compute_top_bottom(children.iloc[:2], "mean_stars", 5)[1] == []  # short lists: no bottom
+    tied = children.assign(mean_stars=[3.0, 3.0, 2.0, 4.0, 1.0, 5.0])
+    assert screen.compute_top_bottom(tied, "mean_stars", 3)[0] == [
+        ("1", "县3", "4.00"),
+        ("2", "县0", "3.00"),
+        ("2", "县1", "3.00"),
+    ]  # ties share a rank, as in the overview's ranking
     assert screen.compute_most(children, "overdue_problems", 5) == [
         ("1", "县2", "9"),
         ("2", "县0", "3"),

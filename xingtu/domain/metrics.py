@@ -38,6 +38,16 @@ def format_metric(metric: str, value: float | None) -> str:
     return f"{round(value):,}"
 
 
+def format_change(metric: str, delta: float) -> str:
+    """A signed change of ``metric``: ``+3.2 pt`` for shares, ``+0.25`` for means, ``+1,234`` for counts."""
+    kind = METRIC_SPECS[metric].kind
+    if kind == "share":
+        return f"{delta * 100:+.1f} pt"
+    if kind == "mean":
+        return f"{delta:+.2f}"
+    return f"{round(delta):+,}"
+
+
 def compute_ranks(values: list[float | None], higher_is_better: bool = True) -> list[int | None]:
     """Competition ranks (1, 2, 2, 4): the best value is 1; missing values get no rank."""
     present = [v for v in values if v is not None and not math.isnan(v)]
