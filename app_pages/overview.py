@@ -34,15 +34,10 @@ with map_col:
     if data.child_level == "village":
         fig = region_map.build_unit_dots(data.units, {lv: t(f"level.{lv}") for lv in range(6)})
     else:
-        geo = (
-            access.load_boundary_url({"city": "cities", "county": "counties"}[data.child_level])
-            if data.child_level in ("city", "county")
-            else None
-        )
         fig = region_map.build_region_map(
             data.children,
             metric,
-            geo,
+            access.load_children_boundary_url(data.child_level),
             map_controls.map_texts(metric),
             outline_url=access.load_boundary_url("counties") if data.scope_level == "county" else None,
             outline_code=state.region if data.scope_level == "county" else None,

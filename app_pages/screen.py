@@ -11,7 +11,6 @@ from __future__ import annotations
 import streamlit as st
 
 from components import screen, view
-from components.view import t
 from xingtu.store import access
 
 REFRESH_S = 300  # a paused or single-view screen still re-reads the data this often
@@ -20,45 +19,18 @@ state = view.current()
 screen.render_html(screen.CSS)
 regions = access.load_region_table()
 names = dict(zip(regions["code"], regions["name"], strict=True))
-children = regions.loc[
-    (regions["parent_code"] == state.region) & regions["level"].isin(["city", "county"]), "code"
-].tolist()
-playlist = screen.compute_playlist(state.play, state.region, children)
-if st.session_state.get("screen.playlist") != playlist:
-    st.session_state["screen.playlist"] = playlist
-    st.session_state["screen.pos"] = 0
-paused = st.session_state.get("screen.paused", False)
-rotating = state.every > 0 and len(playlist) > 1 and not paused
-
-
-def _toggle() -> None:
-    st.session_state["screen.paused"] = not st.session_state.get("screen.paused", False)
-
-
-with st.container(key="screen-controls"):
-    st.button(
-        t("screen.resume") if paused else t("screen.pause"),
-        key="screen.pause",
-        on_click=_toggle,
-        shortcut="Space",
-        icon=":material/play_arrow:" if paused else ":material/pause:",
-    )
+playlist = screen.compute_playlist(state.play, state.region, regions)
+paused = screen.show_pause(key="screen.pause")
 scale = screen.show_scale(key="screen.viewport")
-st.session_state["screen.full_run"] = True
+rotating = state.every > 0 and len(playlist) > 1 and not paused
+screen.start_run(playlist, key="screen")
 
 
 @st.fragment(run_every=state.every if rotating else REFRESH_S)
 def _view() -> None:
-    if not st.session_state.pop("screen.full_run", False) and rotating:
-        st.session_state["screen.pos"] = screen.compute_next(st.session_state["screen.pos"], len(playlist))
-    pos = st.session_state["screen.pos"]
+    pos = screen.take_position(playlist, rotating, key="screen")
     region = playlist[pos]
     data = access.load_screen(region, state.unit_type, state.year, state.by)
-    geo = (
-        access.load_boundary_url({"city": "cities", "county": "counties"}[data.overview.child_level])
-        if data.overview.child_level in ("city", "county")
-        else None
-    )
     screen.render_view(
         data,
         screen.Frame(
@@ -73,7 +45,7 @@ def _view() -> None:
             sample=access.load_meta().get("dataset_kind") == "sample",
             scale=scale,
         ),
-        geo,
+        access.load_children_boundary_url(data.overview.child_level),
     )
 
 

@@ -129,9 +129,45 @@ class Tile:
     tone: str = "flat"  # good | bad | flat
 
 
-def compute_playlist(play: tuple[str, ...], region: str, children: list[str]) -> list[str]:
-    """The views to rotate through: those in the URL, else the scope then each child in turn."""
-    return list(play) if play else [region, *children]
+def compute_playlist(play: tuple[str, ...], region: str, regions: pd.DataFrame) -> list[str]:
+    """The views to rotate through: those in the URL, else the scope then each city/county in it."""
+    if play:
+        return list(play)
+    children = regions[(regions["parent_code"] == region) & regions["level"].isin(["city", "county"])]
+    return [region, *children["code"]]
+
+
+def show_pause(key: str) -> bool:
+    """A small fixed button (and the Space key) that pauses and resumes the rotation."""
+    paused = bool(st.session_state.get(f"{key}.paused", False))
+
+    def toggle() -> None:
+        st.session_state[f"{key}.paused"] = not paused
+
+    with st.container(key="screen-controls"):
+        st.button(
+            t("screen.resume") if paused else t("screen.pause"),
+            key=key,
+            on_click=toggle,
+            shortcut="Space",
+            icon=":material/play_arrow:" if paused else ":material/pause:",
+        )
+    return paused
+
+
+def start_run(playlist: list[str], key: str) -> None:
+    """Called by the page's full run: a new playlist starts at its first view."""
+    if st.session_state.get(f"{key}.playlist") != playlist:
+        st.session_state[f"{key}.playlist"] = playlist
+        st.session_state[f"{key}.pos"] = 0
+    st.session_state[f"{key}.full_run"] = True
+
+
+def take_position(playlist: list[str], rotating: bool, key: str) -> int:
+    """The view to show: the same one in a full run, the next one when the fragment's timer fired."""
+    if not st.session_state.pop(f"{key}.full_run", False) and rotating:
+        st.session_state[f"{key}.pos"] = compute_next(st.session_state.get(f"{key}.pos", 0), len(playlist))
+    return int(st.session_state.get(f"{key}.pos", 0))
 
 
 def compute_next(position: int, length: int) -> int:

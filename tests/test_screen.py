@@ -8,16 +8,26 @@ import pytest
 from components import screen
 
 
+REGIONS = pd.DataFrame(
+    {
+        "code": ["41", "4101", "4102", "410102", "410102001"],
+        "parent_code": [None, "41", "41", "4101", "410102"],
+        "level": ["province", "city", "city", "county", "township"],
+    }
+)
+
+
 @pytest.mark.parametrize(
-    ("play", "children", "expected"),
+    ("play", "region", "expected"),
     [
-        ((), ["4101", "4102"], ["41", "4101", "4102"]),
-        (("4113", "4101"), ["4101", "4102"], ["4113", "4101"]),
-        ((), [], ["41"]),
+        ((), "41", ["41", "4101", "4102"]),  # the province, then each city
+        ((), "4101", ["4101", "410102"]),  # a city, then each county
+        ((), "410102", ["410102"]),  # townships are not shown in turn
+        (("4102", "4101"), "41", ["4102", "4101"]),  # the link's list, in its order
     ],
 )
-def test_playlist_is_the_link_or_the_scope_then_its_children(play, children, expected):
-    assert screen.compute_playlist(play, "41", children) == expected
+def test_playlist_is_the_link_or_the_scope_then_its_children(play, region, expected):
+    assert screen.compute_playlist(play, region, REGIONS) == expected
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,12 @@ def load_boundary_url(layer: str) -> str:
     return static_files.write_boundaries(meta["fingerprint"], meta["province_code"][:2], layer)
 
 
+def load_children_boundary_url(child_level: str) -> str | None:
+    """The boundary file for a map of ``child_level`` regions; None when they have no polygons."""
+    layer = {"city": "cities", "county": "counties"}.get(child_level)
+    return load_boundary_url(layer) if layer else None
+
+
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
 def load_points_url(
     region: str,
