@@ -13,29 +13,18 @@ if state.share:  # read-only, phone-first: no sidebar, so the sample label is dr
     st.html(visit.SHARE_CSS)
     sample_badge.render(access.load_meta())
 data = access.load_visit(state.stops, state.year) if state.stops else None
-if data is not None and visit.take_reorder() and not state.share:
-    order = visit.compute_order(data, state.fix)
-    if order != state.stops:
-        view.update(stops=order)
-        st.rerun()
+if not state.share:
+    visit.reorder_after_change(data, state.fix)
 
 st.markdown(f"### {t('visit.title')}")
 if not state.share:
-    left, right = st.columns([2, 3], gap="large")
+    left, target = st.columns([2, 3], gap="large")
     with left:
-        crit = st.session_state.get("visit.editor.criteria")
+        crit = visit.show_criterion(key="visit.criteria")
         candidates = access.load_visit_candidates(
             state.region, state.unit_type, state.year, crit or "five_star"
         )
-        names = (
-            {}
-            if data is None
-            else dict(
-                zip(data.stops["code"], data.stops["name"] + " · " + data.stops["township"], strict=True)
-            )
-        )
-        visit.show_editor(candidates, state.stops, names, key="visit.editor")
-    target = right
+        visit.show_stops(data, candidates, state.stops, key="visit.editor")
 else:
     target = st.container()
 

@@ -21,6 +21,7 @@ from xingtu import export
 from xingtu.domain import route
 from xingtu.store.queries import VISIT_CRITERIA
 from xingtu.store.views import Visit
+from xingtu.viewstate import MAX_STOPS
 
 ADD_AT_ONCE = 12  # a day's visit; more can be added from the list or the map
 
@@ -58,33 +59,38 @@ def compute_legs(visit: Visit) -> list[float]:
     return route.compute_legs(points, list(range(len(points))))
 
 
-def show_editor(
-    candidates: pd.DataFrame, chosen: tuple[str, ...], names: dict[str, str], key: str
-) -> str | None:
-    """Criteria, the stop list and the fixed-start switch; returns the chosen criterion.
-
-    A change of stops or of the switch goes to the view and asks the page to re-order.
-    """
-    crit = st.segmented_control(
+def show_criterion(key: str) -> str | None:
+    """Which kind of unit to offer (the list and the map's grey dots); None until one is picked."""
+    return st.segmented_control(
         t("visit.criteria"),
         list(VISIT_CRITERIA),
         format_func={c: t(f"visit.criteria.{c}") for c in VISIT_CRITERIA}.__getitem__,
-        key=f"{key}.criteria",
+        key=key,
     )
-    if crit and st.button(
-        t("visit.use_criteria", n=len(candidates)), key=f"{key}.apply", icon=":material/add:"
+
+
+def show_stops(visit: Visit | None, candidates: pd.DataFrame, chosen: tuple[str, ...], key: str) -> None:
+    """Add the criterion's first units, pick stops from a list, keep the first stop fixed.
+
+    A change goes to the view and asks the page to re-order the route once.
+    """
+    first = candidates.head(ADD_AT_ONCE)
+    if len(first) and st.button(
+        t("visit.use_criteria", n=len(first)), key=f"{key}.apply", icon=":material/add:"
     ):
-        _change(stops=tuple(dict.fromkeys([*chosen, *candidates["code"]]))[:60])
-    labels = {
-        **dict(zip(candidates["code"], candidates["name"] + " · " + candidates["township"], strict=True)),
-        **names,
-    }
+        _change(stops=tuple(dict.fromkeys([*chosen, *first["code"]]))[:MAX_STOPS])
+    labels = dict(zip(candidates["code"], candidates["name"] + " · " + candidates["township"], strict=True))
+    if visit is not None:
+        labels |= dict(
+            zip(visit.stops["code"], visit.stops["name"] + " · " + visit.stops["township"], strict=True)
+        )
     picked = st.multiselect(
         t("visit.stops"),
         list(dict.fromkeys([*chosen, *candidates["code"]])),
         default=list(chosen),
         format_func=lambda c: labels.get(c, c),
         key=f"{key}.stops.{abs(hash(chosen))}",
+        max_selections=MAX_STOPS,
         placeholder=t("visit.stops.placeholder"),
     )
     if tuple(picked) != chosen:
@@ -92,7 +98,21 @@ def show_editor(
     fix = st.toggle(t("visit.fix"), value=view.current().fix, key=f"{key}.fix")
     if fix != view.current().fix:
         _change(fix=fix)
-    return crit
+
+
+def _labels(units: pd.DataFrame) -> dict[str, str]:
+    """code → "name · township", to tell same-named units apart in the list."""
+    return dict(zip(units["code"], units["name"] + " · " + units["township"], strict=True))
+
+
+def reorder_after_change(visit: Visit | None, fix_first: bool) -> None:
+    """After an edit, put the stops in route order (in the view and so in the link)."""
+    if visit is None or not _take_reorder():
+        return
+    order = compute_order(visit, fix_first)
+    if order != view.current().stops:
+        view.update(stops=order)
+        st.rerun()
 
 
 def _change(**fields: object) -> None:
@@ -101,7 +121,7 @@ def _change(**fields: object) -> None:
     st.rerun()
 
 
-def take_reorder() -> bool:
+def _take_reorder() -> bool:
     """Whether the stops just changed (then the page orders the route once)."""
     return bool(st.session_state.pop("visit.reorder", False))
 
@@ -177,7 +197,7 @@ def build_route_map(
     layout = {
         "height": height,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "geo": {**region_map.GEO, "projection": {"type": "mercator"}},
+        "geo": region_map.GEO,
         "font": {"family": FONT_FAMILY, "size": 14, "color": TEXT_COLOR},
         "showlegend": False,
         "dragmode": False,

@@ -7,7 +7,6 @@ import pytest
 
 from components import screen
 
-
 REGIONS = pd.DataFrame(
     {
         "code": ["41", "4101", "4102", "410102", "410102001"],

@@ -155,3 +155,21 @@ def test_printable_itinerary_is_a4_and_escapes_data(app_env):
     assert "size: A4" in page and "Noto Sans CJK SC" in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     assert "下一站约 7.6 公里" in page and page.count('class="xv-card"') == 2
+
+
+def test_a_criterion_adds_a_days_worth_of_stops_in_route_order(app_env):
+    at = _open({"r": "4111"})
+    at.button(key="visit.editor.apply").click().run()
+    at.run()  # the re-ordering rerun
+    stops = at.query_params["stops"].split(",")
+    assert len(stops) == visit.ADD_AT_ONCE == 12
+    con = _con(app_env)
+    levels = {
+        r[0]
+        for r in con.execute(
+            f"SELECT level FROM annual_results WHERE year = 2025 AND code IN ({','.join('?' * len(stops))})",
+            stops,
+        ).fetchall()
+    }
+    assert levels == {5}  # the default criterion: 五星 units of the scope
+    assert all(s.startswith("4111") for s in stops)

@@ -19,6 +19,7 @@ from xingtu.domain import search
 from xingtu.store import queries as q
 from xingtu.store import static_files, views
 from xingtu.store.build import ensure_store
+from xingtu.viewstate import MAX_STOPS
 
 CACHE_TTL_S = 3600
 
@@ -147,7 +148,7 @@ def load_visit(codes: tuple[str, ...], year: int) -> views.Visit:
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
 def load_visit_candidates(region: str, unit_type: q.TypeFilter, year: int, criterion: str) -> pd.DataFrame:
     with _cursor() as cur:
-        return q.query_visit_candidates(cur, q.Scope(region, unit_type), year, criterion)
+        return q.query_visit_candidates(cur, q.Scope(region, unit_type), year, criterion, MAX_STOPS)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=2000)

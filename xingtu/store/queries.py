@@ -394,11 +394,10 @@ def query_units_at_level(con: duckdb.DuckDBPyConnection, scope: Scope, year: int
 
 
 VISIT_CRITERIA = ("five_star", "industry", "turnaround")
-MAX_STOPS = 60
 
 
 def query_visit_candidates(
-    con: duckdb.DuckDBPyConnection, scope: Scope, year: int, criterion: str, limit: int = MAX_STOPS
+    con: duckdb.DuckDBPyConnection, scope: Scope, year: int, criterion: str, limit: int
 ) -> pd.DataFrame:
     """Units worth a visit by a criterion: 五星 units; 四星+ units holding the industry star
     (产业兴旺 / 宜业兴业); units once flagged 软弱涣散 that now hold three stars or more."""
