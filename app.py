@@ -9,7 +9,7 @@ import streamlit as st
 from components import filters, layout, sample_badge, store_gate, view
 from xingtu.store import access
 
-BARE_PAGES = ("screen",)
+FULL_SCREEN_PAGES = ("screen",)
 
 st.set_page_config(page_title="星图 · 五星支部创建看板", page_icon="⭐", layout="wide")
 
@@ -33,10 +33,12 @@ if store_gate.show():
         st.Page("app_pages/screen.py", title=t("nav.screen"), icon=":material/tv:", url_path="screen"),
     ]
     page = st.navigation(pages)
-    layout.apply()
-    bare = page.url_path in BARE_PAGES or (page.url_path == "visit" and view.current().share)
-    if not bare:  # full-screen pages and shared routes draw their own frame, no sidebar
+    full_screen = page.url_path in FULL_SCREEN_PAGES  # draws its own frame, sample label included
+    bare = full_screen or view.current().share  # a shared link is read-only: no filters, no chrome
+    layout.apply(bare=bare)
+    if not bare:
         filters.show()
+    if not full_screen:
         sample_badge.render(access.load_meta())
     view.render_notices()
     try:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import sample_badge, view, visit
+from components import view, visit
 from components.view import t
 from xingtu.store import access
 
 state = view.current()
-if state.share:  # read-only, phone-first: no sidebar, so the sample label is drawn here
+if state.share:  # read-only and phone-first (the frame already hides the sidebar and chrome)
     st.html(visit.SHARE_CSS)
-    sample_badge.render(access.load_meta())
 data = access.load_visit(state.stops, state.year) if state.stops else None
 if not state.share:
     visit.reorder_after_change(data, state.fix)

@@ -13,5 +13,16 @@ _CSS = """
 """
 
 
-def apply() -> None:
-    st.html(_CSS)
+# Pages that stand alone (the big screen, a shared read-only link) show none of Streamlit's chrome.
+_BARE_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stStatusWidget"], [data-testid="stDecoration"],
+[data-testid="stSidebarNav"], [data-testid="stAppDeployButton"], [data-testid="stMainMenu"] {
+  display: none !important; }
+</style>
+"""
+
+
+def apply(bare: bool = False) -> None:
+    st.html(_CSS + (_BARE_CSS if bare else ""))

@@ -37,10 +37,6 @@ MAP_WIDTH = 960
 
 CSS = f"""
 <style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stStatusWidget"], [data-testid="stDecoration"],
-[data-testid="stSidebarNav"], [data-testid="stAppDeployButton"], [data-testid="stMainMenu"] {{
-  display: none !important; }}
 html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
   background: {BG} !important; color: {TEXT}; overflow: hidden !important; }}
 [data-testid="stMainBlockContainer"] {{ padding: 14px 28px 0 28px !important; max-width: none !important; }}

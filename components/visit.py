@@ -27,8 +27,6 @@ ADD_AT_ONCE = 12  # a day's visit; more can be added from the list or the map
 
 SHARE_CSS = """
 <style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"],
-[data-testid="stStatusWidget"], [data-testid="stHeader"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding: 1rem 0.9rem 2rem !important; max-width: 760px !important; }
 html, body { overflow-x: hidden !important; }
 </style>
