@@ -40,7 +40,9 @@ with target:
     cards = visit.compute_cards(data, legs)
     st.markdown(t("visit.total", km=f"{sum(legs):.1f}", n=len(cards)))
     if state.share:
-        visit.render_route_map(visit.build_route_map(data, legs, height=300), key="visit.map", editable=False)
+        visit.render_route_map(
+            visit.build_route_map(data, legs, height=300, leg_labels=False), key="visit.map", editable=False
+        )
     else:
         link = visit.compute_share_link(st.context.url, state.stops)
         st.caption(t("visit.share"))

@@ -125,10 +125,18 @@ def _take_reorder() -> bool:
 
 
 def build_route_map(
-    visit: Visit | None, legs: list[float], height: int = 460, candidates: pd.DataFrame | None = None
+    visit: Visit | None,
+    legs: list[float],
+    height: int = 460,
+    candidates: pd.DataFrame | None = None,
+    leg_labels: bool = True,
 ) -> go.Figure:
     """Numbered stops joined in order, the distance of each leg at its middle, and (when
-    editing) the criterion's other units as grey dots that a click adds to the route."""
+    editing) the criterion's other units as grey dots that a click adds to the route.
+
+    A phone-sized map leaves the leg labels out (they pile onto close stops); each card
+    says how far the next stop is.
+    """
     stops = (
         visit.stops if visit is not None else pd.DataFrame(columns=["code", "name", "lon", "lat", "level"])
     )
@@ -165,16 +173,6 @@ def build_route_map(
         },
         {
             "type": "scattergeo",
-            "lon": [(a + b) / 2 for a, b in itertools.pairwise(lon)],
-            "lat": [(a + b) / 2 for a, b in itertools.pairwise(lat)],
-            "mode": "text",
-            "text": [f"{km:.1f} km" for km in legs],
-            "textfont": {"size": 13, "color": "#5A3A1A"},
-            "hoverinfo": "skip",
-            "name": "legs",
-        },
-        {
-            "type": "scattergeo",
             "lon": lon,
             "lat": lat,
             "mode": "markers+text",
@@ -192,6 +190,20 @@ def build_route_map(
             "name": "stops",
         },
     ]
+    if leg_labels:  # under the numbered stops
+        traces.insert(
+            len(traces) - 1,
+            {
+                "type": "scattergeo",
+                "lon": [(a + b) / 2 for a, b in itertools.pairwise(lon)],
+                "lat": [(a + b) / 2 for a, b in itertools.pairwise(lat)],
+                "mode": "text",
+                "text": [f"{km:.1f} km" for km in legs],
+                "textfont": {"size": 13, "color": "#5A3A1A"},
+                "hoverinfo": "skip",
+                "name": "legs",
+            },
+        )
     layout = {
         "height": height,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},

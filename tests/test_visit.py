@@ -14,6 +14,7 @@ from components import visit
 from xingtu import export
 from xingtu.domain import route
 from xingtu.settings import ROOT
+from xingtu.store import views
 
 APP = str(ROOT / "app.py")
 
@@ -173,3 +174,25 @@ def test_a_criterion_adds_a_days_worth_of_stops_in_route_order(app_env):
     }
     assert levels == {5}  # the default criterion: 五星 units of the scope
     assert all(s.startswith("4111") for s in stops)
+
+
+def test_route_map_layers_for_the_editor_and_the_phone(app_env):
+    AppTest.from_file(APP, default_timeout=180).run()
+    codes = _codes(app_env, 4)
+    con = _con(app_env)
+    data = views.query_visit(con, tuple(codes), 2025)
+    legs = visit.compute_legs(data)
+    candidates = con.execute(  # the chosen stops and six other units
+        "SELECT code, name, 'x' AS township, lon, lat FROM units WHERE code IN (SELECT unnest(?)) "
+        "UNION ALL (SELECT code, name, 'x', lon, lat FROM units "
+        "WHERE code NOT IN (SELECT unnest(?)) LIMIT 6)",
+        [codes, codes],
+    ).df()
+    editor = visit.build_route_map(data, legs, candidates=candidates)
+    assert [tr.name for tr in editor.data] == ["candidates", "route", "legs", "stops"]
+    assert list(editor.data[2].text) == [f"{km:.1f} km" for km in legs] and len(legs) == 3
+    offered = [c[-1] for c in editor.data[0].customdata]
+    assert len(offered) == 6 and set(offered).isdisjoint(codes)  # chosen stops are not offered again
+    phone = visit.build_route_map(data, legs, height=300, leg_labels=False)
+    assert [tr.name for tr in phone.data] == ["route", "stops"] and phone.layout.height == 300
+    assert list(phone.data[1].text) == ["1", "2", "3", "4"]
