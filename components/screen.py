@@ -264,11 +264,12 @@ def compute_top_bottom(
     children: pd.DataFrame, metric: str, n: int
 ) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
     """The best and the worst ``n`` child regions by ``metric``, with the overview ranking's
-    ranks (competition ranks, 功能区 marked); regions without units left out."""
+    competition ranks; regions without units left out. Plain names: the side panels are
+    narrow, and a zone's own name (…开发区, …示范区) already says what it is."""
     table = ranking.compute_ranking(children, metric).dropna(subset=["rank"])
     rows = [
-        (str(int(r)), str(label), format_metric(metric, v))
-        for r, label, v in zip(table["rank"], table["label"], table[metric], strict=True)
+        (str(int(r)), str(name), format_metric(metric, v))
+        for r, name, v in zip(table["rank"], table["name"], table[metric], strict=True)
     ]
     return rows[:n], (rows[-n:][::-1] if len(rows) > n else [])
 

@@ -60,10 +60,11 @@ def test_screen_fits_without_scrolling_overflow_or_overlap(browser, server, tmp_
             overlap_y = min(p["y"] + p["height"], q["y"] + q["height"]) - max(p["y"], q["y"])
             assert overlap_x <= 1 or overlap_y <= 1, (a, b, p, q)
     clipped = page.evaluate(
-        """() => [...document.querySelectorAll('.xs h1, .xs h2, .xs .value, .xs .label, .xs .delta, .xs .v')]
+        """() => [...document.querySelectorAll(
+                '.xs h1, .xs h2, .xs .value, .xs .label, .xs .delta, .xs .v, .xs .name')]
               .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
     )
-    assert clipped == []  # titles, numbers and values are never cut off
+    assert clipped == []  # titles, names, numbers and values are never cut off
     big = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.xs-tile .value')).fontSize)")
     assert big >= 40  # numbers read from across the room (zoomed twice on 4K)
     page.close()
