@@ -17,7 +17,7 @@ import streamlit as st
 
 from xingtu.domain import search
 from xingtu.store import queries as q
-from xingtu.store import static_files, views
+from xingtu.store import static_files, versions, views
 from xingtu.store.build import ensure_store
 from xingtu.viewstate import MAX_STOPS
 
@@ -32,14 +32,33 @@ def _connect(path: str, fingerprint: str) -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_resource(show_spinner=False)
-def _ready_store() -> str:
+def _base_ready() -> str:
+    """Build or check the base store once per process."""
     return str(ensure_store())
+
+
+def _ready_store() -> str:
+    """The store file in force: read from the version pointer on every call (a tiny file)."""
+    _base_ready()
+    return str(versions.active_path())
+
+
+_SEEN: dict[str, str] = {}
+
+
+def sync_version() -> None:
+    """Once per script run: if another version came into force (an import or a rollback, here or
+    in another process), every cached query result is dropped, so no page mixes versions."""
+    path = _ready_store()
+    if _SEEN.get("path", path) != path:
+        st.cache_data.clear()
+    _SEEN["path"] = path
 
 
 def prepare_store(progress: Callable[[float, str], None]) -> Path:
     """Build the store if missing or stale (first run), reporting progress; then cache its path."""
     path = ensure_store(progress=progress)
-    _ready_store.clear()
+    _base_ready.clear()
     return path
 
 
@@ -201,3 +220,10 @@ def load_standard_summary() -> pd.DataFrame:
 def _dimensions(path: str) -> q.Dimensions:
     with _cursor() as cur:
         return q.query_dimensions(cur)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=200)
+def load_briefing(region: str, unit_type: q.TypeFilter, year: int) -> views.Briefing:
+    """The printable briefing's data (built only when someone downloads it)."""
+    with _cursor() as cur:
+        return views.query_briefing(cur, q.Scope(region, unit_type), year)

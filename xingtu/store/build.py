@@ -33,6 +33,7 @@ from xingtu.reference.boundaries import load_cities, load_counties
 from xingtu.reference.divisions import load_divisions
 from xingtu.reference.standards import load_standards
 from xingtu.settings import Settings, get_settings
+from xingtu.store import versions
 
 SCHEMA_VERSION = "2"
 INDEXES = (
@@ -101,16 +102,19 @@ def ensure_store(
     progress: Progress = _no_progress,
     counties: Sequence[str] | None = None,
 ) -> Path:
-    """Return the path of an up-to-date store, building it first if needed."""
+    """Return the path of the store in force, building the base store first if needed.
+
+    The base (version 0) is rebuilt when its inputs change; an imported version in force
+    (``xingtu.store.versions``) stays in force, since it holds data no input can rebuild.
+    """
     settings = settings or get_settings()
     counties = counties or settings.counties or None
     path = store_path(settings)
-    if store_is_current(settings, counties):
-        return path
-    with _lock(path.parent):
-        if not store_is_current(settings, counties):  # another process may have built it meanwhile
-            build_store(path, settings, progress, counties)
-    return path
+    if not store_is_current(settings, counties):
+        with _lock(path.parent):
+            if not store_is_current(settings, counties):  # another process may have built it meanwhile
+                build_store(path, settings, progress, counties)
+    return versions.active_path(settings)
 
 
 def store_is_current(settings: Settings | None = None, counties: Sequence[str] | None = None) -> bool:

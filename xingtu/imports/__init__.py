@@ -1,0 +1,1 @@
+"""Importing county workbooks: read, check, apply as a new dataset version."""

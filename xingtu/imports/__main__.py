@@ -1,0 +1,128 @@
+"""Batch imports from a terminal: check, load, list versions, roll back, write templates.
+
+    python -m xingtu.imports load 源汇区2025.xlsx --kind annual --user 张三
+    python -m xingtu.imports check 位置.csv --kind locations --crs wgs84 --report 问题.xlsx
+    python -m xingtu.imports versions
+    python -m xingtu.imports rollback            # back to the version before the current one
+    python -m xingtu.imports template annual -o 年度评定结果模板.xlsx
+
+Exit status: 0 done, 1 the file was rejected (nothing changed), 2 a usage or version error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+import duckdb
+
+from xingtu.imports.apply import apply_frame, query_reference
+from xingtu.imports.report import build_error_report, format_problem
+from xingtu.imports.spec import KINDS, SPECS
+from xingtu.imports.templates import build_template
+from xingtu.imports.validate import Checked, Reference, check_file
+from xingtu.store import versions
+from xingtu.store.build import ensure_store
+
+SHOWN = 50
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _reference() -> Reference:
+    with duckdb.connect(str(ensure_store()), read_only=True) as con:
+        return query_reference(con)
+
+
+def _check(args: argparse.Namespace, ref: Reference) -> Checked:
+    path = Path(args.file)
+    checked = check_file(path.read_bytes(), path.name, args.kind, ref, args.crs)
+    if checked.ok:
+        _out(f"检查通过：{path.name}，工作表“{checked.sheet}”，{checked.rows:,} 行")
+        if checked.ignored_columns:
+            _out("未使用的列：" + "、".join(checked.ignored_columns))
+        return checked
+    _out(f"文件未导入（没有任何改动）：共 {len(checked.problems):,} 处问题")
+    for p in checked.problems[:SHOWN]:
+        _out("  " + format_problem(p))
+    if len(checked.problems) > SHOWN:
+        _out(f"  …另有 {len(checked.problems) - SHOWN:,} 处，见问题报告（--report）")
+    if args.report:
+        Path(args.report).write_bytes(build_error_report(checked.problems))
+        _out(f"问题报告：{args.report}")
+    return checked
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m xingtu.imports", description="导入县区台账、管理数据版本"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("check", "load"):
+        p = sub.add_parser(name, help="只检查" if name == "check" else "检查并导入（生成新版本）")
+        p.add_argument("file")
+        p.add_argument(
+            "--kind",
+            required=True,
+            choices=KINDS,
+            help="文件内容：" + "，".join(f"{k}={s.title}" for k, s in SPECS.items()),
+        )
+        p.add_argument("--crs", choices=("wgs84", "gcj02", "bd09"), help="位置文件的坐标系")
+        p.add_argument("--report", help="把问题写入此 .xlsx")
+        if name == "load":
+            p.add_argument("--user", default=getpass.getuser(), help="导入人（记入版本记录）")
+    sub.add_parser("versions", help="列出数据版本")
+    rb = sub.add_parser("rollback", help="回退到上一版本（或 --to 指定版本）")
+    rb.add_argument("--to", type=int)
+    tp = sub.add_parser("template", help="生成导入模板")
+    tp.add_argument("kind", choices=KINDS)
+    tp.add_argument("-o", "--output", required=True)
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command in ("check", "load"):
+            ref = _reference()
+            checked = _check(args, ref)
+            if not checked.ok:
+                return 1
+            if args.command == "load":
+                version = versions.create_version(
+                    lambda con: apply_frame(con, args.kind, checked.frame, ref),
+                    user=args.user,
+                    file_name=Path(args.file).name,
+                    kind=args.kind,
+                    checksum=checked.checksum,
+                    progress=lambda _f, message: _out(f"… {message}"),
+                )
+                _out(f"已导入为 {version.label}：{version.rows:,} 行，{version.units:,} 个单位")
+        elif args.command == "versions":
+            current = versions.current_id()
+            _out(f"{'*' if current == 0 else ' '} v0  初始数据（样例数据构建）")
+            for v in versions.list_versions():
+                mark = "*" if v.id == current else " "
+                gone = "（文件已清理）" if v.pruned else ""
+                what = f"{SPECS[v.kind].title}  {v.file_name}  {v.rows:,} 行{gone}"
+                _out(f"{mark} {v.label}  {v.created_at}  {v.user}  {what}")
+        elif args.command == "rollback":
+            if args.to is None:
+                vid = versions.rollback()
+            else:
+                versions.activate(args.to)
+                vid = args.to
+            _out(f"当前版本：v{vid}")
+        elif args.command == "template":
+            Path(args.output).write_bytes(build_template(args.kind, _reference()))
+            _out(f"模板：{args.output}")
+    except (versions.VersionError, OSError) as exc:
+        _out(f"错误：{exc}")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

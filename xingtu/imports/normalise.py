@@ -1,0 +1,224 @@
+"""Reading the values people actually type into county 台账 workbooks.
+
+Every parser takes one raw cell (str, int, float, bool, datetime or None) and returns the
+value or raises ``ValueError`` with a Chinese explanation of what it expected. Blank cells
+return ``None``: whether a blank is allowed is the schema's decision, not the parser's.
+Text is NFKC-normalised first, which folds full-width digits, letters and brackets
+(４ → 4, （ → ().
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from typing import Any
+
+_SPACE = re.compile(r"\s+")
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_LEVEL_ZERO = {"未评星", "无星", "未定星", "零星", "0星", "无", "未评"}
+_TRUE = {
+    "是",
+    "√",
+    "✓",
+    "✔",
+    "☑",
+    "达标",
+    "已达标",
+    "合格",
+    "通过",
+    "1",
+    "y",
+    "yes",
+    "true",
+    "t",
+    "有",
+    "已获得",
+    "获得",
+    "已完成",
+    "完成",
+    "○",
+}
+_FALSE = {
+    "否",
+    "×",
+    "✗",
+    "✘",
+    "☒",
+    "x",
+    "未达标",
+    "不达标",
+    "不合格",
+    "未通过",
+    "0",
+    "n",
+    "no",
+    "false",
+    "f",
+    "无",
+    "未获得",
+    "未完成",
+    "/",
+}
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def clean_text(value: Any) -> str | None:
+    """Text with full-width forms folded and spaces (also inner, also U+3000) removed; blank → None."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            value = int(value)
+    text = _SPACE.sub("", unicodedata.normalize("NFKC", str(value)))
+    return text or None
+
+
+def normalise_header(value: Any) -> str:
+    """A header cell reduced for synonym matching: NFKC, no spaces, no '*' marks, lower case."""
+    text = clean_text(value) or ""
+    return text.replace("*", "").replace("：", "").replace(":", "").lower()
+
+
+def parse_text(value: Any) -> str | None:
+    """Free text (problem descriptions): NFKC, outer spaces trimmed, inner spacing kept."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    return text or None
+
+
+def parse_int(value: Any) -> int | None:
+    """An integer written as 4, 4.0, "４" or " 4 "; 4.5 or "四个" is an error."""
+    if isinstance(value, bool):
+        raise ValueError("应为整数，不是是/否")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if not value.is_integer():
+            raise ValueError("应为整数")
+        return int(value)
+    text = clean_text(value)
+    if text is None:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError("应为整数") from None
+    if not number.is_integer():
+        raise ValueError("应为整数")
+    return int(number)
+
+
+def parse_level(value: Any) -> int | None:
+    """A star level 0–5 written as 4, "４", "四", "四星", "四星级", "4星" or "★★★★" (☆ counts as empty)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if float(value).is_integer() and 0 <= value <= 5:
+            return int(value)
+        raise ValueError("星级应为 0–5 的整数")
+    text = clean_text(value)
+    if text is None:
+        return None
+    if text in _LEVEL_ZERO:
+        return 0
+    if set(text) <= {"★", "☆", "⭐"}:
+        return text.count("★") + text.count("⭐")
+    stem = re.sub(r"(星级|星|级)$", "", text)
+    if stem.isdigit() and len(stem) == 1:
+        number = int(stem)
+    elif stem in _CN_DIGITS:
+        number = _CN_DIGITS[stem]
+    else:
+        raise ValueError("无法识别的星级，请写 0–5、“四星”“四星级”或“★★★★”")
+    if number > 5:
+        raise ValueError("星级应为 0–5")
+    return number
+
+
+def parse_bool(value: Any) -> bool | None:
+    """是/否 in its many spellings: √/×, 达标/未达标, 1/0, Y/N, TRUE/FALSE."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if value in (0, 1):
+            return bool(value)
+        raise ValueError("应为 是/否（或 √/×、1/0、达标/未达标）")
+    text = clean_text(value)
+    if text is None:
+        return None
+    low = text.lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise ValueError("应为 是/否（或 √/×、1/0、达标/未达标）")
+
+
+def parse_float(value: Any) -> float | None:
+    """A decimal number such as a longitude; "113.6°" and full-width digits are accepted."""
+    if isinstance(value, bool):
+        raise ValueError("应为数字")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = clean_text(value)
+        if text is None:
+            return None
+        try:
+            number = float(text.rstrip("°"))
+        except ValueError:
+            raise ValueError("应为数字（十进制度，如 113.62）") from None
+    if math.isnan(number):
+        return None
+    if math.isinf(number):
+        raise ValueError("应为有限的数字")
+    return number
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date as an Excel date, an Excel serial number, 2025-06-30, 2025/6/30, 2025.6.30 or 2025年6月30日."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if 20000 < value < 80000:  # Excel serial day (1954–2119)
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueError("应为日期，如 2025-06-30")
+    text = clean_text(value)
+    if text is None:
+        return None
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\d{1,2}:\d{2}(?::\d{2})?)?", text)
+    if not match:
+        raise ValueError("应为日期，如 2025-06-30")
+    try:
+        return dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        raise ValueError("不是有效日期") from None
+
+
+def parse_code(value: Any) -> str | None:
+    """A 12-digit division code; Excel may have stored it as a number, which is fine if it is whole."""
+    if isinstance(value, float) and not math.isnan(value) and value.is_integer():
+        value = int(value)
+    text = clean_text(value)
+    if text is None:
+        return None
+    if re.fullmatch(r"\d(\.\d+)?e\+?\d+", text.lower()):
+        raise ValueError("代码被写成了科学计数法，末几位已丢失；请把该列设为“文本”后重新填写 12 位代码")
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError("代码应为 12 位数字")
+    if len(text) != 12:
+        raise ValueError(f"代码应为 12 位数字，这里是 {len(text)} 位")
+    return text

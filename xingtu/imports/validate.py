@@ -1,0 +1,738 @@
+"""Check an uploaded workbook completely before anything is written.
+
+``check_file`` reads the file, finds the header, parses every cell, matches units by code
+or by name, and validates the result with a pandera schema (types, ranges, uniqueness and
+the cross-column rules such as "评定星级 = 所得星数"). Every problem is collected — with
+sheet, row, column, value and a Chinese explanation — so a user fixes the whole file in
+one go. Only a file with no problem yields a frame to apply. Pure: no store, no Streamlit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from rapidfuzz import process
+
+from xingtu.imports import normalise as n
+from xingtu.imports.read import (
+    FileError,
+    HeaderMatch,
+    build_lookup,
+    is_skipped_row,
+    locate_header,
+    read_sheets,
+)
+from xingtu.imports.spec import PROBLEM_STATUS, SPECS, Crs, Field, Kind, KindSpec
+
+MAX_PROBLEMS = 50_000
+HENAN_BOX = (110.0, 31.0, 117.0, 37.0)  # generous lon/lat bounds for a first sanity check
+OUTSIDE_TOLERANCE_DEG = 0.003  # about 300 m: simplified boundaries are that coarse
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str
+    row: int | None  # 1-based row number as Excel shows it; None for the file or a column
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class Reference:
+    """What the store knows that a file is checked against."""
+
+    units: pd.DataFrame  # code, name, full_name, unit_type, township_code, township, county_code, county
+    stars: pd.DataFrame  # unit_type, star_id, star_name
+    tasks: pd.DataFrame  # year, unit_type, task_id, star_id, name
+    years: tuple[int, ...]
+    host_polygons: Callable[[], tuple[Mapping[str, str], Mapping[str, Any]]] | None = None
+    _matcher: UnitMatcher | None = field(default=None, repr=False)
+
+    @property
+    def matcher(self) -> UnitMatcher:
+        if self._matcher is None:
+            self._matcher = UnitMatcher(self.units)
+        return self._matcher
+
+
+@dataclass
+class Checked:
+    kind: Kind
+    file_name: str
+    checksum: str
+    sheet: str = ""
+    rows: int = 0
+    frame: pd.DataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.frame is not None
+
+
+class UnitMatcher:
+    """Find a unit by code, or by name narrowed by township and county names."""
+
+    def __init__(self, units: pd.DataFrame) -> None:
+        self.units = units.reset_index(drop=True)
+        self.by_code = {c: i for i, c in enumerate(self.units["code"])}
+        self.by_name: dict[str, list[int]] = defaultdict(list)
+        for i, (name, full) in enumerate(zip(self.units["name"], self.units["full_name"], strict=True)):
+            self.by_name[n.clean_text(name) or ""].append(i)
+            if full != name:
+                self.by_name[n.clean_text(full) or ""].append(i)
+        self.township = [n.clean_text(t) or "" for t in self.units["township"]]
+        self.county = [n.clean_text(c) or "" for c in self.units["county"]]
+
+    def find(self, code: str | None, name: str | None, township: str | None, county: str | None) -> int | str:
+        """The unit's row index, or a Chinese explanation (unknown, ambiguous, with candidates)."""
+        if code:
+            if code in self.by_code:
+                return self.by_code[code]
+            return f"代码 {code} 不在本数据集的村（社区）中（2023 年统计用区划代码）；请核对代码"
+        if not name:
+            return "未填写代码，也未填写村（社区）名称"
+        hits = list(dict.fromkeys(self.by_name.get(name, []) + self._stem_hits(name)))
+        hits = [i for i in hits if self._in_place(i, township, county)]
+        if len(hits) == 1:
+            return hits[0]
+        place = "，".join(p for p in (township, county) if p)
+        if not hits:
+            near = self._near(name, township, county)
+            hint = f"；相近的有：{'、'.join(near)}" if near else ""
+            where = f"（{place}）" if place else ""
+            return f"找不到名为“{name}”的村（社区）{where}{hint}。请核对名称或改填 12 位代码"
+        listed = "、".join(self._label(i) for i in hits[:6])
+        more = f" 等 {len(hits)} 个" if len(hits) > 6 else ""
+        return f"“{name}”有重名：{listed}{more}。请填写乡镇（街道）、县区，或改填 12 位代码"
+
+    def _stem_hits(self, name: str) -> list[int]:
+        """霍庄 also finds 霍庄村 / 霍庄社区, as people often leave the suffix off."""
+        if name.endswith(("村", "社区")):
+            return []
+        return self.by_name.get(name + "村", []) + self.by_name.get(name + "社区", [])
+
+    def _in_place(self, i: int, township: str | None, county: str | None) -> bool:
+        return _same_place(self.township[i], township) and _same_place(self.county[i], county)
+
+    def _near(self, name: str, township: str | None, county: str | None) -> list[str]:
+        pool = (
+            [i for i in range(len(self.units)) if self._in_place(i, township, county)]
+            if (township or county)
+            else []
+        )
+        if not pool:
+            return []
+        names = {i: self.units.at[i, "name"] for i in pool}
+        found = process.extract(name, names, limit=3, score_cutoff=50)
+        return [self._label(i) for _, _, i in found]
+
+    def _label(self, i: int) -> str:
+        row = self.units.iloc[i]
+        return f"{row['name']}（{row['township']}·{row['county']}，代码 {row['code']}）"
+
+
+def _same_place(actual: str, given: str | None) -> bool:
+    """A place name matches when equal, or when one is the other without its suffix (尧山 ~ 尧山镇)."""
+    if not given:
+        return True
+    return actual == given or actual.startswith(given) or given.startswith(actual)
+
+
+def star_fields(ref: Reference) -> tuple[Field, ...]:
+    """One 是/否 column per star of the standard (shared stars such as 支部过硬星 appear once)."""
+    out: dict[str, Field] = {}
+    for star_id, name in zip(ref.stars["star_id"], ref.stars["star_name"], strict=True):
+        if star_id in out:
+            continue
+        stem = name.removesuffix("星")
+        out[star_id] = Field(
+            f"star_{star_id}", name, (stem, f"是否获得{name}", f"{stem}星(是/否)", f"获{name}"), n.parse_bool
+        )
+    return tuple(out.values())
+
+
+def fields_for(spec: KindSpec, ref: Reference) -> tuple[Field, ...]:
+    return spec.fields + (star_fields(ref) if spec.star_columns else ())
+
+
+def check_file(data: bytes, file_name: str, kind: Kind, ref: Reference, crs: Crs | None = None) -> Checked:
+    """Read and check one file for ``kind``; the result has either problems or a clean frame."""
+    checked = Checked(kind, file_name, hashlib.sha256(data).hexdigest())
+    spec = SPECS[kind]
+    fields = fields_for(spec, ref)
+    try:
+        sheets = read_sheets(data, file_name)
+    except FileError as exc:
+        checked.problems.append(Problem("", None, "", "", str(exc)))
+        return checked
+    lookup = build_lookup({f.key: (f.header, *f.synonyms) for f in fields})
+    matches = [(s, locate_header(s, lookup)) for s in sheets]
+    matches = [(s, m) for s, m in matches if m is not None]
+    if not matches or max(len(m.columns) for _, m in matches) < 2:
+        names = "、".join(f.header for f in fields if f.required or f.key in ("code", "name"))
+        checked.problems.append(
+            Problem(
+                sheets[0].name if sheets else "",
+                None,
+                "",
+                "",
+                f"没有找到“{spec.title}”的表头（应含 {names} 等列）。请下载模板，按模板的列名填写",
+            )
+        )
+        return checked
+    sheet, header = max(matches, key=lambda sm: len(sm[1].columns))
+    checked.sheet = sheet.name
+    checked.ignored_columns = header.ignored
+    column_problems = _column_problems(spec, fields, header, kind)
+    if column_problems:
+        checked.problems += column_problems
+        return checked
+    frame, problems = _parse_rows(sheet.rows, header, fields)
+    checked.rows = len(frame)
+    checked.problems += problems
+    if frame.empty and not problems:
+        checked.problems.append(Problem(sheet.name, None, "", "", "表头下面没有数据行"))
+        return checked
+    labels = {f.key: header.labels.get(f.key, f.header) for f in fields}
+    frame, problems = _resolve(kind, frame, ref, labels, sheet.name, crs)
+    checked.problems += problems
+    seen = {(p.row, p.column) for p in checked.problems}
+    checked.problems += [
+        p for p in _schema_problems(kind, frame, ref, labels, sheet.name) if (p.row, p.column) not in seen
+    ]
+    del checked.problems[MAX_PROBLEMS:]
+    if not checked.problems:
+        checked.frame = frame.drop(columns=[c for c in frame.columns if c.startswith("_") and c != "_row"])
+    return checked
+
+
+def _column_problems(
+    spec: KindSpec, fields: tuple[Field, ...], header: HeaderMatch, kind: Kind
+) -> list[Problem]:
+    out = []
+    row = max(header.header_rows) + 1
+    for key, text, col in header.duplicates:
+        first = header.labels[key]
+        out.append(
+            Problem(
+                header.sheet, row, text, text, f"第 {col + 1} 列与“{first}”是同一列（重复）；请删去其中一列"
+            )
+        )
+    have = set(header.columns)
+    for f in fields:
+        if f.required and f.key not in have:
+            also = "、".join(f.synonyms[:4])
+            out.append(
+                Problem(header.sheet, row, f.header, "", f"缺少必填列“{f.header}”（也可写作：{also}）")
+            )
+    groups = [("code", "name", "村(社区)名称或单位代码")]
+    if kind == "tasks":
+        groups.append(("task_id", "task_name", "任务编号或任务名称"))
+    if kind == "pairings":
+        groups = [
+            ("strong_code", "strong_name", "帮带村(社区)或其代码"),
+            ("weak_code", "weak_name", "受帮带村(社区)或其代码"),
+        ]
+    for a, b, what in groups:
+        if a not in have and b not in have:
+            out.append(Problem(header.sheet, row, spec.field(b).header, "", f"缺少列：{what}（至少填一列）"))
+    if spec.star_columns:
+        stars = [f for f in fields if f.key.startswith("star_")]
+        if not any(f.key in have for f in stars):
+            names = "、".join(f.header for f in stars)
+            out.append(Problem(header.sheet, row, "各星", "", f"缺少各星列（{names}），每星填 是/否"))
+    return out
+
+
+def _parse_rows(
+    rows: list[tuple[Any, ...]], header: HeaderMatch, fields: tuple[Field, ...]
+) -> tuple[pd.DataFrame, list[Problem]]:
+    present = [f for f in fields if f.key in header.columns]
+    values: dict[str, list[Any]] = {f.key: [] for f in present}
+    raw: dict[str, list[Any]] = {f.key: [] for f in present}
+    numbers: list[int] = []
+    problems = []
+    for i in range(header.data_start, len(rows)):
+        row = rows[i]
+        if is_skipped_row(row):
+            continue
+        numbers.append(i + 1)
+        for f in present:
+            col = header.columns[f.key]
+            cell = row[col] if col < len(row) else None
+            raw[f.key].append(cell)
+            try:
+                values[f.key].append(f.parse(cell))
+            except ValueError as exc:
+                values[f.key].append(None)
+                problems.append(Problem(header.sheet, i + 1, header.labels[f.key], _show(cell), str(exc)))
+    frame = pd.DataFrame({"_row": pd.array(numbers, dtype="Int64")})
+    for f in present:
+        frame[f.key] = pd.Series(pd.array(values[f.key], dtype=_DTYPES.get(f.parse, object)))
+        frame["_raw_" + f.key] = pd.Series(raw[f.key], dtype=object)
+    return frame, problems
+
+
+_DTYPES: dict[Callable[[Any], Any], str] = {
+    n.parse_int: "Int64",
+    n.parse_level: "Int64",
+    n.parse_bool: "boolean",
+    n.parse_float: "Float64",
+}
+
+
+def _show(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _resolve(
+    kind: Kind, frame: pd.DataFrame, ref: Reference, labels: dict[str, str], sheet: str, crs: Crs | None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Units to codes, and each kind's names (stars, tasks, status) to ids."""
+    problems: list[Problem] = []
+    sides = ("strong", "weak") if kind == "pairings" else ("",)
+    units = ref.matcher.units
+    for side in sides:
+        p = f"{side}_" if side else ""
+        idx = []
+        for r in range(len(frame)):
+            found = ref.matcher.find(
+                _get(frame, p + "code", r),
+                _get(frame, p + "name", r),
+                _get(frame, p + "township", r) or (None if side else _get(frame, "township", r)),
+                _get(frame, "county", r),
+            )
+            if isinstance(found, str):
+                col = p + ("code" if _get(frame, p + "code", r) else "name")
+                value = _get(frame, "_raw_" + col, r)
+                problems.append(
+                    Problem(sheet, int(frame.at[r, "_row"]), labels.get(col, col), _show(value), found)
+                )
+                idx.append(-1)
+            else:
+                idx.append(found)
+        ok = np.array(idx) >= 0
+        pos = np.where(ok, idx, 0)
+        frame[p + "code"] = pd.Series(np.where(ok, units["code"].to_numpy()[pos], None), dtype=object)
+        frame[p + "unit_type"] = pd.Series(
+            np.where(ok, units["unit_type"].to_numpy()[pos], None), dtype=object
+        )
+        frame[p + "county_code"] = pd.Series(
+            np.where(ok, units["county_code"].to_numpy()[pos], None), dtype=object
+        )
+    if kind == "tasks":
+        problems += _resolve_tasks(frame, ref, labels, sheet)
+    if kind in ("monthly", "problems"):
+        problems += _resolve_stars(frame, ref, labels, sheet, required=kind == "monthly")
+    if kind == "monthly":
+        _default_totals(frame, ref)
+    if kind == "problems":
+        problems += _resolve_problem_fields(frame, ref, labels, sheet)
+    if kind == "locations":
+        problems += _convert_points(frame, ref, labels, sheet, crs)
+    return frame, problems
+
+
+def _get(frame: pd.DataFrame, column: str, r: int) -> Any:
+    if column not in frame.columns:
+        return None
+    value = frame.at[r, column]
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _resolve_tasks(frame: pd.DataFrame, ref: Reference, labels: dict[str, str], sheet: str) -> list[Problem]:
+    by_id = {
+        (y, tid): (t, s)
+        for y, t, tid, s in ref.tasks[["year", "unit_type", "task_id", "star_id"]].itertuples(index=False)
+    }
+    by_name = {
+        (y, t, n.clean_text(name)): tid
+        for y, t, tid, name in ref.tasks[["year", "unit_type", "task_id", "name"]].itertuples(index=False)
+    }
+    out, ids = [], []
+    for r in range(len(frame)):
+        year, utype = _get(frame, "year", r), _get(frame, "unit_type", r)
+        tid, name = _get(frame, "task_id", r), _get(frame, "task_name", r)
+        if year is None or utype is None:
+            ids.append(None)
+            continue
+        found = None
+        if tid:
+            hit = by_id.get((year, tid))
+            if hit and hit[0] == utype:
+                found = tid
+            else:
+                why = "不是该类型单位（村/社区）的任务" if hit else f"不在 {year} 年任务清单中"
+                out.append(
+                    Problem(sheet, int(frame.at[r, "_row"]), labels["task_id"], tid, f"任务编号 {tid} {why}")
+                )
+        elif name:
+            found = by_name.get((year, utype, n.clean_text(name)))
+            if not found:
+                out.append(
+                    Problem(
+                        sheet,
+                        int(frame.at[r, "_row"]),
+                        labels["task_name"],
+                        _show(name),
+                        f"任务“{name}”不在 {year} 年该类型单位的任务清单中；请改填任务编号",
+                    )
+                )
+        else:
+            out.append(
+                Problem(
+                    sheet,
+                    int(frame.at[r, "_row"]),
+                    labels.get("task_id", "任务编号"),
+                    "",
+                    "未填写任务编号或任务名称",
+                )
+            )
+        ids.append(found)
+    frame["task_id"] = pd.Series(ids, dtype=object)
+    return out
+
+
+def _star_lookup(ref: Reference) -> dict[tuple[str, str], str]:
+    out = {}
+    for utype, sid, name in ref.stars[["unit_type", "star_id", "star_name"]].itertuples(index=False):
+        for alias in (sid, name, name.removesuffix("星")):
+            out[(utype, n.clean_text(alias) or "")] = sid
+    return out
+
+
+def _resolve_stars(
+    frame: pd.DataFrame, ref: Reference, labels: dict[str, str], sheet: str, required: bool
+) -> list[Problem]:
+    lookup = _star_lookup(ref)
+    out, ids = [], []
+    for r in range(len(frame)):
+        star, utype = _get(frame, "star", r), _get(frame, "unit_type", r)
+        sid = lookup.get((utype, star)) if star and utype else None
+        if star and utype and not sid:
+            names = "、".join(ref.stars.loc[ref.stars["unit_type"] == utype, "star_name"])
+            kind = "村" if utype == "rural" else "社区"
+            out.append(
+                Problem(
+                    sheet,
+                    int(frame.at[r, "_row"]),
+                    labels["star"],
+                    star,
+                    f"“{star}”不是{kind}的星；应为：{names}",
+                )
+            )
+        ids.append(sid)
+    frame["star_id"] = pd.Series(ids, dtype=object)
+    return out
+
+
+def _default_totals(frame: pd.DataFrame, ref: Reference) -> None:
+    counts = ref.tasks.groupby(["year", "unit_type", "star_id"]).size().to_dict()
+    default = [
+        counts.get((y, t, s))
+        for y, t, s in zip(frame["year"], frame["unit_type"], frame["star_id"], strict=True)
+    ]
+    if "tasks_total" not in frame.columns:
+        frame["tasks_total"] = pd.Series(default, dtype=object)
+    else:
+        frame["tasks_total"] = [
+            d if v is None else v for v, d in zip(frame["tasks_total"], default, strict=True)
+        ]
+
+
+def _resolve_problem_fields(
+    frame: pd.DataFrame, ref: Reference, labels: dict[str, str], sheet: str
+) -> list[Problem]:
+    out = []
+    statuses = []
+    for r in range(len(frame)):
+        status = _get(frame, "status", r)
+        norm = PROBLEM_STATUS.get(status) if status else None
+        if status and not norm:
+            out.append(
+                Problem(
+                    sheet,
+                    int(frame.at[r, "_row"]),
+                    labels["status"],
+                    status,
+                    "整改状态应为 未启动、整改中 或 已销号",
+                )
+            )
+        statuses.append(norm)
+    frame["status"] = pd.Series(statuses, dtype=object)
+    if "task" in frame.columns:
+        by_id = set(ref.tasks["task_id"])
+        by_name = {
+            (y, n.clean_text(nm)): t
+            for y, t, nm in ref.tasks[["year", "task_id", "name"]].itertuples(index=False)
+        }
+        ids = []
+        for r in range(len(frame)):
+            task = _get(frame, "task", r)
+            tid = (
+                task
+                if task in by_id
+                else by_name.get((_get(frame, "year", r), n.clean_text(task)))
+                if task
+                else None
+            )
+            ids.append(tid)  # free text that names no task is kept as problem text only
+        frame["task_id"] = pd.Series(ids, dtype=object)
+    return out
+
+
+def _convert_points(
+    frame: pd.DataFrame, ref: Reference, labels: dict[str, str], sheet: str, crs: Crs | None
+) -> list[Problem]:
+    from xingtu.domain.geo import to_gcj02  # local: shapely is only needed for this kind
+
+    if crs is None:
+        return [
+            Problem(
+                sheet,
+                None,
+                "坐标系",
+                "",
+                "请选择文件的坐标系：WGS-84（GPS）、GCJ-02（高德/腾讯）或 BD-09（百度）",
+            )
+        ]
+    lon = pd.to_numeric(frame.get("lon"), errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(frame.get("lat"), errors="coerce").to_numpy(dtype=float)
+    swapped = (lat > 100) & (lon < 50)
+    box = (lon >= HENAN_BOX[0]) & (lon <= HENAN_BOX[2]) & (lat >= HENAN_BOX[1]) & (lat <= HENAN_BOX[3])
+    far = ~box & ~swapped & ~np.isnan(lon) & ~np.isnan(lat)
+    out = [
+        Problem(
+            sheet,
+            int(frame.at[r, "_row"]),
+            labels["lon"],
+            f"{lon[r]}, {lat[r]}",
+            "经度和纬度似乎填反了（河南经度约 110–117，纬度约 31–37）"
+            if swapped[r]
+            else "坐标不在河南范围内（经度 110–117，纬度 31–37）",
+        )
+        for r in np.flatnonzero(swapped | far)
+    ]
+    glon, glat = to_gcj02(lon, lat, crs)
+    frame["lon"], frame["lat"] = glon, glat
+    if ref.host_polygons is None:
+        return out
+    hosts, polygons = ref.host_polygons()
+    import shapely
+
+    for r in np.where(box)[0]:
+        county = _get(frame, "county_code", r)
+        poly = polygons.get(hosts.get(county, "")) if county else None
+        if poly is None:
+            continue
+        point = shapely.Point(glon[r], glat[r])
+        if not poly.buffer(OUTSIDE_TOLERANCE_DEG).contains(point):
+            km = poly.distance(point) * 111
+            out.append(
+                Problem(
+                    sheet,
+                    int(frame.at[r, "_row"]),
+                    labels["lon"],
+                    f"{lon[r]}, {lat[r]}",
+                    f"换算为 GCJ-02 后位于所属县区边界外约 {km:.1f} 公里；"
+                    "请核对坐标或所选坐标系（不会自动挪动）",
+                )
+            )
+    return out
+
+
+# --- the schema --------------------------------------------------------------------------------
+
+_MESSAGES = {
+    "not_nullable": "必填，不能为空",
+    "multiple_fields_uniqueness": "与其他行重复",
+    "year_in_store": "年度不在本数据集的年度内",
+    "level_range": "星级应为 0–5",
+    "target_range": "创建目标应为 一星–五星（1–5）",
+    "level_equals_stars": "评定星级与所得星数不一致",
+    "month_range": "月份应为 1–12",
+    "met_range": "已达标任务数应在 0 与任务总数之间",
+    "total_positive": "任务总数应大于 0",
+    "closed_needs_status": "填了销号日期，但整改状态不是“已销号”",
+    "closed_after_start": "销号日期不合理（早于 2015 年或晚于整改时限一年以上）",
+    "date_range": "日期不合理（应在 2015–2035 年之间）",
+    "not_self": "帮带与受帮带是同一个单位",
+}
+
+
+def _schema_problems(
+    kind: Kind, frame: pd.DataFrame, ref: Reference, labels: dict[str, str], sheet: str
+) -> list[Problem]:
+    """Validate the resolved frame with pandera and turn its failure cases into located problems."""
+    if frame.empty:
+        return []
+    schema, attribute = _schema(kind, frame, ref)
+    valid_rows = frame
+    try:
+        schema.validate(valid_rows, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        return _to_problems(err.failure_cases, frame, labels, sheet, attribute, kind, ref)
+    return []
+
+
+def _schema(kind: Kind, frame: pd.DataFrame, ref: Reference) -> tuple[pa.DataFrameSchema, dict[str, str]]:
+    years = set(ref.years)
+    cols: dict[str, pa.Column] = {}
+    checks: list[pa.Check] = []
+    attribute: dict[str, str] = {}  # dataframe-level check name -> column it reports under
+    unique: list[str] | None = None
+
+    def col(name: str, *cks: pa.Check, nullable: bool = False) -> None:
+        cols[name] = pa.Column(None, list(cks), nullable=nullable, required=False)
+
+    def row_check(name: str, column: str, fn: Callable[[pd.DataFrame], pd.Series]) -> None:
+        checks.append(pa.Check(fn, name=name))
+        attribute[name] = column
+
+    in_years = pa.Check(lambda s: s.isin(years), name="year_in_store")
+    if kind in ("annual", "tasks", "monthly", "problems"):
+        col("code")
+        col("year", in_years)
+    if kind == "annual":
+        col("level", pa.Check(lambda s: s.between(0, 5), name="level_range"))
+        col("target_level", pa.Check(lambda s: s.between(1, 5), name="target_range"))
+        unique = ["code", "year"]
+        star_cols = [c for c in frame.columns if c.startswith("star_")]
+        for utype in ("rural", "urban"):
+            own = {f"star_{s}" for s in ref.stars.loc[ref.stars["unit_type"] == utype, "star_id"]}
+            for c in star_cols:
+                if c in own:
+                    row_check(
+                        f"star_needed:{c}:{utype}",
+                        c,
+                        lambda d, c=c, t=utype: (d["unit_type"] != t) | d[c].notna(),
+                    )
+                else:
+                    row_check(
+                        f"star_foreign:{c}:{utype}",
+                        c,
+                        lambda d, c=c, t=utype: (d["unit_type"] != t) | ~d[c].fillna(False).astype(bool),
+                    )
+        row_check(
+            "level_equals_stars", "level", lambda d: _held_count(d, ref).eq(d["level"]) | d["level"].isna()
+        )
+    if kind == "tasks":
+        col("task_id")
+        col("met")
+        unique = ["code", "year", "task_id"]
+    if kind == "monthly":
+        col("month", pa.Check(lambda s: s.between(1, 12), name="month_range"))
+        col("star_id")
+        col("tasks_met")
+        col("tasks_total", pa.Check(lambda s: s > 0, name="total_positive"))
+        row_check(
+            "met_range", "tasks_met", lambda d: (d["tasks_met"] >= 0) & (d["tasks_met"] <= d["tasks_total"])
+        )
+        unique = ["code", "year", "month", "star_id"]
+    if kind == "problems":
+        col("problem")
+        col("status")
+        col("deadline", pa.Check(_date_ok, name="date_range"))
+        if "closed_on" in frame.columns:
+            col("closed_on", pa.Check(_date_ok, name="date_range"), nullable=True)
+            row_check(
+                "closed_needs_status",
+                "closed_on",
+                lambda d: d["closed_on"].isna() | (d["status"] == "已销号"),
+            )
+    if kind == "pairings":
+        col("strong_code")
+        col("weak_code")
+        row_check("not_self", "weak_code", lambda d: d["strong_code"] != d["weak_code"])
+        if "since" in frame.columns:
+            col("since", pa.Check(_date_ok, name="date_range"), nullable=True)
+        unique = ["strong_code", "weak_code"]
+    if kind == "locations":
+        col("code")
+        col("lon")
+        col("lat")
+        unique = ["code"]
+    schema = pa.DataFrameSchema(cols, checks=checks, unique=unique, strict=False, coerce=False)
+    return schema, attribute
+
+
+def _date_ok(s: pd.Series) -> pd.Series:
+    years = s.map(lambda d: d.year if d is not None and not pd.isna(d) else 2020)
+    return years.between(2015, 2035)
+
+
+def _held_count(d: pd.DataFrame, ref: Reference) -> pd.Series:
+    total = pd.Series(0, index=d.index)
+    for utype in ("rural", "urban"):
+        mask = d["unit_type"] == utype
+        for s in ref.stars.loc[ref.stars["unit_type"] == utype, "star_id"]:
+            c = f"star_{s}"
+            if c in d.columns:
+                total = total + (mask & (d[c] == True)).astype(int)  # noqa: E712
+    return total
+
+
+def _to_problems(
+    cases: pd.DataFrame,
+    frame: pd.DataFrame,
+    labels: dict[str, str],
+    sheet: str,
+    attribute: dict[str, str],
+    kind: Kind,
+    ref: Reference,
+) -> list[Problem]:
+    out: dict[tuple[int, str, str], Problem] = {}
+    years = f"{min(ref.years)}–{max(ref.years)}" if ref.years else "（无）"
+    for check, column, index in cases[["check", "column", "index"]].itertuples(index=False):
+        if index is None or pd.isna(index):
+            continue
+        check = str(check)
+        if check == "not_nullable" and column in ("code", "strong_code", "weak_code"):
+            continue  # a unit that could not be matched, already reported with the reason
+        name = check.split(":")[0]
+        target = attribute.get(check, column if isinstance(column, str) else "")
+        if name == "multiple_fields_uniqueness":
+            target = "code" if "code" in frame.columns else target
+        key = (int(index), name, target)
+        if key in out:
+            continue
+        r = int(index)
+        raw_col = "_raw_" + target if "_raw_" + target in frame.columns else target
+        value = _show(frame.at[r, raw_col]) if raw_col in frame.columns else ""
+        message = _MESSAGES.get(name, check)
+        if name == "year_in_store":
+            message = f"年度应为本数据集的年度之一（{years}）"
+        elif name == "level_equals_stars":
+            held = int(_held_count(frame.loc[[r]], ref).iloc[0])
+            message = f"评定星级为 {frame.at[r, 'level']}，但各星列中“是”有 {held} 个；二者应相等，请核对"
+        elif name in ("star_needed", "star_foreign"):
+            who = "村" if check.endswith("rural") else "社区"
+            star = labels.get(target, target)
+            message = (
+                f"该单位是{who}，须填写“{star}”（是/否）"
+                if name == "star_needed"
+                else f"“{star}”不属于{who}的五星，该单位不应获得此星"
+            )
+        elif name == "multiple_fields_uniqueness":
+            message = {
+                "annual": "同一单位同一年度出现多行",
+                "tasks": "同一单位、年度、任务出现多行",
+                "monthly": "同一单位、年度、月份、星出现多行",
+                "pairings": "同一结对出现多行",
+                "locations": "同一单位出现多行",
+            }.get(kind, message)
+        out[key] = Problem(sheet, int(frame.at[r, "_row"]), labels.get(target, target), value, message)
+    return sorted(out.values(), key=lambda p: (p.row or 0, p.column))
