@@ -14,6 +14,7 @@ FULL_SCREEN_PAGES = ("screen",)
 st.set_page_config(page_title="星图 · 五星支部创建看板", page_icon="⭐", layout="wide")
 
 if store_gate.show():
+    access.sync_version()  # a new version in force (an import, a rollback) drops cached results
     t = view.t
     pages = [
         st.Page(
@@ -31,6 +32,12 @@ if store_gate.show():
         st.Page("app_pages/status.py", title=t("nav.status"), icon=":material/database:", url_path="status"),
         st.Page("app_pages/visit.py", title=t("nav.visit"), icon=":material/route:", url_path="visit"),
         st.Page("app_pages/screen.py", title=t("nav.screen"), icon=":material/tv:", url_path="screen"),
+        st.Page(
+            "app_pages/data_import.py",
+            title=t("nav.import"),
+            icon=":material/upload_file:",
+            url_path="import",
+        ),
     ]
     page = st.navigation(pages)
     full_screen = page.url_path in FULL_SCREEN_PAGES  # draws its own frame, sample label included

@@ -42,7 +42,7 @@ def _view() -> None:
             views=len(playlist),
             every=state.every,
             paused=paused,
-            sample=access.load_meta().get("dataset_kind") == "sample",
+            sample=access.load_meta().get("dataset_kind") in ("sample", "mixed"),
             scale=scale,
         ),
         access.load_children_boundary_url(data.overview.child_level),

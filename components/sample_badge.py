@@ -10,11 +10,18 @@ from components import view
 
 
 def render(meta: dict[str, str]) -> None:
-    """A visible badge and note when the loaded dataset is the generated sample."""
-    if meta.get("dataset_kind") != "sample":
+    """A visible badge and note while any of the loaded dataset is the generated sample; the version."""
+    kind = meta.get("dataset_kind")
+    version = meta.get("version_id")
+    if kind not in ("sample", "mixed"):
+        if version:
+            st.caption(view.t("sample.version", version=f"v{version}"))
         return
-    note = html.escape(view.t("sample.note"))
-    badge = html.escape(view.t("sample.badge"))
+    mixed = kind == "mixed"
+    note = html.escape(view.t("sample.note.mixed" if mixed else "sample.note"))
+    badge = html.escape(view.t("sample.badge.mixed" if mixed else "sample.badge"))
+    if version:
+        note += " · " + html.escape(view.t("sample.version", version=f"v{version}"))
     st.html(
         f"""<div data-testid="sample-badge" style="display:flex;gap:.75rem;align-items:center;
         background:#FFF4E5;border:1px solid #F2A65A;border-radius:.5rem;padding:.5rem .9rem;

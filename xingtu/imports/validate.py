@@ -210,6 +210,7 @@ def check_file(data: bytes, file_name: str, kind: Kind, ref: Reference, crs: Crs
     checked.problems += [
         p for p in _schema_problems(kind, frame, ref, labels, sheet.name) if (p.row, p.column) not in seen
     ]
+    checked.problems.sort(key=lambda p: (p.row or 0, p.column))
     del checked.problems[MAX_PROBLEMS:]
     if not checked.problems:
         checked.frame = frame.drop(columns=[c for c in frame.columns if c.startswith("_") and c != "_row"])
@@ -627,7 +628,9 @@ def _schema(kind: Kind, frame: pd.DataFrame, ref: Reference) -> tuple[pa.DataFra
                         lambda d, c=c, t=utype: (d["unit_type"] != t) | ~d[c].fillna(False).astype(bool),
                     )
         row_check(
-            "level_equals_stars", "level", lambda d: _held_count(d, ref).eq(d["level"]) | d["level"].isna()
+            "level_equals_stars",
+            "level",
+            lambda d: _held_count(d, ref).eq(d["level"]) | d["level"].isna() | d["unit_type"].isna(),
         )
     if kind == "tasks":
         col("task_id")

@@ -1,0 +1,189 @@
+"""The data-import page's widgets: upload and check, apply, version history and rollback, templates.
+
+A check runs once per uploaded file and choice of kind and coordinate system; its result
+lives in session state so that typing the operator's name does not re-read the workbook.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from components.view import t
+from xingtu.imports.report import build_error_report
+from xingtu.imports.spec import CRS_LABELS, KINDS, SPECS, Crs, Kind
+from xingtu.imports.validate import Checked
+from xingtu.store import access, admin, versions
+
+SHOWN_PROBLEMS = 1000
+_MB = 1024 * 1024
+
+
+def kind_title(kind: str) -> str:
+    return SPECS[kind].title  # type: ignore[index]
+
+
+def show_current() -> None:
+    """Which version the dashboard shows, in one line."""
+    current, log = admin.load_versions()
+    entry = next((v for v in log if v.id == current), None)
+    if entry is None:
+        st.caption(t("import.current.base"))
+    else:
+        st.caption(
+            t(
+                "import.current",
+                version=entry.label,
+                when=entry.created_at[:16].replace("T", " "),
+                user=entry.user,
+                file=entry.file_name,
+            )
+        )
+
+
+def show_upload(key: str) -> None:
+    """Choose the kind, upload, see every problem or the summary, then import."""
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        kind: Kind = st.selectbox(t("import.kind"), KINDS, format_func=kind_title, key=f"{key}.kind")
+        st.caption(SPECS[kind].note)
+        crs: Crs | None = None
+        if kind == "locations":
+            crs = st.radio(
+                t("import.crs"), list(CRS_LABELS), index=None, format_func=CRS_LABELS.get, key=f"{key}.crs"
+            )
+        upload = st.file_uploader(t("import.file"), type=["xlsx", "csv"], key=f"{key}.file")
+    with right:
+        if upload is None:
+            st.info(t("import.hint"))
+            return
+        data = upload.getvalue()
+        token = (upload.file_id, kind, crs, access.store_path())
+        state = st.session_state.get(f"{key}.checked")
+        if state is None or state[0] != token:
+            with st.spinner(t("import.checking", size=len(data) / _MB)):
+                checked = admin.check_upload(data, upload.name, kind, crs)
+            st.session_state[f"{key}.checked"] = (token, checked)
+        else:
+            checked = state[1]
+        if checked.ok:
+            _render_ok(checked, key)
+        else:
+            _render_problems(checked, key)
+
+
+def _render_problems(checked: Checked, key: str) -> None:
+    n = len(checked.problems)
+    st.error(t("import.rejected", n=n, file=checked.file_name), icon=":material/block:")
+    st.download_button(
+        t("import.report"),
+        data=lambda: build_error_report(checked.problems),
+        file_name=f"导入问题-{checked.file_name.rsplit('.', 1)[0]}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"{key}.report",
+    )
+    if n > SHOWN_PROBLEMS:
+        st.caption(t("import.more", shown=SHOWN_PROBLEMS, n=n))
+    st.dataframe(admin.problems_frame(checked, SHOWN_PROBLEMS), hide_index=True, width="stretch", height=420)
+
+
+def _render_ok(checked: Checked, key: str) -> None:
+    frame = checked.frame if checked.frame is not None else pd.DataFrame()
+    units = frame["code"].nunique() if "code" in frame else 0
+    years = sorted({int(y) for y in frame["year"]}) if "year" in frame else []
+    st.success(
+        t(
+            "import.ok",
+            file=checked.file_name,
+            sheet=checked.sheet,
+            rows=checked.rows,
+            units=units,
+            years="、".join(map(str, years)) or "—",
+            kind=kind_title(checked.kind),
+        ),
+        icon=":material/task_alt:",
+    )
+    if checked.ignored_columns:
+        st.caption(t("import.ignored", columns="、".join(html.escape(c) for c in checked.ignored_columns)))
+    st.dataframe(frame.head(20), hide_index=True, width="stretch", height=260)
+    user = st.text_input(t("import.user"), key=f"{key}.user", max_chars=40, placeholder=t("import.user.hint"))
+    if st.button(t("import.apply"), type="primary", disabled=not user.strip(), key=f"{key}.apply"):
+        try:
+            with st.spinner(t("import.applying")):
+                version = admin.import_checked(checked, user.strip())
+        except Exception as exc:  # a failed write changes nothing; say so, never a traceback
+            st.error(t("import.failed", error=type(exc).__name__), icon=":material/error:")
+            return
+        st.session_state.pop(f"{key}.checked", None)
+        st.toast(t("import.done", version=version.label, rows=version.rows, units=version.units), icon="✅")
+        st.rerun()
+
+
+def show_versions(key: str) -> None:
+    """Every version with who/when/what, the one in force marked; one click back, or pick one."""
+    current, log = admin.load_versions()
+    rows = [
+        {
+            t("import.v.version"): v.label,
+            t("import.v.current"): "●" if v.id == current else "",
+            t("import.v.when"): v.created_at[:19].replace("T", " "),
+            t("import.v.user"): v.user,
+            t("import.v.kind"): kind_title(v.kind),
+            t("import.v.file"): v.file_name,
+            t("import.v.rows"): v.rows,
+            t("import.v.units"): v.units,
+            t("import.v.checksum"): v.checksum[:12],
+            t("import.v.state"): t("import.v.pruned") if v.pruned else "",
+        }
+        for v in log
+    ]
+    rows.append(
+        {
+            t("import.v.version"): "v0",
+            t("import.v.current"): "●" if current == 0 else "",
+            t("import.v.when"): admin.base_built_at()[:19].replace("T", " "),
+            t("import.v.kind"): t("import.v.base"),
+        }
+    )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    back, pick, go = st.columns([2, 2, 1], vertical_alignment="bottom")
+    if back.button(
+        t("import.rollback"), disabled=current == 0, key=f"{key}.rollback", icon=":material/undo:"
+    ):
+        _switch(None)
+    choices = [0] + [v.id for v in log if not v.pruned]
+    target = pick.selectbox(t("import.pick"), choices, format_func=lambda i: f"v{i}", key=f"{key}.pick")
+    if go.button(t("import.activate"), disabled=target == current, key=f"{key}.activate"):
+        _switch(int(target))
+
+
+def _switch(version_id: int | None) -> None:
+    try:
+        vid = admin.switch_version(version_id)
+    except versions.VersionError as exc:
+        st.error(str(exc))
+        return
+    st.toast(t("import.switched", version=f"v{vid}"), icon="↩️")
+    st.rerun()
+
+
+def show_templates(key: str) -> None:
+    """One download per kind; bytes are built only when clicked."""
+    cols = st.columns(3)
+    for i, kind in enumerate(KINDS):
+        with cols[i % 3]:
+            st.download_button(
+                kind_title(kind),
+                data=lambda kind=kind: admin.template_bytes(kind),
+                file_name=f"{kind_title(kind)}模板.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                on_click="ignore",
+                icon=":material/table_view:",
+                key=f"{key}.{kind}",
+                width="stretch",
+            )
+            st.caption(SPECS[kind].note)

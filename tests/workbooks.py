@@ -1,0 +1,103 @@
+"""Workbooks shaped like real county 台账, built by code from a store (tests and the import benchmark).
+
+``annual_rows`` reads a year's results back out of a store, so a workbook written from it
+is valid by construction; ``write_messy_annual`` writes them the way counties do: a title,
+a note line, blank rows, a two-row header with a merged group cell, names instead of codes,
+levels and stars in every spelling, full-width characters, stray spaces and a 合计 row.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+import pandas as pd
+from openpyxl import Workbook
+
+LEVEL_FORMS = (
+    lambda n: n,
+    lambda n: str(n).translate(str.maketrans("012345", "０１２３４５")),
+    lambda n: "零一二三四五"[n] + "星" if n else "未评星",
+    lambda n: "零一二三四五"[n] + "星级" if n else "未评星",
+    lambda n: "★" * n + "☆" * (5 - n),
+)
+YES_FORMS = ("是", "√", "1", "达标", "是 ")
+NO_FORMS = ("否", "×", "0", "未达标", " 否")
+
+
+def annual_rows(con: duckdb.DuckDBPyConnection, year: int, county_codes: Sequence[str] = ()) -> pd.DataFrame:
+    """One row per unit: code, names, target, level and held per star (a wide frame)."""
+    where = "AND u.county_code IN (SELECT unnest($counties))" if county_codes else ""
+    frame = con.execute(
+        f"""SELECT a.code, u.name, t.name AS township, c.name AS county, u.unit_type,
+                   a.target_level, a.level, a.weak_lax
+            FROM annual_results a JOIN units u USING (code)
+            JOIN regions t ON t.code = u.township_code JOIN regions c ON c.code = u.county_code
+            WHERE a.year = $year {where} ORDER BY a.code""",
+        {"year": year, **({"counties": list(county_codes)} if county_codes else {})},
+    ).df()
+    stars = con.execute(
+        "SELECT code, star_id, held FROM star_results WHERE year = $year", {"year": year}
+    ).df()
+    wide = stars.pivot(index="code", columns="star_id", values="held")
+    return frame.join(wide, on="code")
+
+
+def star_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT DISTINCT star_id, star_name FROM stars ORDER BY star_id").fetchall())
+
+
+def write_messy_annual(
+    frame: pd.DataFrame, stars: dict[str, str], year: int, with_codes: bool = False
+) -> bytes:
+    """The results as a county would send them (see the module docstring)."""
+    book = Workbook()
+    ws = book.active
+    ws.title = "评定结果"
+    star_ids = list(stars)
+    lead = ["序号", "县(市、区)", "乡镇（街道）", " 村（社区）名称 ", "年度", "创建目标", "评定星级"]
+    if with_codes:
+        lead.insert(1, "统计用区划代码")
+    width = len(lead) + len(star_ids) + 2
+    ws.append([f"{year}年度五星支部创建评定结果汇总表"] + [None] * (width - 1))
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.append([None] * width)
+    ws.append(["填报单位：（盖章）", None, None, "填报日期：", f"{year}-11-30"])
+    ws.append([*lead, "各星获得情况", *([None] * (len(star_ids) - 1)), "是否软弱涣散", "备注"])
+    first = len(lead) + 1
+    ws.merge_cells(start_row=4, start_column=first, end_row=4, end_column=first + len(star_ids) - 1)
+    ws.append([None] * len(lead) + [stars[s].removesuffix("星") for s in star_ids] + [None, None])
+    for col in [*range(1, len(lead) + 1), width - 1, width]:
+        ws.merge_cells(start_row=4, start_column=col, end_row=5, end_column=col)
+    for i, row in enumerate(frame.itertuples(index=False)):
+        level = LEVEL_FORMS[i % len(LEVEL_FORMS)](int(row.level))
+        target = LEVEL_FORMS[(i + 2) % len(LEVEL_FORMS)](int(row.target_level))
+        cells: list[Any] = [
+            i + 1,
+            row.county,
+            row.township,
+            f" {_wide(row.name) if i % 7 == 0 else row.name} ",
+        ]
+        if with_codes:
+            cells.insert(1, row.code)
+        cells += [year, target, level]
+        for s in star_ids:
+            held = getattr(row, s)
+            if pd.isna(held):
+                cells.append(None)
+            else:
+                forms = YES_FORMS if held else NO_FORMS
+                cells.append(forms[i % len(forms)])
+        cells += ["是" if row.weak_lax else "否", None]
+        ws.append(cells)
+    ws.append(["合计", None, None, None, None, None, len(frame)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _wide(text: str) -> str:
+    """Some names arrive with full-width letters or digits (e.g. typed with an IME)."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)

@@ -1,0 +1,95 @@
+"""The app's door to imports and dataset versions (the data-import page's only I/O).
+
+Checking a file reads the store in force; applying it writes a new version through
+``xingtu.store.versions`` and then drops every cached query, so the next run of any page
+reads the new version. The reference a file is checked against is cached per store file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from xingtu.imports.apply import apply_frame, query_reference
+from xingtu.imports.spec import Crs, Kind
+from xingtu.imports.templates import build_template
+from xingtu.imports.validate import Checked, Reference, check_file
+from xingtu.store import access, versions
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _reference(path: str) -> Reference:
+    with duckdb.connect(path, read_only=True) as con:
+        ref = query_reference(con)
+    ref.matcher  # noqa: B018 - build the name index once, not on the first upload
+    return ref
+
+
+def load_reference() -> Reference:
+    return _reference(access.store_path())
+
+
+def check_upload(data: bytes, file_name: str, kind: Kind, crs: Crs | None) -> Checked:
+    """Check an uploaded file against the version in force (nothing is written)."""
+    return check_file(data, file_name, kind, load_reference(), crs)
+
+
+def import_checked(checked: Checked, user: str) -> versions.Version:
+    """Apply a clean check as a new version and put it in force."""
+    if not checked.ok or checked.frame is None:
+        raise ValueError("只能导入检查通过的文件")
+    ref = load_reference()
+    frame = checked.frame
+    version = versions.create_version(
+        lambda con: apply_frame(con, checked.kind, frame, ref),
+        user=user,
+        file_name=checked.file_name,
+        kind=checked.kind,
+        checksum=checked.checksum,
+    )
+    access.sync_version()
+    return version
+
+
+def switch_version(version_id: int | None) -> int:
+    """Roll back to the previous version (None) or put ``version_id`` in force; returns the id in force."""
+    if version_id is None:
+        vid = versions.rollback()
+    else:
+        versions.activate(version_id)
+        vid = version_id
+    access.sync_version()
+    return vid
+
+
+def load_versions() -> tuple[int, list[versions.Version]]:
+    """The id in force and the recorded versions, newest first (read fresh: they are tiny files)."""
+    return versions.current_id(), list(reversed(versions.list_versions()))
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def load_template(kind: Kind, store: str) -> bytes:
+    del store  # cache key only: the star columns come from the store's standard
+    return build_template(kind, load_reference())
+
+
+def template_bytes(kind: Kind) -> bytes:
+    return load_template(kind, access.store_path())
+
+
+def base_built_at() -> str:
+    """When the base (version 0) was built, for the version list."""
+    path = Path(access.base_store_path())
+    with duckdb.connect(str(path), read_only=True) as con:
+        row = con.execute("SELECT value FROM meta WHERE key = 'built_at'").fetchone()
+    return row[0] if row else ""
+
+
+def problems_frame(checked: Checked, limit: int) -> pd.DataFrame:
+    rows = [(p.sheet, p.row, p.column, p.value, p.message) for p in checked.problems[:limit]]
+    return pd.DataFrame(rows, columns=["工作表", "行", "列", "填写的值", "问题与改法"]).astype(
+        {"行": "Int64"}
+    )
