@@ -88,7 +88,18 @@ def _render_problems(checked: Checked, key: str) -> None:
     )
     if n > SHOWN_PROBLEMS:
         st.caption(t("import.more", shown=SHOWN_PROBLEMS, n=n))
-    st.dataframe(admin.problems_frame(checked, SHOWN_PROBLEMS), hide_index=True, width="stretch", height=420)
+    table = admin.problems_frame(checked, SHOWN_PROBLEMS)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(480, 38 + 35 * len(table)),
+        column_config={
+            "工作表": st.column_config.TextColumn(width="small"),
+            "行": st.column_config.NumberColumn(width="small", format="%d"),
+            "问题与改法": st.column_config.TextColumn(width="large"),
+        },
+    )
 
 
 def _render_ok(checked: Checked, key: str) -> None:
@@ -109,7 +120,9 @@ def _render_ok(checked: Checked, key: str) -> None:
     )
     if checked.ignored_columns:
         st.caption(t("import.ignored", columns="、".join(html.escape(c) for c in checked.ignored_columns)))
-    st.dataframe(frame.head(20), hide_index=True, width="stretch", height=260)
+    st.dataframe(
+        admin.preview_frame(checked), hide_index=True, width="stretch", height=min(260, 38 + 35 * len(frame))
+    )
     user = st.text_input(t("import.user"), key=f"{key}.user", max_chars=40, placeholder=t("import.user.hint"))
     if st.button(t("import.apply"), type="primary", disabled=not user.strip(), key=f"{key}.apply"):
         try:
@@ -149,7 +162,7 @@ def show_versions(key: str) -> None:
             t("import.v.kind"): t("import.v.base"),
         }
     )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows).astype(object).fillna(""), hide_index=True, width="stretch")
     back, pick, go = st.columns([2, 2, 1], vertical_alignment="bottom")
     if back.button(
         t("import.rollback"), disabled=current == 0, key=f"{key}.rollback", icon=":material/undo:"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from xingtu.imports.apply import apply_frame, query_reference
+from xingtu.imports.apply import import_bytes, query_reference
 from xingtu.imports.report import build_error_report, format_problem
 from xingtu.imports.spec import KINDS, SPECS
 from xingtu.imports.templates import build_template
@@ -41,12 +41,16 @@ def _reference() -> Reference:
 
 def _check(args: argparse.Namespace, ref: Reference) -> Checked:
     path = Path(args.file)
-    checked = check_file(path.read_bytes(), path.name, args.kind, ref, args.crs)
+    return check_file(path.read_bytes(), path.name, args.kind, ref, args.crs)
+
+
+def _report(checked: Checked, args: argparse.Namespace) -> int:
+    path = Path(args.file)
     if checked.ok:
         _out(f"检查通过：{path.name}，工作表“{checked.sheet}”，{checked.rows:,} 行")
         if checked.ignored_columns:
             _out("未使用的列：" + "、".join(checked.ignored_columns))
-        return checked
+        return 0
     _out(f"文件未导入（没有任何改动）：共 {len(checked.problems):,} 处问题")
     for p in checked.problems[:SHOWN]:
         _out("  " + format_problem(p))
@@ -55,7 +59,7 @@ def _check(args: argparse.Namespace, ref: Reference) -> Checked:
     if args.report:
         Path(args.report).write_bytes(build_error_report(checked.problems))
         _out(f"问题报告：{args.report}")
-    return checked
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,21 +89,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     try:
-        if args.command in ("check", "load"):
-            ref = _reference()
-            checked = _check(args, ref)
-            if not checked.ok:
+        if args.command == "check":
+            return _report(_check(args, _reference()), args)
+        elif args.command == "load":
+            path = Path(args.file)
+            checked, version = import_bytes(
+                path.read_bytes(),
+                path.name,
+                args.kind,
+                user=args.user,
+                crs=args.crs,
+                progress=lambda _f, message: _out(f"… {message}"),
+            )
+            _report(checked, args)
+            if version is None:
                 return 1
-            if args.command == "load":
-                version = versions.create_version(
-                    lambda con: apply_frame(con, args.kind, checked.frame, ref),
-                    user=args.user,
-                    file_name=Path(args.file).name,
-                    kind=args.kind,
-                    checksum=checked.checksum,
-                    progress=lambda _f, message: _out(f"… {message}"),
-                )
-                _out(f"已导入为 {version.label}：{version.rows:,} 行，{version.units:,} 个单位")
+            _out(f"已导入为 {version.label}：{version.rows:,} 行，{version.units:,} 个单位")
         elif args.command == "versions":
             current = versions.current_id()
             _out(f"{'*' if current == 0 else ' '} v0  初始数据（样例数据构建）")

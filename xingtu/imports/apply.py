@@ -15,8 +15,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from xingtu.imports.spec import Kind
-from xingtu.imports.validate import Reference
+from xingtu.imports.spec import Crs, Kind
+from xingtu.imports.validate import Checked, Reference, check_file
+from xingtu.settings import Settings, get_settings
+from xingtu.store import versions
 from xingtu.store.queries import query_unit_index
 
 
@@ -221,3 +223,33 @@ def _locations(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, ref: Referen
                  GROUP BY 1) m
            WHERE r.code = m.township_code"""
     )
+
+
+def import_bytes(
+    data: bytes,
+    file_name: str,
+    kind: Kind,
+    *,
+    user: str,
+    crs: Crs | None = None,
+    settings: Settings | None = None,
+    progress: versions.Progress | None = None,
+) -> tuple[Checked, versions.Version | None]:
+    """Check a file against the store in force and, only if it has no problem, apply it as a new version."""
+    settings = settings or get_settings()
+    with duckdb.connect(str(versions.active_path(settings)), read_only=True) as con:
+        ref = query_reference(con)
+    checked = check_file(data, file_name, kind, ref, crs)
+    if not checked.ok or checked.frame is None:
+        return checked, None
+    frame = checked.frame
+    version = versions.create_version(
+        lambda con: apply_frame(con, kind, frame, ref),
+        user=user,
+        file_name=file_name,
+        kind=kind,
+        checksum=checked.checksum,
+        settings=settings,
+        progress=progress,
+    )
+    return checked, version

@@ -129,6 +129,8 @@ def parse_level(value: Any) -> int | None:
     if text in _LEVEL_ZERO:
         return 0
     if set(text) <= {"★", "☆", "⭐"}:
+        if len(text) > 5:
+            raise ValueError("星级最多五颗星（★★★★★）")
         return text.count("★") + text.count("⭐")
     stem = re.sub(r"(星级|星|级)$", "", text)
     if stem.isdigit() and len(stem) == 1:

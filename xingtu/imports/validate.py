@@ -703,8 +703,10 @@ def _to_problems(
         if index is None or pd.isna(index):
             continue
         check = str(check)
-        if check == "not_nullable" and column in ("code", "strong_code", "weak_code"):
-            continue  # a unit that could not be matched, already reported with the reason
+        if check == "not_nullable" and column in ("code", "strong_code", "weak_code", "task_id"):
+            continue  # a unit or task that could not be matched, already reported with the reason
+        if column == "star_id":
+            column = "star"  # derived from the 星 column: report it there
         name = check.split(":")[0]
         target = attribute.get(check, column if isinstance(column, str) else "")
         if name == "multiple_fields_uniqueness":
