@@ -112,7 +112,17 @@ def test_ambiguous_and_unknown_names_list_candidates(ref):
     ],
 )
 def test_rule_violations_are_reported_on_their_cell(ref, row, column, needle):
-    header = ["单位代码", "年度", "创建目标", "评定星级", "支部过硬星", "宜业兴业星", "平安法治星", "共建共享星", "幸福和谐星"]  # fmt: skip
+    header = [
+        "单位代码",
+        "年度",
+        "创建目标",
+        "评定星级",
+        "支部过硬星",
+        "宜业兴业星",
+        "平安法治星",
+        "共建共享星",
+        "幸福和谐星",
+    ]
     checked = check_file(xlsx([header, row]), "a.xlsx", "annual", ref)
     assert any(p.row == 2 and p.column == column and needle in p.message for p in checked.problems), (
         checked.problems
@@ -121,14 +131,35 @@ def test_rule_violations_are_reported_on_their_cell(ref, row, column, needle):
 
 def test_a_village_cannot_hold_a_community_star(ref):
     village = ref.units.loc[ref.units["unit_type"] == "rural", "code"].iloc[0]
-    header = ["单位代码", "年度", "创建目标", "评定星级", "支部过硬", "产业兴旺", "生态宜居", "平安法治", "文明幸福", "宜业兴业"]  # fmt: skip
+    header = [
+        "单位代码",
+        "年度",
+        "创建目标",
+        "评定星级",
+        "支部过硬",
+        "产业兴旺",
+        "生态宜居",
+        "平安法治",
+        "文明幸福",
+        "宜业兴业",
+    ]
     row = [village, 2025, 3, 3, "是", "是", "是", "否", "否", "是"]
     checked = check_file(xlsx([header, row]), "a.xlsx", "annual", ref)
     assert [(p.column, "不属于村" in p.message) for p in checked.problems] == [("宜业兴业", True)]
 
 
 def test_duplicate_rows_are_reported_on_both(ref):
-    header = ["单位代码", "年度", "创建目标", "评定星级", "支部过硬星", "宜业兴业星", "平安法治星", "共建共享星", "幸福和谐星"]  # fmt: skip
+    header = [
+        "单位代码",
+        "年度",
+        "创建目标",
+        "评定星级",
+        "支部过硬星",
+        "宜业兴业星",
+        "平安法治星",
+        "共建共享星",
+        "幸福和谐星",
+    ]
     row = ["411102001002", 2025, 3, 3, "是", "是", "是", "否", "否"]
     checked = check_file(xlsx([header, row, row]), "a.xlsx", "annual", ref)
     assert sorted(p.row for p in checked.problems if "多行" in p.message) == [2, 3]
@@ -162,14 +193,21 @@ def test_gbk_csv_with_names_and_levels(ref, results):
 def test_tasks_by_name_and_problems_and_monthly(ref):
     code = "411102001002"  # a 社区
     tasks = ref.tasks[(ref.tasks["year"] == 2025) & (ref.tasks["unit_type"] == "urban")]
-    rows = [["单位代码", "年度", "任务名称", "是否达标"], [code, 2025, tasks["name"].iloc[0], "√"], [code, 2025, "不存在的任务", "×"]]  # fmt: skip
+    rows = [
+        ["单位代码", "年度", "任务名称", "是否达标"],
+        [code, 2025, tasks["name"].iloc[0], "√"],
+        [code, 2025, "不存在的任务", "×"],
+    ]
     checked = check_file(xlsx(rows), "t.xlsx", "tasks", ref)
     assert [(p.row, "不在 2025 年" in p.message) for p in checked.problems] == [(3, True)]
     monthly = [["单位代码", "年度", "月份", "星", "已达标任务数"], [code, 2025, 13, "产业兴旺星", 30]]
     checked = check_file(xlsx(monthly), "m.xlsx", "monthly", ref)
     messages = {p.column: p.message for p in checked.problems}
     assert "1–12" in messages["月份"] and "不是社区的星" in messages["星"]
-    ledger = [["单位代码", "年度", "问题描述", "整改时限", "整改状态", "销号日期"], [code, 2025, "x", "2025-13-01", "搁置", "2025-05-01"]]  # fmt: skip
+    ledger = [
+        ["单位代码", "年度", "问题描述", "整改时限", "整改状态", "销号日期"],
+        [code, 2025, "x", "2025-13-01", "搁置", "2025-05-01"],
+    ]
     checked = check_file(xlsx(ledger), "p.xlsx", "problems", ref)
     columns = {p.column for p in checked.problems}
     assert {"整改时限", "整改状态"} <= columns

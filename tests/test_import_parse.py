@@ -85,7 +85,7 @@ def test_yes_no_rejects_the_rest(cell):
         (411102001002.0, "411102001002"),
         ("４１１１０２００１００２", "411102001002"),
         (" 411102001002 ", "411102001002"),
-    ],  # fmt: skip
+    ],
 )
 def test_codes_as_text_numbers_or_full_width(cell, code):
     assert n.parse_code(cell) == code
