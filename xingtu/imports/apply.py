@@ -86,6 +86,7 @@ def _annual(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, ref: Reference)
             .rename(columns={f"star_{star_id}": "held"})
             .assign(star_id=star_id)
             for utype, star_id in ref.stars[["unit_type", "star_id"]].itertuples(index=False)
+            if f"star_{star_id}" in frame.columns  # checked: present for every type in the file
         ],
         ignore_index=True,
     )

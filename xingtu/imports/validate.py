@@ -332,6 +332,16 @@ def _resolve(
         frame[p + "county_code"] = pd.Series(
             np.where(ok, units["county_code"].to_numpy()[pos], None), dtype=object
         )
+    if kind == "annual":
+        for utype in sorted(set(frame["unit_type"].dropna())):
+            who = "村" if utype == "rural" else "社区"
+            for sid, name in ref.stars.loc[
+                ref.stars["unit_type"] == utype, ["star_id", "star_name"]
+            ].itertuples(index=False):
+                if f"star_{sid}" not in frame.columns:
+                    problems.append(
+                        Problem(sheet, None, name, "", f"文件中有{who}，但缺少“{name}”列（每星填 是/否）")
+                    )
     if kind == "tasks":
         problems += _resolve_tasks(frame, ref, labels, sheet)
     if kind in ("monthly", "problems"):

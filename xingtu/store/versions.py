@@ -187,9 +187,9 @@ def create_version(
         finally:
             tmp.unlink(missing_ok=True)
             Path(str(tmp) + ".wal").unlink(missing_ok=True)
-        _prune(settings, vid)
-        report(1.0, "完成")
-        return version
+        _prune(settings, vid)  # still under the lock
+    report(1.0, "完成")
+    return version
 
 
 def _dump(log: list[Version]) -> str:
@@ -262,16 +262,18 @@ def rollback(settings: Settings | None = None) -> int:
 
 
 def _prune(settings: Settings, keep: int) -> None:
-    """Delete all but the newest KEEP_FILES version files (never the one in force); keep their log entries."""
+    """Delete all but the newest KEEP_FILES version files (never the one in force); keep their log entries.
+
+    Called by ``create_version`` under the lock (flock is per open file: taking it again would deadlock).
+    """
     log = list_versions(settings)
     on_disk = [v for v in log if not v.pruned and v.id != keep]
     drop = {v.id for v in on_disk[:-KEEP_FILES]} if len(on_disk) > KEEP_FILES else set()
     if not drop:
         return
-    with _lock(settings):
-        current = current_id(settings)
-        drop.discard(current)
-        for vid in drop:
-            version_path(settings, vid).unlink(missing_ok=True)
-        log = [Version(**{**asdict(v), "pruned": v.pruned or v.id in drop}) for v in list_versions(settings)]
-        _write_atomic(versions_dir(settings) / "log.json", _dump(log))
+    current = current_id(settings)
+    drop.discard(current)
+    for vid in drop:
+        version_path(settings, vid).unlink(missing_ok=True)
+    log = [Version(**{**asdict(v), "pruned": v.pruned or v.id in drop}) for v in list_versions(settings)]
+    _write_atomic(versions_dir(settings) / "log.json", _dump(log))
