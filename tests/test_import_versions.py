@@ -1,4 +1,4 @@
-"""Imports as dataset versions: what each kind changes, rollback, and all-or-nothing under failure and kill."""
+"""Imports as dataset versions: each kind's effect, rollback, all-or-nothing under failure and kill."""
 
 from __future__ import annotations
 
@@ -75,10 +75,10 @@ def test_annual_import_makes_a_version_and_rollback_restores(settings):
         settings,
         "SELECT level, target_level FROM annual_results WHERE code = $c AND year = 2025",
         {"c": CODE},
-    )  # noqa: E501
+    )
     checked, version = load(
         settings, [ANNUAL_HEADER, [CODE, 2025, "五星", "★★★★★", "是", "是", "是", "是", "是"]], "annual"
-    )  # noqa: E501
+    )
     assert checked.ok and version is not None and version.id == 1 and version.parent == 0
     assert version.user == "测试员" and version.rows == 1 and version.units == 1 and version.years == [2025]
     assert version.checksum == checked.checksum and len(version.checksum) == 64
@@ -86,12 +86,12 @@ def test_annual_import_makes_a_version_and_rollback_restores(settings):
         settings,
         "SELECT level, target_level FROM annual_results WHERE code = $c AND year = 2025",
         {"c": CODE},
-    ) == [(5, 5)]  # noqa: E501
+    ) == [(5, 5)]
     held = query(
         settings,
         "SELECT bool_and(held), max(tasks_short) FROM star_results WHERE code = $c AND year = 2025",
         {"c": CODE},
-    )  # noqa: E501
+    )
     assert held == [(True, 0)]
     meta = dict(query(settings, "SELECT key, value FROM meta"))
     assert (
@@ -99,7 +99,7 @@ def test_annual_import_makes_a_version_and_rollback_restores(settings):
     )
     assert query(settings, "SELECT version, user_name, file_name, kind FROM imports") == [
         (1, "测试员", "annual.xlsx", "annual")
-    ]  # noqa: E501
+    ]
     assert digest(store_path(settings)) == base  # the base is never written
 
     assert versions.rollback(settings) == 0
@@ -111,7 +111,7 @@ def test_annual_import_makes_a_version_and_rollback_restores(settings):
             {"c": CODE},
         )
         == before
-    )  # noqa: E501
+    )
     versions.activate(1, settings)
     assert versions.current_id(settings) == 1
 
@@ -120,7 +120,7 @@ def test_a_rejected_file_changes_nothing(settings):
     base = digest(store_path(settings))
     checked, version = load(
         settings, [ANNUAL_HEADER, [CODE, 2025, "五星", "三星", "是", "是", "是", "是", "是"]], "annual"
-    )  # noqa: E501
+    )
     assert not checked.ok and version is None
     assert versions.list_versions(settings) == [] and versions.current_id(settings) == 0
     assert digest(store_path(settings)) == base
@@ -138,7 +138,7 @@ def test_a_failure_while_writing_leaves_the_previous_version_in_force(settings):
     with pytest.raises(RuntimeError):
         versions.create_version(
             half_then_fail, user="x", file_name="f", kind="annual", checksum="", settings=settings
-        )  # noqa: E501
+        )
     assert versions.current_id(settings) == 1
     assert digest(versions.active_path(settings)) == v1
     assert [v.id for v in versions.list_versions(settings)] == [1]
@@ -153,35 +153,38 @@ def test_messy_county_workbook_imports_and_queries_see_it(settings, small_store_
         frame.loc[frame["unit_type"] == "urban", star] = False
     checked, version = apply.import_bytes(
         write_messy_annual(frame, stars, 2025), "源汇区.xlsx", "annual", user="u", settings=settings
-    )  # noqa: E501
+    )
     assert checked.problems == [] and version is not None
     urban = query(
         settings,
-        "SELECT count(*), max(level) FROM annual_results a JOIN units u USING (code) WHERE u.county_code = '411102000000' AND u.unit_type = 'urban' AND year = 2025",
-    )  # noqa: E501
+        """SELECT count(*), max(level) FROM annual_results a JOIN units u USING (code)
+           WHERE u.county_code = '411102000000' AND u.unit_type = 'urban' AND year = 2025""",
+    )
     assert urban[0][1] == 0
     stars_held = query(
         settings,
-        "SELECT count(*) FROM star_results s JOIN units u USING (code) WHERE u.county_code = '411102000000' AND u.unit_type = 'urban' AND year = 2025 AND held",
-    )  # noqa: E501
+        """SELECT count(*) FROM star_results s JOIN units u USING (code)
+           WHERE u.county_code = '411102000000' AND u.unit_type = 'urban' AND year = 2025 AND held""",
+    )
     assert stars_held == [(0,)]
 
 
 def test_task_import_recomputes_star_statistics_and_the_township_aggregate(settings):
     task = query(
         settings,
-        "SELECT task_id FROM tasks WHERE year = 2025 AND unit_type = 'urban' AND star_id = 'branch' ORDER BY ord LIMIT 1",
-    )[0][0]  # noqa: E501
+        """SELECT task_id FROM tasks WHERE year = 2025 AND unit_type = 'urban' AND star_id = 'branch'
+           ORDER BY ord LIMIT 1""",
+    )[0][0]
     met = query(
         settings,
         "SELECT met FROM task_results WHERE code = $c AND year = 2025 AND task_id = $t",
         {"c": CODE, "t": task},
-    )[0][0]  # noqa: E501
+    )[0][0]
     _, version = load(
         settings,
         [["单位代码", "年度", "任务编号", "是否达标"], [CODE, 2025, task, "否" if met else "是"]],
         "tasks",
-    )  # noqa: E501
+    )
     assert version is not None
     check = query(
         settings,
@@ -215,7 +218,7 @@ def test_ledger_import_replaces_the_units_ledger_and_recounts_overdue(settings):
     assert version is not None
     assert query(
         settings, "SELECT problem, status FROM problems WHERE code = $c ORDER BY problem_id", {"c": CODE}
-    ) == [  # noqa: E501
+    ) == [
         ("问题甲", "整改中"),
         ("问题乙", "已销号"),
         ("问题丙", "未启动"),
@@ -224,7 +227,7 @@ def test_ledger_import_replaces_the_units_ledger_and_recounts_overdue(settings):
         settings,
         "SELECT open_problems, overdue_problems FROM annual_results WHERE code = $c AND year = 2025",
         {"c": CODE},
-    )  # noqa: E501
+    )
     assert counts == [(2, 1)]
 
 
@@ -232,21 +235,21 @@ def test_pairings_and_locations(settings):
     rows = [
         ["帮带单位代码", "受帮带村(社区)", "受帮带乡镇", "县(市、区)", "联建类型"],
         [CODE, "东吴村", "干河陈街道", "源汇区", "四星带三星"],
-    ]  # noqa: E501
+    ]
     _, version = load(settings, rows, "pairings")
     assert version is not None
     assert query(
         settings,
         "SELECT weak_code, kind FROM pairings WHERE strong_code = $c AND weak_code = '411102004201'",
         {"c": CODE},
-    ) == [("411102004201", "四星带三星")]  # noqa: E501
+    ) == [("411102004201", "四星带三星")]
     _, version = load(
         settings, [["单位代码", "经度", "纬度"], [CODE, 114.0233, 33.5713]], "locations", crs="wgs84"
     )
     assert version is not None and version.id == 2
     lon, lat, approx = query(
         settings, "SELECT lon, lat, location_approx FROM units WHERE code = $c", {"c": CODE}
-    )[0]  # noqa: E501
+    )[0]
     assert 114.028 < lon < 114.031 and 33.569 < lat < 33.571 and approx is False  # moved to GCJ-02
 
 
