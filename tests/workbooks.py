@@ -45,14 +45,30 @@ def annual_rows(con: duckdb.DuckDBPyConnection, year: int, county_codes: Sequenc
     return frame.join(wide, on="code")
 
 
+def same_named(frame: pd.DataFrame) -> frozenset[str]:
+    """Codes of units sharing their name with another unit of the same township (NBS has a few)."""
+    dup = frame.duplicated(["name", "township", "county"], keep=False)
+    return frozenset(frame.loc[dup, "code"])
+
+
 def star_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(con.execute("SELECT DISTINCT star_id, star_name FROM stars ORDER BY star_id").fetchall())
 
 
 def write_messy_annual(
-    frame: pd.DataFrame, stars: dict[str, str], year: int, with_codes: bool = False
+    frame: pd.DataFrame,
+    stars: dict[str, str],
+    year: int,
+    with_codes: bool = False,
+    codes_for: frozenset[str] = frozenset(),
 ) -> bytes:
-    """The results as a county would send them (see the module docstring)."""
+    """The results as a county would send them (see the module docstring).
+
+    ``with_codes`` adds a code column for every row; ``codes_for`` fills it only for those
+    units (as a county does for same-named units in one township, when the importer asks).
+    """
+    all_codes = with_codes
+    with_codes = with_codes or bool(codes_for)
     book = Workbook()
     ws = book.active
     ws.title = "评定结果"
@@ -81,7 +97,7 @@ def write_messy_annual(
             f" {_wide(row.name) if i % 7 == 0 else row.name} ",
         ]
         if with_codes:
-            cells.insert(1, row.code)
+            cells.insert(1, row.code if all_codes or row.code in codes_for else None)
         cells += [year, target, level]
         for s in star_ids:
             held = getattr(row, s)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 from xingtu.imports.normalise import clean_text, normalise_header
 
@@ -66,27 +65,32 @@ def read_sheets(data: bytes, filename: str) -> list[Sheet]:
 
 
 def _read_xlsx(data: bytes) -> list[Sheet]:
+    """Every sheet's cells via calamine (Rust; ~10× faster than openpyxl on 50k-row sheets).
+
+    Blank cells come back as "" and whole numbers as floats; the value parsers accept both.
+    Leading empty rows are kept, so row numbers are the ones Excel shows.
+    """
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
         raise FileError(
             f"无法打开 Excel 文件（{type(exc).__name__}）：文件可能已损坏，或并非 .xlsx"
         ) from None
     sheets = []
     total = 0
-    try:
-        for ws in book.worksheets:
-            rows = []
-            for row in ws.iter_rows(values_only=True):
-                rows.append(tuple(row))
-                total += 1
-                if total > MAX_ROWS:
-                    raise FileError(f"文件超过 {MAX_ROWS:,} 行：请按县区拆分后分批导入")
-            while rows and all(_blank(v) for v in rows[-1]):
-                rows.pop()
-            sheets.append(Sheet(ws.title, rows))
-    finally:
-        book.close()
+    for name in book.sheet_names:
+        try:
+            rows = [tuple(r) for r in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+        except Exception as exc:  # a damaged sheet: name it rather than fail the whole file silently
+            raise FileError(
+                f"无法读取工作表“{name}”（{type(exc).__name__}）：请在 Excel 中另存后重试"
+            ) from None
+        total += len(rows)
+        if total > MAX_ROWS:
+            raise FileError(f"文件超过 {MAX_ROWS:,} 行：请按县区拆分后分批导入")
+        while rows and all(_blank(v) for v in rows[-1]):
+            rows.pop()
+        sheets.append(Sheet(name, rows))
     return sheets
 
 

@@ -10,6 +10,7 @@ one go. Only a file with no problem yields a frame to apply. Pure: no store, no 
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -167,6 +168,14 @@ def fields_for(spec: KindSpec, ref: Reference) -> tuple[Field, ...]:
 
 def check_file(data: bytes, file_name: str, kind: Kind, ref: Reference, crs: Crs | None = None) -> Checked:
     """Read and check one file for ``kind``; the result has either problems or a clean frame."""
+    _LISTS.cache = {}
+    try:
+        return _check_file(data, file_name, kind, ref, crs)
+    finally:
+        _LISTS.cache = {}
+
+
+def _check_file(data: bytes, file_name: str, kind: Kind, ref: Reference, crs: Crs | None) -> Checked:
     checked = Checked(kind, file_name, hashlib.sha256(data).hexdigest())
     spec = SPECS[kind]
     fields = fields_for(spec, ref)
@@ -293,6 +302,9 @@ _DTYPES: dict[Callable[[Any], Any], str] = {
 
 
 def _show(value: Any) -> str:
+    """A cell as the user typed it: whole numbers without ".0" (the reader gives floats)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     text = "" if value is None else str(value)
     return text if len(text) <= 80 else text[:77] + "…"
 
@@ -325,12 +337,16 @@ def _resolve(
                 idx.append(found)
         ok = np.array(idx) >= 0
         pos = np.where(ok, idx, 0)
-        frame[p + "code"] = pd.Series(np.where(ok, units["code"].to_numpy()[pos], None), dtype=object)
-        frame[p + "unit_type"] = pd.Series(
-            np.where(ok, units["unit_type"].to_numpy()[pos], None), dtype=object
+        _set(frame, p + "code", pd.Series(np.where(ok, units["code"].to_numpy()[pos], None), dtype=object))
+        _set(
+            frame,
+            p + "unit_type",
+            pd.Series(np.where(ok, units["unit_type"].to_numpy()[pos], None), dtype=object),
         )
-        frame[p + "county_code"] = pd.Series(
-            np.where(ok, units["county_code"].to_numpy()[pos], None), dtype=object
+        _set(
+            frame,
+            p + "county_code",
+            pd.Series(np.where(ok, units["county_code"].to_numpy()[pos], None), dtype=object),
         )
     if kind == "annual":
         for utype in sorted(set(frame["unit_type"].dropna())):
@@ -355,10 +371,28 @@ def _resolve(
     return frame, problems
 
 
+_LISTS = threading.local()  # per thread (Streamlit sessions run in threads), reset by check_file
+
+
+def _set(frame: pd.DataFrame, column: str, values: Any) -> None:
+    """Assign a column and drop its cached list (see ``_get``)."""
+    frame[column] = values
+    getattr(_LISTS, "cache", {}).pop((id(frame), column), None)
+
+
 def _get(frame: pd.DataFrame, column: str, r: int) -> Any:
+    """One cell as a plain Python value (None for any missing marker).
+
+    Reads from a cache of column lists: ``frame.at`` costs ~60 µs a call, which is seconds
+    over a province-wide file. (Not ``frame.attrs``: pandas deep-copies attrs on every operation.)
+    """
     if column not in frame.columns:
         return None
-    value = frame.at[r, column]
+    cache = _LISTS.__dict__.setdefault("cache", {})
+    values = cache.get((id(frame), column))
+    if values is None or len(values) != len(frame):
+        values = cache[(id(frame), column)] = frame[column].astype(object).tolist()
+    value = values[r]
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return None
     return value.item() if isinstance(value, np.generic) else value
@@ -413,7 +447,7 @@ def _resolve_tasks(frame: pd.DataFrame, ref: Reference, labels: dict[str, str], 
                 )
             )
         ids.append(found)
-    frame["task_id"] = pd.Series(ids, dtype=object)
+    _set(frame, "task_id", pd.Series(ids, dtype=object))
     return out
 
 
@@ -446,7 +480,7 @@ def _resolve_stars(
                 )
             )
         ids.append(sid)
-    frame["star_id"] = pd.Series(ids, dtype=object)
+    _set(frame, "star_id", pd.Series(ids, dtype=object))
     return out
 
 
@@ -457,11 +491,13 @@ def _default_totals(frame: pd.DataFrame, ref: Reference) -> None:
         for y, t, s in zip(frame["year"], frame["unit_type"], frame["star_id"], strict=True)
     ]
     if "tasks_total" not in frame.columns:
-        frame["tasks_total"] = pd.Series(default, dtype=object)
+        _set(frame, "tasks_total", pd.Series(default, dtype=object))
     else:
-        frame["tasks_total"] = [
-            d if v is None else v for v, d in zip(frame["tasks_total"], default, strict=True)
-        ]
+        _set(
+            frame,
+            "tasks_total",
+            [d if v is None else v for v, d in zip(frame["tasks_total"], default, strict=True)],
+        )
 
 
 def _resolve_problem_fields(
@@ -483,7 +519,7 @@ def _resolve_problem_fields(
                 )
             )
         statuses.append(norm)
-    frame["status"] = pd.Series(statuses, dtype=object)
+    _set(frame, "status", pd.Series(statuses, dtype=object))
     if "task" in frame.columns:
         by_id = set(ref.tasks["task_id"])
         by_name = {
@@ -501,7 +537,7 @@ def _resolve_problem_fields(
                 else None
             )
             ids.append(tid)  # free text that names no task is kept as problem text only
-        frame["task_id"] = pd.Series(ids, dtype=object)
+        _set(frame, "task_id", pd.Series(ids, dtype=object))
     return out
 
 
@@ -538,7 +574,8 @@ def _convert_points(
         for r in np.flatnonzero(swapped | far)
     ]
     glon, glat = to_gcj02(lon, lat, crs)
-    frame["lon"], frame["lat"] = glon, glat
+    _set(frame, "lon", glon)
+    _set(frame, "lat", glat)
     if ref.host_polygons is None:
         return out
     hosts, polygons = ref.host_polygons()
@@ -591,9 +628,10 @@ def _schema_problems(
     if frame.empty:
         return []
     schema, attribute = _schema(kind, frame, ref)
-    valid_rows = frame
+    keys = [c for c in ("code", "strong_code", "weak_code") if c in frame.columns]
+    matched = frame[frame[keys].notna().all(axis=1)]  # unmatched rows are rejected already
     try:
-        schema.validate(valid_rows, lazy=True)
+        schema.validate(matched, lazy=True)
     except pa.errors.SchemaErrors as err:
         return _to_problems(err.failure_cases, frame, labels, sheet, attribute, kind, ref)
     return []
