@@ -13,7 +13,7 @@ import streamlit as st
 
 from components.view import t
 from xingtu.imports.report import build_error_report
-from xingtu.imports.spec import CRS_LABELS, KINDS, SPECS, Crs, Kind
+from xingtu.imports.spec import CRS_LABELS, KINDS, Crs, Kind
 from xingtu.imports.validate import Checked
 from xingtu.store import access, admin, versions
 
@@ -22,7 +22,7 @@ _MB = 1024 * 1024
 
 
 def kind_title(kind: str) -> str:
-    return SPECS[kind].title  # type: ignore[index]
+    return t(f"import.kind.{kind}")
 
 
 def show_current() -> None:
@@ -48,7 +48,7 @@ def show_upload(key: str) -> None:
     left, right = st.columns([2, 3], gap="large")
     with left:
         kind: Kind = st.selectbox(t("import.kind"), KINDS, format_func=kind_title, key=f"{key}.kind")
-        st.caption(SPECS[kind].note)
+        st.caption(t(f"import.note.{kind}"))
         crs: Crs | None = None
         if kind == "locations":
             crs = st.radio(
@@ -199,4 +199,4 @@ def show_templates(key: str) -> None:
                 key=f"{key}.{kind}",
                 width="stretch",
             )
-            st.caption(SPECS[kind].note)
+            st.caption(t(f"import.note.{kind}"))

@@ -25,6 +25,7 @@ PAGES = {
     "weak": "app_pages/weak.py",
     "status": "app_pages/status.py",
     "screen": "app_pages/screen.py",
+    "import": "app_pages/data_import.py",
 }
 UNIT = "411102001001"  # 滨西社区, 老街街道, 源汇区
 

@@ -348,6 +348,175 @@ TEXTS: dict[str, tuple[str, str]] = {
     "common.kind.zone": ("功能区", "Zone"),
     "common.units_count": ("{n} 个", "{n}"),
     "common.breadcrumb": ("当前范围", "Scope"),
+    # --- exports: tables (Excel / CSV), chart images, the printable briefing (县区简报)
+    "export.xlsx": ("Excel", "Excel"),
+    "export.csv": ("CSV", "CSV"),
+    "export.help": (
+        "下载本表：Excel（表头冻结）或 CSV（UTF-8，可用 Excel 直接打开）",
+        "Download this table: Excel (frozen header) or CSV (UTF-8, opens in Excel)",
+    ),
+    "export.yes": ("是", "Yes"),
+    "export.no": ("否", "No"),
+    "export.code": ("区划代码", "Code"),
+    "export.task_id": ("任务编号", "Task id"),
+    "export.percent": ("{label}（%）", "{label} (%)"),
+    "briefing.download.province": (
+        "下载全省简报（A4，可打印为 PDF）",
+        "Province briefing (A4, print to PDF)",
+    ),
+    "briefing.download.city": ("下载全市简报（A4，可打印为 PDF）", "City briefing (A4, print to PDF)"),
+    "briefing.download.county": ("下载县区简报（A4，可打印为 PDF）", "County briefing (A4, print to PDF)"),
+    "briefing.download.township": (
+        "下载乡镇简报（A4，可打印为 PDF）",
+        "Township briefing (A4, print to PDF)",
+    ),
+    "briefing.help": (
+        "一页 A4：核心指标、星级分布图、历年变化、失分最多的任务、逾期最久的问题。"
+        "在浏览器中打开后打印，或另存为 PDF。",
+        "One A4 page: headline numbers, map, years, most failed tasks, longest overdue problems. "
+        "Open it in a browser and print, or save as PDF.",
+    ),
+    "briefing.kind.province": ("全省简报", "province briefing"),
+    "briefing.kind.city": ("全市简报", "city briefing"),
+    "briefing.kind.county": ("县区简报", "county briefing"),
+    "briefing.kind.township": ("乡镇简报", "township briefing"),
+    "briefing.title": ("{name}五星支部创建简报", "{name}: Five-Star Branch briefing"),
+    "briefing.meta": (
+        "{year} 年评定结果 · 单位类型：{type} · 数据截止 {as_of}",
+        "Results {year} · units: {type} · data as of {as_of}",
+    ),
+    "briefing.kpi.vs": ("小字为较 {year} 年的增减", "Small print: change against {year}"),
+    "briefing.kpi.overdue": ("逾期未整改问题", "Overdue"),
+    "briefing.kpi.as_of": ("截至数据日期", "at data date"),
+    "briefing.map": ("村（社区）星级分布图", "Units by level"),
+    "briefing.map.sample": (
+        "示意：图中为均匀抽取的 {n} 个村（社区）；位置为近似位置",
+        "A spread sample of {n} units; locations approximate",
+    ),
+    "briefing.map.none": ("当前范围没有可绘制的村（社区）。", "No units to draw in this scope."),
+    "briefing.trend": ("历年星级结构与平均星数", "Levels and mean stars by year"),
+    "briefing.trend.mean": ("均", "mean"),
+    "briefing.levels": ("{year} 年星级分布", "Levels {year}"),
+    "briefing.weak": ("失分最多的任务（前 {n} 项）", "Most failed tasks (top {n})"),
+    "briefing.weak.units": ("未达标单位", "Units failing"),
+    "briefing.weak.none": ("没有未达标的任务。", "No unmet tasks."),
+    "briefing.overdue": (
+        "逾期未整改问题（共 {total} 项，列出逾期最久的 {n} 项）",
+        "Overdue problems ({total} in all; the {n} longest overdue)",
+    ),
+    "briefing.overdue.none": ("没有逾期未整改的问题。", "No overdue problems."),
+    "briefing.days": ("逾期天数", "Days overdue"),
+    "briefing.footer": (
+        "数据：{dataset}（截至 {as_of}）· 区划：国家统计局 2023 年统计用区划代码 · 边界：高德 · 星图生成",
+        "Data: {dataset} (as of {as_of}) · divisions: NBS 2023 · boundaries: Amap · made with Xingtu",
+    ),
+    # --- data import (admin)
+    "nav.import": ("数据导入", "Data import"),
+    "import.title": ("数据导入与版本", "Data import and versions"),
+    "import.current.base": (
+        "当前显示：v0 初始数据（内置样例数据）。每次导入生成一个新版本，可随时回退。",
+        "Showing v0, the initial (sample) data. Every import makes a new version you can roll back.",
+    ),
+    "import.current": (
+        "当前显示：{version}（{when}，{user} 导入 {file}）。每次导入生成一个新版本，可随时回退。",
+        "Showing {version} ({when}, {file} imported by {user}). Every import makes a new version.",
+    ),
+    "import.tab.upload": ("导入文件", "Import a file"),
+    "import.tab.versions": ("数据版本", "Versions"),
+    "import.tab.templates": ("下载模板", "Templates"),
+    "import.kind": ("文件内容", "File contents"),
+    "import.crs": ("坐标系（必选）", "Coordinate system (required)"),
+    "import.file": ("上传 .xlsx 或 .csv（UTF-8 或 GBK）", "Upload .xlsx or .csv (UTF-8 or GBK)"),
+    "import.hint": (
+        "上传后先完整检查，列出全部问题（工作表、行、列、值和改法）；有任何问题都不会改动数据。"
+        "标题行、空行、合并表头、“四星/★★★★/４”等写法均可识别。",
+        "A file is checked completely first and every problem is listed (sheet, row, column, value, fix); "
+        "a file with any problem changes nothing.",
+    ),
+    "import.checking": ("正在检查（{size:.1f} MB）…", "Checking ({size:.1f} MB)…"),
+    "import.rejected": (
+        "“{file}”有 {n} 处问题，未导入，数据没有任何改动。请按下表或问题报告修改后重新上传。",
+        "{file} has {n} problems and was not imported; nothing changed. Fix them and upload again.",
+    ),
+    "import.report": ("下载问题报告（Excel）", "Download the problem report (Excel)"),
+    "import.more": (
+        "下表列出前 {shown} 处，共 {n} 处；全部见问题报告。",
+        "Showing {shown} of {n}; all are in the report.",
+    ),
+    "import.ok": (
+        "检查通过：{file}（工作表“{sheet}”）· {kind} · {rows} 行 · {units} 个单位 · 年度 {years}",
+        "Checked: {file} (sheet {sheet}) · {kind} · {rows} rows · {units} units · years {years}",
+    ),
+    "import.ignored": ("未使用的列：{columns}", "Columns not used: {columns}"),
+    "import.user": ("导入人（记入版本记录）", "Imported by (recorded in the version log)"),
+    "import.user.hint": ("如：源汇区委组织部 张三", "e.g. county organisation dept., Zhang San"),
+    "import.apply": ("导入为新版本", "Import as a new version"),
+    "import.applying": ("正在生成新版本…", "Writing the new version…"),
+    "import.failed": (
+        "导入失败（{error}），数据没有任何改动，仍为原版本。请重试或联系管理员。",
+        "The import failed ({error}); nothing changed. Try again or contact the administrator.",
+    ),
+    "import.done": (
+        "已导入为 {version}：{rows} 行，{units} 个单位",
+        "Imported as {version}: {rows} rows, {units} units",
+    ),
+    "import.switched": ("当前版本已切换为 {version}", "Now showing {version}"),
+    "import.rollback": ("回退到上一版本", "Roll back to the previous version"),
+    "import.pick": ("或启用指定版本", "Or put a version in force"),
+    "import.activate": ("启用", "Use"),
+    "import.v.version": ("版本", "Version"),
+    "import.v.current": ("当前", "In force"),
+    "import.v.when": ("时间", "When"),
+    "import.v.user": ("导入人", "By"),
+    "import.v.kind": ("内容", "Contents"),
+    "import.v.file": ("文件", "File"),
+    "import.v.rows": ("行数", "Rows"),
+    "import.v.units": ("单位数", "Units"),
+    "import.v.checksum": ("文件校验（SHA-256）", "File checksum (SHA-256)"),
+    "import.v.state": ("状态", "State"),
+    "import.v.pruned": ("文件已清理", "file pruned"),
+    "import.v.base": ("初始数据（样例）", "Initial data (sample)"),
+    "import.kind.annual": ("年度评定结果", "Annual results"),
+    "import.note.annual": (
+        "每个村（社区）每年一行；各星列填 是/否（√/×、达标/未达标、1/0 均可），"
+        "评定星级须等于所得星数。",
+        "One row per unit and year; each star column yes/no (√/×, 1/0 also work); "
+        "the level must equal the stars held.",
+    ),
+    "import.kind.tasks": ("任务完成情况", "Task results"),
+    "import.note.tasks": (
+        "每个村（社区）每项任务一行；任务按编号或名称（当年任务清单中的名称）匹配。",
+        "One row per unit and task; tasks are matched by id or by their name in that year's task list.",
+    ),
+    "import.kind.monthly": ("月度进度", "Monthly progress"),
+    "import.note.monthly": (
+        "每个村（社区）每月每星一行。",
+        "One row per unit, month and star.",
+    ),
+    "import.kind.problems": ("问题清单（整改台账）", "Problem ledger"),
+    "import.note.problems": (
+        "每个问题一行；导入后，文件中出现的村（社区）当年的问题清单整体替换为文件内容。",
+        "One row per problem; a unit's ledger for a year is replaced by the file's rows for it.",
+    ),
+    "import.kind.pairings": ("支部联建（结对）", "Branch pairings"),
+    "import.note.pairings": (
+        "每对一行；同一对已存在时更新类型和日期。",
+        "One row per pair; an existing pair gets the new kind and date.",
+    ),
+    "import.kind.locations": ("村（社区）位置", "Unit locations"),
+    "import.note.locations": (
+        "每个村（社区）一行，十进制度；坐标系按文件选择（WGS-84 / GCJ-02 / BD-09），"
+        "导入时统一换算为 GCJ-02。",
+        "One row per unit, decimal degrees; choose the file's coordinate system "
+        "(WGS-84 / GCJ-02 / BD-09); points are converted to GCJ-02.",
+    ),
+    "sample.badge.mixed": ("含样例数据", "Partly sample data"),
+    "sample.note.mixed": (
+        "本数据集含导入的数据，其余部分仍为程序生成的样例数据（并非真实评定结果）；导入记录见“数据导入”页。",
+        "This dataset holds imported data; the rest is still generated sample data, not real results. "
+        "See the Data import page for what was imported.",
+    ),
+    "sample.version": ("数据版本 {version}", "Data version {version}"),
 }
 
 
