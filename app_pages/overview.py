@@ -6,11 +6,13 @@ import streamlit as st
 
 from components import (
     breadcrumb,
+    briefing,
     kpi_cards,
     level_chart,
     map_controls,
     ranking,
     region_map,
+    table_export,
     view,
     village_map,
 )
@@ -19,10 +21,17 @@ from xingtu.store import access
 
 state = view.current()
 data = access.load_overview(state.region, state.unit_type, state.year, state.by)
-breadcrumb.show(state.region, key="crumb")
+scope_name = str(access.load_region_path(state.region)["name"].iloc[-1])
+crumb_col, brief_col = st.columns([5, 2], vertical_alignment="center")
+with crumb_col:
+    breadcrumb.show(state.region, key="crumb")
 if data.summary["units"] == 0:
     st.info(t("overview.empty"), icon=":material/filter_alt_off:")
     st.stop()
+with brief_col, st.container(horizontal_alignment="right"):
+    briefing.show(
+        state.region, state.unit_type, state.year, data.scope_level, scope_name, key="overview.briefing"
+    )
 
 kpi_cards.render(
     kpi_cards.compute_cards(data.summary, data.counts, data.prev_counts, data.prev_summary), data.prev_year
@@ -43,7 +52,9 @@ with map_col:
             outline_code=state.region if data.scope_level == "county" else None,
         )
     clicked = region_map.render(
-        fig, key=f"map.{state.region}.{data.child_level}.{metric}.{state.unit_type}.{state.year}"
+        fig,
+        key=f"map.{state.region}.{data.child_level}.{metric}.{state.unit_type}.{state.year}",
+        filename=f"{scope_name}_{t('overview.map')}_{t(f'metric.{metric}')}_{state.year}",
     )
     st.caption(t("overview.map.click_hint"))
 with dots_col:
@@ -76,6 +87,11 @@ with side_col:
             height=300,
             label=title,
             metric_label=t(f"metric.{metric}"),
+        )
+        table_export.show(
+            ranking.compute_table(table, metric),
+            f"{scope_name}_{title}_{state.year}",
+            key=f"rank.{state.region}.{data.child_level}.export",
         )
         clicked = clicked or picked
 

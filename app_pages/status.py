@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from components import level_chart
+from components import level_chart, table_export
 from components.view import t
 from xingtu.store import access
 
@@ -40,7 +40,7 @@ with left:
     if counts["units"].sum() == 0:
         st.info(t("status.levels.empty"))
     else:
-        level_chart.render_level_bar(counts, key="status-levels")
+        level_chart.render_level_bar(counts, key="status-levels", filename=t("status.levels", year=latest))
 with right:
     st.subheader(t("status.standard"))
     standard = access.load_standard_summary()
@@ -50,30 +50,24 @@ with right:
         type=standard["unit_type"].map({"rural": t("type.one.rural"), "urban": t("type.one.urban")}),
         rule=standard["min_share_met"].map(lambda s: t("status.standard.rule", share=f"{s:.0%}")),
     )
-    st.dataframe(
-        table[["type", "star_name", "tasks", "veto_tasks", "rule"]],
-        column_config={
-            "type": t("status.col.type"),
-            "star_name": t("status.col.star"),
-            "tasks": t("status.col.tasks"),
-            "veto_tasks": t("status.col.veto"),
-            "rule": t("status.col.rule"),
-        },
-        hide_index=True,
-        width="stretch",
-    )
+    columns = {
+        "type": t("status.col.type"),
+        "star_name": t("status.col.star"),
+        "tasks": t("status.col.tasks"),
+        "veto_tasks": t("status.col.veto"),
+        "rule": t("status.col.rule"),
+    }
+    st.dataframe(table[list(columns)], column_config=columns, hide_index=True, width="stretch")
+    table_export.show(table, t("status.standard"), key="status.standard", columns=columns)
 
 st.subheader(t("status.sources"))
 sources = pd.DataFrame(json.loads(meta["sources"]))
-st.dataframe(
-    sources,
-    column_config={
-        "what": t("status.col.what"),
-        "source": t("status.col.source"),
-        "licence": t("status.col.licence"),
-        "file": t("status.col.file"),
-    },
-    hide_index=True,
-    width="stretch",
-)
+source_columns = {
+    "what": t("status.col.what"),
+    "source": t("status.col.source"),
+    "licence": t("status.col.licence"),
+    "file": t("status.col.file"),
+}
+st.dataframe(sources, column_config=source_columns, hide_index=True, width="stretch")
+table_export.show(sources, t("status.sources"), key="status.sources", columns=source_columns)
 st.caption(t("status.built", built=meta["built_at"], fingerprint=meta["fingerprint"]))

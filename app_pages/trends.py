@@ -5,11 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from components import breadcrumb, trend_charts, trend_panels, view
+from components.theme import chart_config
 from components.view import t
 from xingtu.store import access
 
 state = view.current()
 data = access.load_trends(state.region, state.unit_type, state.year, state.star)
+scope = str(access.load_region_path(state.region)["name"].iloc[-1])
 breadcrumb.show(state.region, key="crumb")
 if data.year_metrics.empty:
     st.info(t("overview.empty"), icon=":material/filter_alt_off:")
@@ -22,7 +24,7 @@ with left:
     st.plotly_chart(
         trend_charts.build_level_stack(data.level_trend, levels),
         key="trends.levels",
-        config={"displayModeBar": False},
+        config=chart_config(f"{scope}_{t('trends.levels')}"),
     )
 with right:
     st.markdown(f"**{t('trends.mean')}**")
@@ -30,17 +32,17 @@ with right:
     st.plotly_chart(
         trend_charts.build_mean_line(data.year_metrics, labels),
         key="trends.mean",
-        config={"displayModeBar": False},
+        config=chart_config(f"{scope}_{t('trends.mean')}"),
     )
 
 left, right = st.columns(2, gap="large")
 with left:
-    trend_panels.render_monthly(data.monthly)
+    trend_panels.render_monthly(data.monthly, scope)
 with right:
-    trend_panels.render_targets(data.target_vs_result, data.child_level, state.year)
+    trend_panels.render_targets(data.target_vs_result, data.child_level, state.year, scope)
 
 left, right = st.columns(2, gap="large")
 with left:
     trend_panels.render_compare(state.unit_type, key="trends.compare")
 with right:
-    trend_panels.render_movers(data.child_years, data.child_level, key="trends.movers")
+    trend_panels.render_movers(data.child_years, data.child_level, key="trends.movers", scope=scope)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import region_map, unit_profile, unit_search, view
+from components import region_map, table_export, unit_profile, unit_search, view
+from components.theme import chart_config
 from components.view import t
 from xingtu.store import access
 
@@ -20,17 +21,20 @@ if page is None:
     st.stop()
 profile = page.profile
 unit_profile.render_header(profile, state.year)
+name = str(profile.unit["name"])
 
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.markdown(f"**{t('unit.stars_by_year')}**")
-    st.dataframe(unit_profile.compute_star_matrix(profile.stars), width="stretch")
+    matrix = unit_profile.compute_star_matrix(profile.stars)
+    st.dataframe(matrix, width="stretch")
+    table_export.show(matrix.reset_index(), f"{name}_{t('unit.stars_by_year')}", key="unit.matrix")
     st.markdown(f"**{t('unit.share_met', year=state.year)}**")
     labels = {"held": t("unit.held"), "met": t("unit.share"), "required": t("unit.required")}
     st.plotly_chart(
         unit_profile.build_share_bars(profile.stars, state.year, labels),
         key="unit.shares",
-        config={"displayModeBar": False},
+        config=chart_config(f"{name}_{t('unit.share_met', year=state.year)}"),
     )
 with right:
     st.markdown(f"**{t('unit.map')}**")
@@ -43,7 +47,7 @@ with right:
             {lv: t(f"level.{lv}") for lv in range(6)},
         ),
         key="unit.map",
-        config=region_map.CONFIG,
+        config=region_map.config(f"{name}_{t('unit.map')}"),
     )
 
 st.markdown(f"#### {t('unit.weak_tasks', year=state.year, n=len(profile.unmet_tasks))}")
@@ -62,9 +66,22 @@ else:
         hide_index=True,
         width="stretch",
     )
+    table_export.show(
+        unmet,
+        f"{name}_{t('unit.weak_tasks', year=state.year, n=len(unmet))}",
+        key="unit.unmet",
+        columns={
+            "star_name": t("unit.ledger.star"),
+            "veto": t("unit.veto_col"),
+            "task_name": t("unit.task"),
+            "description": t("unit.task_desc"),
+        },
+    )
 
 st.markdown(f"#### {t('unit.ledger', n=len(profile.problems))}")
 if profile.problems.empty:
     st.info(t("unit.ledger.empty"))
 else:
-    unit_profile.render_ledger(unit_profile.compute_ledger(profile.problems))
+    unit_profile.render_ledger(
+        unit_profile.compute_ledger(profile.problems), f"{name}_{t('unit.ledger', n=len(profile.problems))}"
+    )

@@ -22,6 +22,7 @@ tab = view.bind(
 )
 data = access.load_weak(state.region, state.unit_type, state.year, tab, state.star, state.level)
 level_name = t("overview.ranking.level." + data.child_level)
+scope = str(access.load_region_path(state.region)["name"].iloc[-1])
 
 if tab == "heat":
     if data.star_fail.empty:
@@ -29,34 +30,38 @@ if tab == "heat":
         st.stop()
     left, right = st.columns([2, 3], gap="large")
     with left:
+        title = t("weak.heat.stars", level=level_name)
         weak_charts.render_heat(
             data.star_fail,
             "share_not_held",
             "star_name",
-            t("weak.heat.stars", level=level_name),
+            title,
             t("weak.not_held"),
             key="weak.heat.stars",
+            filename=f"{scope}_{title}_{state.year}",
         )
     with right:
+        title = t("weak.heat.tasks", level=level_name)
         weak_charts.render_heat(
             data.task_fail,
             "share_unmet",
             "task_name",
-            t("weak.heat.tasks", level=level_name),
+            title,
             t("weak.failing"),
             key="weak.heat.tasks",
+            filename=f"{scope}_{title}_{state.year}",
         )
 elif tab == "tasks":
-    st.markdown(f"**{t('weak.tasks.title', year=state.year)}**")
+    title = t("weak.tasks.title", year=state.year)
+    st.markdown(f"**{title}**")
     if data.weakest.empty:
         st.info(t("overview.empty"))
         st.stop()
     labels = {"veto": t("unit.veto"), "share": t("weak.failing")}
-    st.plotly_chart(
-        weak_charts.build_top_tasks(data.weakest, labels), key="weak.tasks", config={"displayModeBar": False}
-    )
+    weak_charts.render_top_tasks(data.weakest, labels, key="weak.tasks", name=f"{scope}_{title}")
 else:
-    st.markdown(f"**{t('weak.' + tab + '.title', year=state.year, n=len(data.units))}**")
+    title = t("weak." + tab + ".title", year=state.year, n=len(data.units))
+    st.markdown(f"**{title}**")
     st.caption(t(f"weak.{tab}.hint"))
     if data.units.empty:
         st.info(t("weak.units.empty"))
@@ -74,7 +79,9 @@ else:
             "tasks_short": t("weak.tasks_short"),
             "veto_unmet": t("weak.veto_unmet"),
         }
-    picked = weak_charts.render_unit_list(data.units, columns, key=f"weak.{tab}.{state.region}")
+    picked = weak_charts.render_unit_list(
+        data.units, columns, key=f"weak.{tab}.{state.region}", name=f"{scope}_{title}"
+    )
     if picked:
         view.update(unit=picked)
         st.switch_page("app_pages/unit.py")

@@ -80,7 +80,8 @@ def main() -> None:
                 "with codes" if with_codes else f"names ({len(same_named(frame))} same-named units by code)"
             )
             sys.stdout.write(
-                f"{label}: {checked.rows:,} rows, {len(data) / 1e6:.1f} MB workbook (written in {t_write:.1f} s)\n"
+                f"{label}: {checked.rows:,} rows, {len(data) / 1e6:.1f} MB workbook"
+                f" (written in {t_write:.1f} s)\n"
                 f"  reference {t_ref:.2f} s + check {t_check:.2f} s + new version {t_apply:.2f} s"
                 f" = {total:.2f} s (target ≤ 20 s) → {version.label}\n"
             )

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import view
-from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR, figure
+from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR, chart_config, figure
 
 
 def build_level_bar(
@@ -49,9 +49,9 @@ def build_level_bar(
     return figure([bars], layout)
 
 
-def render_level_bar(counts: pd.DataFrame, key: str, height: int = 320) -> None:
+def render_level_bar(counts: pd.DataFrame, key: str, filename: str, height: int = 320) -> None:
     labels = {lv: view.t(f"level.{lv}") for lv in range(6)}
-    st.plotly_chart(build_level_bar(counts, height, labels), key=key, config={"displayModeBar": False})
+    st.plotly_chart(build_level_bar(counts, height, labels), key=key, config=chart_config(filename))
 
 
 def build_level_html(counts: pd.DataFrame, labels: dict[int, str]) -> str:

@@ -123,6 +123,24 @@ def build_ranking_rows(ranking: pd.DataFrame, metric: str) -> list[dict[str, obj
     return rows
 
 
+def compute_table(ranking: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The rows as a download, in display order: rank, name, code, value (shares in %), units."""
+    spec = METRIC_SPECS[metric]
+    label = t(f"metric.{metric}")
+    if spec.kind == "share":
+        label = t("export.percent", label=label)
+    shown = ranking["shown"].round().astype("Int64") if spec.kind == "count" else ranking["shown"].round(2)
+    return pd.DataFrame(
+        {
+            t("metric.rank"): ranking["rank"].astype("Int64"),
+            t("common.name"): ranking["label"],
+            t("export.code"): ranking["code"],
+            label: shown,
+            t("metric.units"): ranking["units"].astype("int64"),
+        }
+    )
+
+
 def show_sort(key: str) -> str:
     labels = {s: t(f"overview.sort.{s}") for s in SORTS}
     return view.bind(

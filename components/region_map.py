@@ -17,13 +17,28 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.theme import CLASS_COLORS, FONT_FAMILY, LEVEL_COLORS, NO_DATA_COLOR, TEXT_COLOR, figure
+from components.theme import (
+    CLASS_COLORS,
+    FONT_FAMILY,
+    LEVEL_COLORS,
+    NO_DATA_COLOR,
+    TEXT_COLOR,
+    chart_config,
+    figure,
+)
 from xingtu.domain.classes import classify, compute_breaks, format_class_labels
 from xingtu.domain.metrics import METRIC_SPECS, compute_ranks, format_metric
 
 HEIGHT = 560
 TOPOJSON_URL = "app/static/topojson/"  # plotly geo's base file, served by us (air-gapped)
-CONFIG = {"displayModeBar": False, "topojsonURL": TOPOJSON_URL}
+CONFIG = {"displayModeBar": False, "topojsonURL": TOPOJSON_URL}  # static maps (the big screen)
+
+
+def config(filename: str) -> dict:
+    """The maps' config: the shared one (PNG download named ``filename``) plus the local topojson."""
+    return chart_config(filename, topojsonURL=TOPOJSON_URL)
+
+
 GEO = {
     "visible": False,
     "fitbounds": "locations",
@@ -235,14 +250,14 @@ def build_unit_dots(units: pd.DataFrame, level_text: dict[int, str]) -> go.Figur
     return fig
 
 
-def render(fig: go.Figure, key: str) -> str | None:
+def render(fig: go.Figure, key: str, filename: str) -> str | None:
     """Draw the map (and its legend); the code of a clicked area or unit (last customdata item)."""
     event = st.plotly_chart(
         fig,
         key=key,
         on_select="rerun",
         selection_mode="points",
-        config=CONFIG,
+        config=config(filename),
         width="stretch",
     )
     legend = build_legend_html(fig)

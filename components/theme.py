@@ -6,6 +6,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from xingtu.export import file_stem
+
 # 五星 … 未评星: a red sequence (party-building red for the top), grey for unrated.
 LEVEL_COLORS: dict[int, str] = {
     5: "#8E0E1F",
@@ -42,3 +44,20 @@ def figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
     specs here are fixed code (tests check them), and plotly.js ignores nothing we send.
     """
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+# Every chart people look at offers plotly's camera button: a PNG drawn in the browser (no
+# service, works offline) at twice the size, for slides and reports. Only that button: the
+# zoom and pan tools were turned off on purpose, and the plotly logo links out.
+CHART_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "displayModeBar": "hover",
+    "modeBarButtons": [["toImage"]],
+    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "xingtu"},
+}
+
+
+def chart_config(filename: str, **extra: Any) -> dict[str, Any]:
+    """The shared chart config with the PNG named after what the chart shows (its title)."""
+    image = {**CHART_CONFIG["toImageButtonOptions"], "filename": file_stem(filename)}
+    return {**CHART_CONFIG, "toImageButtonOptions": image, **extra}

@@ -5,26 +5,28 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import trend_charts, view
+from components import table_export, trend_charts, view
+from components.theme import chart_config
 from components.view import t
 from xingtu.domain.metrics import format_change, format_metric
 from xingtu.store import access
 from xingtu.viewstate import MAX_COMPARE
 
-_CONFIG = {"displayModeBar": False}
 
-
-def render_monthly(monthly: pd.DataFrame) -> None:
+def render_monthly(monthly: pd.DataFrame, scope: str) -> None:
     year = int(monthly["year"].iloc[0]) if len(monthly) else None
-    st.markdown(f"**{t('trends.monthly', year=year or '')}**")
+    title = t("trends.monthly", year=year or "")
+    st.markdown(f"**{title}**")
     if monthly.empty:
         st.info(t("trends.monthly.empty"))
         return
-    st.plotly_chart(trend_charts.build_monthly(monthly), key="trends.monthly", config=_CONFIG)
+    config = chart_config(f"{scope}_{title}")
+    st.plotly_chart(trend_charts.build_monthly(monthly), key="trends.monthly", config=config)
 
 
-def render_targets(df: pd.DataFrame, child_level: str, year: int) -> None:
-    st.markdown(f"**{t('trends.targets', level=t('overview.ranking.level.' + child_level), year=year)}**")
+def render_targets(df: pd.DataFrame, child_level: str, year: int, scope: str) -> None:
+    title = t("trends.targets", level=t("overview.ranking.level." + child_level), year=year)
+    st.markdown(f"**{title}**")
     if df.empty or child_level == "village":
         st.info(t("trends.targets.empty"))
         return
@@ -36,7 +38,9 @@ def render_targets(df: pd.DataFrame, child_level: str, year: int) -> None:
     }
     with st.container(height=360, border=False):
         st.plotly_chart(
-            trend_charts.build_target_vs_result(df, labels, height=340), key="trends.targets", config=_CONFIG
+            trend_charts.build_target_vs_result(df, labels, height=340),
+            key="trends.targets",
+            config=chart_config(f"{scope}_{title}"),
         )
 
 
@@ -64,11 +68,12 @@ def render_compare(unit_type: str, key: str) -> None:
         return
     county_years = access.load_county_years(ctx.province, unit_type)
     fig = trend_charts.build_compare(county_years, chosen, "mean_stars", t("metric.mean_stars"))
-    st.plotly_chart(fig, key=f"{key}.chart", config=_CONFIG)
+    st.plotly_chart(fig, key=f"{key}.chart", config=chart_config(t("trends.compare")))
 
 
-def render_movers(child_years: pd.DataFrame, child_level: str, key: str) -> None:
-    st.markdown(f"**{t('trends.movers', level=t('overview.ranking.level.' + child_level))}**")
+def render_movers(child_years: pd.DataFrame, child_level: str, key: str, scope: str) -> None:
+    heading = t("trends.movers", level=t("overview.ranking.level." + child_level))
+    st.markdown(f"**{heading}**")
     up, down = trend_charts.compute_movers(child_years, "mean_stars")
     if up.empty and down.empty:
         st.info(t("trends.movers.empty"))
@@ -83,15 +88,23 @@ def render_movers(child_years: pd.DataFrame, child_level: str, key: str) -> None
             after=[format_metric("mean_stars", v) for v in table["after"]],
             change=[format_change("mean_stars", v) for v in table["change"]],
         )
+        columns = {
+            "name": t("common.name"),
+            "before": t("trends.before"),
+            "after": t("trends.after"),
+            "change": t("trends.change"),
+        }
         st.dataframe(
-            shown[["name", "before", "after", "change"]],
-            column_config={
-                "name": t("common.name"),
-                "before": t("trends.before"),
-                "after": t("trends.after"),
-                "change": t("trends.change"),
-            },
+            shown[list(columns)],
+            column_config=columns,
             hide_index=True,
             width="stretch",
             key=f"{key}.{icon}",
+        )
+        # the numbers themselves (a fall stays a negative number, not text), to 2 decimals
+        table_export.show(
+            table.round({"before": 2, "after": 2, "change": 2}),
+            f"{scope}_{heading}_{title}",
+            key=f"{key}.{icon}",
+            columns=columns,
         )

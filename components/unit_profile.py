@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import view
+from components import table_export, view
 from components.region_map import GEO
 from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR
 from components.view import md, t
@@ -218,7 +218,8 @@ def compute_ledger(problems: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def render_ledger(ledger: pd.DataFrame) -> None:
+def render_ledger(ledger: pd.DataFrame, name: str) -> None:
+    """The ledger (overdue rows highlighted, closed ones greyed) and its Excel / CSV download."""
     shown = ledger[["problem", "star_name", "helper", "measure", "deadline", "state", "closed_on"]]
 
     def highlight(row: pd.Series) -> list[str]:
@@ -242,3 +243,13 @@ def render_ledger(ledger: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
     )
+    columns = {
+        "problem": t("unit.ledger.problem"),
+        "star_name": t("unit.ledger.star"),
+        "helper": t("unit.ledger.helper"),
+        "measure": t("unit.ledger.measure"),
+        "deadline": t("unit.ledger.deadline"),
+        "state": t("unit.ledger.status"),
+        "closed_on": t("unit.ledger.closed_on"),
+    }
+    table_export.show(shown, name, key="unit.ledger", columns=columns)

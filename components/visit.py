@@ -218,7 +218,7 @@ def build_route_map(
 
 def render_route_map(fig: go.Figure, key: str, editable: bool) -> str | None:
     """Draw the route map; when editable, the code of a clicked grey (candidate) unit."""
-    config = {**region_map.CONFIG, "staticPlot": not editable}
+    config = {**region_map.config(t("visit.title")), "staticPlot": not editable}
     if not editable:
         st.plotly_chart(fig, key=key, config=config)
         return None

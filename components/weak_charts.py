@@ -8,7 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.theme import CLASS_COLORS, FONT_FAMILY, TEXT_COLOR
+from components import table_export
+from components.theme import CLASS_COLORS, FONT_FAMILY, TEXT_COLOR, chart_config
 from components.view import t
 
 _SCALE = [[i / 4, c] for i, c in enumerate(CLASS_COLORS[5])]
@@ -48,11 +49,13 @@ def build_heat(df: pd.DataFrame, column: str, label: str, height: int = 460) -> 
     return fig
 
 
-def render_heat(df: pd.DataFrame, share: str, column: str, title: str, label: str, key: str) -> None:
+def render_heat(
+    df: pd.DataFrame, share: str, column: str, title: str, label: str, key: str, filename: str
+) -> None:
     """A titled heat map of ``df`` (regions × ``column``, coloured by the ``share`` column)."""
     st.markdown(f"**{title}**")
     fig = build_heat(df.rename(columns={share: "share"}), column, label)
-    st.plotly_chart(fig, key=key, config={"displayModeBar": False})
+    st.plotly_chart(fig, key=key, config=chart_config(filename))
 
 
 def build_top_tasks(df: pd.DataFrame, labels: dict[str, str], height: int = 560) -> go.Figure:
@@ -84,8 +87,26 @@ def build_top_tasks(df: pd.DataFrame, labels: dict[str, str], height: int = 560)
     return fig
 
 
-def render_unit_list(units: pd.DataFrame, columns: dict[str, str], key: str, height: int = 560) -> str | None:
-    """A clickable list of units; the code of the clicked unit, if any."""
+def render_top_tasks(df: pd.DataFrame, labels: dict[str, str], key: str, name: str) -> None:
+    """The chart of the most failed tasks (PNG from its camera button) and its numbers as a table."""
+    st.plotly_chart(build_top_tasks(df, labels), key=key, config=chart_config(name))
+    table = df.assign(share=(df["share_unmet"] * 100).round(1))
+    columns = {
+        "task_id": t("export.task_id"),
+        "task_name": t("unit.task"),
+        "star_name": t("unit.ledger.star"),
+        "veto": t("unit.veto_col"),
+        "share": t("export.percent", label=t("weak.failing")),
+        "units_unmet": t("briefing.weak.units"),
+        "units": t("metric.units"),
+    }
+    table_export.show(table, name, key=f"{key}.table", columns=columns)
+
+
+def render_unit_list(
+    units: pd.DataFrame, columns: dict[str, str], key: str, name: str, height: int = 560
+) -> str | None:
+    """A clickable list of units and its Excel / CSV download; the code of the clicked unit, if any."""
     shown = units.assign(
         level=[t(f"level.{int(v)}") for v in units["level"]],
         target_level=[t(f"level.{int(v)}") for v in units["target_level"]],
@@ -100,5 +121,6 @@ def render_unit_list(units: pd.DataFrame, columns: dict[str, str], key: str, hei
         selection_mode="single-row",
         key=key,
     )
+    table_export.show(shown, name, key=f"{key}.table", columns={"code": t("unit.code"), **columns})
     rows = event.selection.rows if event else []
     return str(units.iloc[rows[0]]["code"]) if rows else None

@@ -33,7 +33,9 @@ def test_every_literal_key_used_in_the_code_exists():
     used: set[str] = set()
     for path in SOURCES:
         used |= set(
-            re.findall(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""", path.read_text(encoding="utf-8"))
+            re.findall(
+                r"""\b(?:t|tr)\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""", path.read_text(encoding="utf-8")
+            )
         )
     assert used, "no t(...) calls found: the pattern is stale"
     assert sorted(used - set(TEXTS)) == []
@@ -46,6 +48,11 @@ def test_every_literal_key_used_in_the_code_exists():
     + [f"weak.tab.{x}" for x in TABS]
     + [f"level.{lv}" for lv in range(6)]
     + [f"url.bad_{f}" for f in PARAM_NAMES]
+    + [
+        f"briefing.{k}.{lv}"
+        for k in ("download", "kind")
+        for lv in ("province", "city", "county", "township")
+    ]
     + ["url.bad_unknown"],
 )
 def test_keys_built_at_run_time_exist(key):

@@ -61,7 +61,7 @@ def workbooks(draw, ref):
     headers = [
         f.header if draw(st.booleans()) else draw(st.sampled_from([f.header, *f.synonyms])) for f in fields
     ]
-    headers = draw(st.lists(st.sampled_from(headers + ["备注", "", "序号"]), max_size=len(headers) + 2))
+    headers = draw(st.lists(st.sampled_from([*headers, "备注", "", "序号"]), max_size=len(headers) + 2))
     headers = draw(st.permutations(headers))
     book = Workbook()
     ws = book.active

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,3 +41,11 @@ def to_xlsx(
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\[\]\x00-\x1f]+')  # also Excel's sheet-name rules
+
+
+def file_stem(name: str, fallback: str = "xingtu") -> str:
+    """A download's name from what it shows (a title), without characters file systems refuse."""
+    return _UNSAFE_IN_NAME.sub("_", name).strip(" ._")[:120] or fallback

@@ -478,8 +478,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "import.v.base": ("初始数据（样例）", "Initial data (sample)"),
     "import.kind.annual": ("年度评定结果", "Annual results"),
     "import.note.annual": (
-        "每个村（社区）每年一行；各星列填 是/否（√/×、达标/未达标、1/0 均可），"
-        "评定星级须等于所得星数。",
+        "每个村（社区）每年一行；各星列填 是/否（√/×、达标/未达标、1/0 均可），评定星级须等于所得星数。",
         "One row per unit and year; each star column yes/no (√/×, 1/0 also work); "
         "the level must equal the stars held.",
     ),

@@ -56,3 +56,25 @@ def load_cities(province: str = "41") -> gpd.GeoDataFrame:
 def load_province(province: str = "41") -> gpd.GeoDataFrame:
     """The province outline dissolved from the counties, one row: ``code``, ``name`` and geometry."""
     return _read(province, "province", ["code", "name"])
+
+
+Ring = list[tuple[float, float]]
+
+
+def load_rings(province: str, layer: str, codes: set[str] | None = None) -> dict[str, list[Ring]]:
+    """Every ring (outer and holes) of each polygon in a layer, by code; only ``codes`` if given.
+
+    Plain lon/lat lists for drawing (the printed briefing's SVG map) without geopandas.
+    """
+    features = json.loads(_path(province, layer).read_text(encoding="utf-8"))["features"]
+    out: dict[str, list[Ring]] = {}
+    for feature in features:
+        code = feature["properties"]["code"]
+        if codes is not None and code not in codes:
+            continue
+        geometry = feature["geometry"]
+        polygons = (
+            geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        )
+        out[code] = [[(float(x), float(y)) for x, y, *_ in ring] for polygon in polygons for ring in polygon]
+    return out

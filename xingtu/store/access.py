@@ -19,6 +19,7 @@ from xingtu.domain import search
 from xingtu.store import queries as q
 from xingtu.store import static_files, versions, views
 from xingtu.store.build import ensure_store
+from xingtu.store.build import store_path as build_store_path
 from xingtu.viewstate import MAX_STOPS
 
 CACHE_TTL_S = 3600
@@ -41,6 +42,16 @@ def _ready_store() -> str:
     """The store file in force: read from the version pointer on every call (a tiny file)."""
     _base_ready()
     return str(versions.active_path())
+
+
+def store_path() -> str:
+    """The store file in force (an imported version, or the base)."""
+    return _ready_store()
+
+
+def base_store_path() -> str:
+    """The base store (version 0), built from the reference data."""
+    return str(build_store_path())
 
 
 _SEEN: dict[str, str] = {}

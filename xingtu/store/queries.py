@@ -774,3 +774,56 @@ def query_unit_index(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
            ORDER BY u.code""",
         {},
     )
+
+
+# --- The county briefing (县区简报) -----------------------------------------------------------
+
+
+def query_region(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any]:
+    """One region's row (name, level, kind, polygon, host): which outline a printed map draws."""
+    cols, rows = _rows(
+        con,
+        """SELECT code, name, level, kind, has_polygon, host_code, city_code, county_code
+           FROM regions WHERE code = $code""",
+        {"code": code},
+    )
+    if not rows:
+        raise ValueError(f"没有地区 {code}")
+    return dict(zip(cols, rows[0], strict=True))
+
+
+def query_unit_sample(con: duckdb.DuckDBPyConnection, scope: Scope, year: int, n: int) -> pd.DataFrame:
+    """Up to ``n`` units in scope with position and level, spread evenly over the scope.
+
+    Ordered by a hash of the code, not the code itself: the first ``n`` codes would all lie
+    in the first counties. A printed map of a city or the province needs no 52k points.
+    """
+    return _df(
+        con,
+        f"""SELECT a.code, u.name, u.lon, u.lat, a.level
+            FROM annual_results a JOIN units u USING (code)
+            WHERE a.year = $year AND {_in_scope("a")} ORDER BY hash(a.code), a.code LIMIT $n""",
+        {**scope.params, "year": year, "n": min(int(n), MAX_LIMIT)},
+    )
+
+
+def query_overdue_problems(
+    con: duckdb.DuckDBPyConnection, scope: Scope, year: int, limit: int = 15
+) -> pd.DataFrame:
+    """Open 问题清单 items of ``year`` past their deadline on the data date, longest overdue first,
+    with the unit, its township, the star, the helping unit and the days overdue.
+
+    The same items ``annual_results.overdue_problems`` counts (status not 销号, deadline before
+    ``meta.as_of``), so the list and the headline number agree.
+    """
+    return _df(
+        con,
+        f"""SELECT p.code, u.name, t.name AS township, p.problem, s.star_name, p.helper, p.deadline,
+                   p.status, date_diff('day', p.deadline, $as_of)::INTEGER AS days_overdue
+            FROM problems p JOIN units u USING (code)
+            JOIN regions t ON t.code = u.township_code
+            LEFT JOIN stars s ON s.unit_type = u.unit_type AND s.star_id = p.star_id
+            WHERE p.year = $year AND p.status <> '{CLOSED}' AND p.deadline < $as_of AND {_in_scope("u")}
+            ORDER BY p.deadline, p.code, p.problem_id LIMIT $limit""",
+        {**scope.params, "year": year, "as_of": _as_of(con), "limit": min(int(limit), MAX_LIMIT)},
+    )

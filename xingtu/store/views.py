@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from xingtu.domain.hierarchy import REGION_LEVELS, region_level
+from xingtu.reference import boundaries
 from xingtu.store import queries as q
 
 
@@ -205,3 +206,93 @@ def query_weak(
     elif tab == "weak_lax":
         units = q.query_weak_lax_units(con, scope, year, level=level)
     return WeakAnalysis(tab, child, star_fail, task_fail, weakest, units)
+
+
+BRIEFING_POINTS = 3000  # a printed city or province map shows a spread sample, not 52k dots
+BRIEFING_TASKS = 10
+BRIEFING_PROBLEMS = 15
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """A one-page briefing (县区简报) of a scope and year: numbers, a map, the years, what to fix.
+
+    Everything a printed page needs, boundaries included, so that building it needs no store.
+    """
+
+    region: str
+    scope_level: str
+    path: list[str]  # names from the province down to the scope
+    unit_type: str
+    year: int
+    prev_year: int | None
+    summary: dict[str, Any]
+    prev_summary: dict[str, Any] | None
+    counts: pd.DataFrame
+    prev_counts: pd.DataFrame | None
+    year_metrics: pd.DataFrame
+    level_trend: pd.DataFrame
+    weakest: pd.DataFrame  # the scope's most failed tasks
+    overdue: pd.DataFrame  # open problems past their deadline, longest overdue first
+    units: pd.DataFrame  # code, name, lon, lat, level (a spread sample above BRIEFING_POINTS)
+    outline: list[boundaries.Ring]  # the scope's polygon, or the one holding it (zone, township)
+    inner: list[boundaries.Ring]  # child boundaries: counties of a city, cities of the province
+    fit_outline: bool  # frame the map on the outline (the scope's own) or else on the units
+    meta: dict[str, str]  # dataset_kind (sample / mixed / …), dataset_name, as_of, version_id
+
+
+def _briefing_outlines(
+    con: duckdb.DuckDBPyConnection, region: dict[str, Any]
+) -> tuple[list[boundaries.Ring], list[boundaries.Ring], bool]:
+    """Outline, inner lines and whether the outline frames the map, from the committed boundaries
+    (the same files the store was built from: they are part of its fingerprint)."""
+    province, code, level = region["code"][:2], region["code"], region["level"]
+
+    def rings(layer: str, codes: set[str] | None) -> list[boundaries.Ring]:
+        return [r for rs in boundaries.load_rings(province, layer, codes).values() for r in rs]
+
+    if level == "province":
+        return rings("province", {code}), rings("cities", None), True
+    if level == "city":
+        counties = q.query_regions(con, code, "county")
+        inner = rings("counties", set(counties.loc[counties["has_polygon"], "code"]))
+        return rings("cities", {code}), inner, True
+    county = region if level == "county" else q.query_region(con, region["county_code"])
+    own = level == "county" and bool(county["has_polygon"])
+    if county["has_polygon"]:
+        return rings("counties", {county["code"]}), [], own
+    return rings("cities", {county["host_code"] or county["city_code"]}), [], False
+
+
+def query_briefing(con: duckdb.DuckDBPyConnection, scope: q.Scope, year: int) -> Briefing:
+    years = q.query_years(con)
+    prev = max((y for y in years if y < year), default=None)
+    region = q.query_region(con, scope.region)
+    summary = q.query_summary(con, scope, year)
+    if int(summary["units"] or 0) <= BRIEFING_POINTS:
+        units = q.query_unit_levels(con, scope, year)
+    else:
+        units = q.query_unit_sample(con, scope, year, BRIEFING_POINTS)
+    outline, inner, fit = _briefing_outlines(con, region)
+    meta = q.query_meta(con)
+    return Briefing(
+        region=scope.region,
+        scope_level=region["level"],
+        path=q.query_region_path(con, scope.region)["name"].tolist(),
+        unit_type=scope.unit_type,
+        year=year,
+        prev_year=prev,
+        summary=summary,
+        prev_summary=q.query_summary(con, scope, prev) if prev else None,
+        counts=q.query_level_counts(con, scope, year),
+        prev_counts=q.query_level_counts(con, scope, prev) if prev else None,
+        year_metrics=q.query_year_metrics(con, scope),
+        level_trend=q.query_level_trend(con, scope),
+        weakest=q.query_weakest_tasks(con, scope, year, limit=BRIEFING_TASKS),
+        overdue=q.query_overdue_problems(con, scope, year, limit=BRIEFING_PROBLEMS),
+        units=units,
+        outline=outline,
+        inner=inner,
+        fit_outline=fit and bool(outline),
+        meta={k: meta.get(k, "") for k in ("dataset_kind", "dataset_name", "as_of", "version_id")},
+    )
