@@ -12,6 +12,7 @@ import streamlit as st
 
 from components import screen, view
 from xingtu.store import access
+from xingtu.store.versions import holds_sample
 
 REFRESH_S = 300  # a paused or single-view screen still re-reads the data this often
 
@@ -42,7 +43,7 @@ def _view() -> None:
             views=len(playlist),
             every=state.every,
             paused=paused,
-            sample=access.load_meta().get("dataset_kind") in ("sample", "mixed"),
+            sample=holds_sample(access.load_meta()),
             scale=scale,
         ),
         access.load_children_boundary_url(data.overview.child_level),

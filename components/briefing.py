@@ -27,6 +27,7 @@ from xingtu.export import file_stem
 from xingtu.i18n import translate
 from xingtu.reference.boundaries import Ring
 from xingtu.store import access
+from xingtu.store.versions import holds_sample
 from xingtu.store.views import Briefing
 from xingtu.viewstate import Lang
 
@@ -436,7 +437,7 @@ def build_briefing_html(brief: Briefing, lang: Lang = "zh") -> str:
     suffix = ".mixed" if kind == "mixed" else ""
     badge = f'<span class="badge" data-testid="sample-badge">{_e(tr("sample.badge" + suffix))}</span>'
     note = f'<div class="sample-note">{_e(tr("sample.note" + suffix))}</div>'
-    if kind not in ("sample", "mixed"):  # generated numbers must never pass for real results
+    if not holds_sample(brief.meta):  # generated numbers must never pass for real results
         badge = note = ""
     map_svg = (
         build_map_svg(brief, tr("briefing.map")) or f'<p class="empty">{_e(tr("briefing.map.none"))}</p>'

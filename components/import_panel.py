@@ -13,8 +13,8 @@ import streamlit as st
 
 from components.view import t
 from xingtu.imports.report import build_error_report
-from xingtu.imports.spec import CRS_LABELS, KINDS, Crs, Kind
-from xingtu.imports.validate import Checked
+from xingtu.imports.spec import CRS_LABELS, KINDS, SPECS, Crs, Kind
+from xingtu.imports.validate import Checked, fields_for
 from xingtu.store import access, admin, versions
 
 SHOWN_PROBLEMS = 1000
@@ -102,6 +102,38 @@ def _render_problems(checked: Checked, key: str) -> None:
     )
 
 
+def compute_preview(checked: Checked, rows: int = 20) -> pd.DataFrame:
+    """The first clean rows under the template's Chinese headers, 是/否 for booleans."""
+    if checked.frame is None:
+        return pd.DataFrame()
+    names = {f.key: f.header for f in fields_for(SPECS[checked.kind], admin.load_reference())}
+    names |= {"_row": "行", "code": "单位代码", "unit_type": "类型", "county_code": "县区代码"}
+    names |= {
+        "star_id": "星",
+        "task_id": "任务编号",
+        "strong_code": "帮带单位代码",
+        "weak_code": "受帮带单位代码",
+    }
+    head = checked.frame.head(rows).copy()
+    for col in head.columns:
+        if head[col].dtype == "boolean":
+            head[col] = head[col].map({True: "是", False: "否"})
+    if "unit_type" in head:
+        head["unit_type"] = head["unit_type"].map({"rural": "村", "urban": "社区"})
+    drop = [
+        c
+        for c in (
+            "county_code",
+            "strong_unit_type",
+            "weak_unit_type",
+            "strong_county_code",
+            "weak_county_code",
+        )
+        if c in head
+    ]
+    return head.drop(columns=drop).rename(columns=names)
+
+
 def _render_ok(checked: Checked, key: str) -> None:
     frame = checked.frame if checked.frame is not None else pd.DataFrame()
     units = frame["code"].nunique() if "code" in frame else 0
@@ -121,7 +153,7 @@ def _render_ok(checked: Checked, key: str) -> None:
     if checked.ignored_columns:
         st.caption(t("import.ignored", columns="、".join(html.escape(c) for c in checked.ignored_columns)))
     st.dataframe(
-        admin.preview_frame(checked), hide_index=True, width="stretch", height=min(260, 38 + 35 * len(frame))
+        compute_preview(checked), hide_index=True, width="stretch", height=min(260, 38 + 35 * len(frame))
     )
     user = st.text_input(t("import.user"), key=f"{key}.user", max_chars=40, placeholder=t("import.user.hint"))
     if st.button(t("import.apply"), type="primary", disabled=not user.strip(), key=f"{key}.apply"):

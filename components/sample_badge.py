@@ -7,13 +7,14 @@ import html
 import streamlit as st
 
 from components import view
+from xingtu.store.versions import holds_sample
 
 
 def render(meta: dict[str, str]) -> None:
     """A visible badge and note while any of the loaded dataset is the generated sample; the version."""
     kind = meta.get("dataset_kind")
     version = meta.get("version_id")
-    if kind not in ("sample", "mixed"):
+    if not holds_sample(meta):
         if version:
             st.caption(view.t("sample.version", version=f"v{version}"))
         return

@@ -6,9 +6,9 @@ import io
 
 import duckdb
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from tests.workbooks import annual_rows, star_names, write_messy_annual
+from tests.workbooks import annual_rows, star_names, write_messy_annual, xlsx
 from xingtu.imports.apply import query_reference
 from xingtu.imports.report import HEADER, build_error_report
 from xingtu.imports.spec import KINDS
@@ -16,6 +16,17 @@ from xingtu.imports.templates import build_template
 from xingtu.imports.validate import Reference, check_file
 
 YUANHUI = "411102000000"
+COMMUNITY_HEADER = [
+    "单位代码",
+    "年度",
+    "创建目标",
+    "评定星级",
+    "支部过硬星",
+    "宜业兴业星",
+    "平安法治星",
+    "共建共享星",
+    "幸福和谐星",
+]
 
 
 @pytest.fixture(scope="module")
@@ -28,15 +39,6 @@ def ref(small_store_path) -> Reference:
 def results(small_store_path):
     with duckdb.connect(str(small_store_path), read_only=True) as con:
         return annual_rows(con, 2025, [YUANHUI]), star_names(con)
-
-
-def xlsx(rows: list[list]) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -112,18 +114,7 @@ def test_ambiguous_and_unknown_names_list_candidates(ref):
     ],
 )
 def test_rule_violations_are_reported_on_their_cell(ref, row, column, needle):
-    header = [
-        "单位代码",
-        "年度",
-        "创建目标",
-        "评定星级",
-        "支部过硬星",
-        "宜业兴业星",
-        "平安法治星",
-        "共建共享星",
-        "幸福和谐星",
-    ]
-    checked = check_file(xlsx([header, row]), "a.xlsx", "annual", ref)
+    checked = check_file(xlsx([COMMUNITY_HEADER, row]), "a.xlsx", "annual", ref)
     assert any(p.row == 2 and p.column == column and needle in p.message for p in checked.problems), (
         checked.problems
     )
@@ -149,19 +140,8 @@ def test_a_village_cannot_hold_a_community_star(ref):
 
 
 def test_duplicate_rows_are_reported_on_both(ref):
-    header = [
-        "单位代码",
-        "年度",
-        "创建目标",
-        "评定星级",
-        "支部过硬星",
-        "宜业兴业星",
-        "平安法治星",
-        "共建共享星",
-        "幸福和谐星",
-    ]
     row = ["411102001002", 2025, 3, 3, "是", "是", "是", "否", "否"]
-    checked = check_file(xlsx([header, row, row]), "a.xlsx", "annual", ref)
+    checked = check_file(xlsx([COMMUNITY_HEADER, row, row]), "a.xlsx", "annual", ref)
     assert sorted(p.row for p in checked.problems if "多行" in p.message) == [2, 3]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import os
 import shutil
 import signal
@@ -14,10 +13,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from openpyxl import Workbook
 
 from tests.conftest import SMALL_COUNTIES
-from tests.workbooks import annual_rows, star_names, write_messy_annual
+from tests.workbooks import annual_rows, star_names, write_messy_annual, xlsx
 from xingtu.imports import apply
 from xingtu.settings import ROOT, get_settings
 from xingtu.store import versions
@@ -32,15 +30,6 @@ def settings(tmp_path, small_store_path):
     s = dataclasses.replace(get_settings(), store_dir=tmp_path, counties=SMALL_COUNTIES)
     shutil.copyfile(small_store_path, store_path(s))
     return s
-
-
-def xlsx(rows: list[list]) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def digest(path: Path) -> str:

@@ -114,6 +114,16 @@ def write_messy_annual(
     return out.getvalue()
 
 
+def xlsx(rows: list[list[Any]]) -> bytes:
+    """A plain one-sheet workbook of these rows (the first is the header)."""
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def _wide(text: str) -> str:
     """Some names arrive with full-width letters or digits (e.g. typed with an IME)."""
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)

@@ -14,9 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from xingtu.imports.apply import apply_frame, query_reference
-from xingtu.imports.spec import SPECS, Crs, Kind
+from xingtu.imports.spec import Crs, Kind
 from xingtu.imports.templates import build_template
-from xingtu.imports.validate import Checked, Reference, check_file, fields_for
+from xingtu.imports.validate import Checked, Reference, check_file
 from xingtu.store import access, versions
 
 
@@ -80,44 +80,18 @@ def template_bytes(kind: Kind) -> bytes:
     return load_template(kind, access.store_path())
 
 
-def base_built_at() -> str:
-    """When the base (version 0) was built, for the version list."""
-    path = Path(access.base_store_path())
-    with duckdb.connect(str(path), read_only=True) as con:
+@st.cache_data(show_spinner=False, max_entries=4)
+def _built_at(path: str, mtime: int) -> str:
+    del mtime  # cache key only: a rebuilt base has a new time
+    with duckdb.connect(path, read_only=True) as con:
         row = con.execute("SELECT value FROM meta WHERE key = 'built_at'").fetchone()
     return row[0] if row else ""
 
 
-def preview_frame(checked: Checked, rows: int = 20) -> pd.DataFrame:
-    """The first clean rows under the template's Chinese headers, 是/否 for booleans."""
-    if checked.frame is None:
-        return pd.DataFrame()
-    names = {f.key: f.header for f in fields_for(SPECS[checked.kind], load_reference())}
-    names |= {"_row": "行", "code": "单位代码", "unit_type": "类型", "county_code": "县区代码"}
-    names |= {
-        "star_id": "星",
-        "task_id": "任务编号",
-        "strong_code": "帮带单位代码",
-        "weak_code": "受帮带单位代码",
-    }
-    head = checked.frame.head(rows).copy()
-    for col in head.columns:
-        if head[col].dtype == "boolean":
-            head[col] = head[col].map({True: "是", False: "否"})
-    if "unit_type" in head:
-        head["unit_type"] = head["unit_type"].map({"rural": "村", "urban": "社区"})
-    drop = [
-        c
-        for c in (
-            "county_code",
-            "strong_unit_type",
-            "weak_unit_type",
-            "strong_county_code",
-            "weak_county_code",
-        )
-        if c in head
-    ]
-    return head.drop(columns=drop).rename(columns=names)
+def base_built_at() -> str:
+    """When the base (version 0) was built, for the version list (read once per base file)."""
+    path = Path(access.base_store_path())
+    return _built_at(str(path), path.stat().st_mtime_ns)
 
 
 def problems_frame(checked: Checked, limit: int) -> pd.DataFrame:

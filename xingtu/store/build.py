@@ -9,13 +9,11 @@ process never leaves or sees a half-built store.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -86,17 +84,6 @@ def read_fingerprint(path: Path) -> str | None:
     return row[0] if row else None
 
 
-@contextlib.contextmanager
-def _lock(directory: Path) -> Iterator[None]:
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / ".build.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def ensure_store(
     settings: Settings | None = None,
     progress: Progress = _no_progress,
@@ -111,7 +98,7 @@ def ensure_store(
     counties = counties or settings.counties or None
     path = store_path(settings)
     if not store_is_current(settings, counties):
-        with _lock(path.parent):
+        with versions.store_lock(path.parent):
             if not store_is_current(settings, counties):  # another process may have built it meanwhile
                 build_store(path, settings, progress, counties)
     return versions.active_path(settings)

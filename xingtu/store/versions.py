@@ -54,6 +54,14 @@ class Version:
         return f"v{self.id}"
 
 
+SAMPLE_KINDS = ("sample", "mixed")  # meta.dataset_kind values that still hold generated sample data
+
+
+def holds_sample(meta: dict[str, str]) -> bool:
+    """Whether a store still holds generated sample data, which must be labelled wherever it shows."""
+    return meta.get("dataset_kind") in SAMPLE_KINDS
+
+
 class VersionError(RuntimeError):
     """A version operation that cannot be done (unknown or pruned version)."""
 
@@ -107,9 +115,11 @@ def active_path(settings: Settings | None = None) -> Path:
 
 
 @contextlib.contextmanager
-def _lock(settings: Settings) -> Iterator[None]:
-    """The build lock: imports, rollbacks and base builds never overlap."""
-    directory = _base_path(settings).parent
+def store_lock(directory: Path) -> Iterator[None]:
+    """The one store lock (``.build.lock``): base builds, imports and rollbacks never overlap.
+
+    flock is held per open file: code holding it must not take it again (it would deadlock).
+    """
     directory.mkdir(parents=True, exist_ok=True)
     with open(directory / ".build.lock", "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -117,6 +127,10 @@ def _lock(settings: Settings) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _lock(settings: Settings) -> contextlib.AbstractContextManager[None]:
+    return store_lock(_base_path(settings).parent)
 
 
 def _sweep(folder: Path, known: set[int]) -> None:
@@ -208,9 +222,9 @@ def _stamp(con: duckdb.DuckDBPyConnection, version: Version) -> None:
         "version_created_at": version.created_at,
         "version_user": version.user,
         "version_file": version.file_name,
-        "dataset_kind": "mixed" if kind in ("sample", "mixed") else "imported",
+        "dataset_kind": "mixed" if kind in SAMPLE_KINDS else "imported",
     }
-    if kind in ("sample", "mixed"):
+    if kind in SAMPLE_KINDS:
         updates["dataset_note"] = (
             "本数据集含导入数据，其余部分仍为程序生成的样例数据（并非真实评定结果）；"
             "导入内容见“数据导入”页的版本记录。"
