@@ -131,7 +131,8 @@ def compute_preview(checked: Checked, rows: int = 20) -> pd.DataFrame:
         )
         if c in head
     ]
-    return head.drop(columns=drop).rename(columns=names)
+    head = head.drop(columns=drop).rename(columns=names)
+    return head.astype(object).where(head.notna(), "")  # a 社区 has no 村-only star: blank, not None
 
 
 def _render_ok(checked: Checked, key: str) -> None:
