@@ -6,14 +6,16 @@ import logging
 
 import streamlit as st
 
-from components import filters, layout, sample_badge, store_gate, view
+from components import auth, filters, layout, sample_badge, store_gate, view
+from xingtu.auth.principal import AccessDenied
 from xingtu.store import access
 
 FULL_SCREEN_PAGES = ("screen",)
 
 st.set_page_config(page_title="星图 · 五星支部创建看板", page_icon="⭐", layout="wide")
 
-if store_gate.show():
+who = auth.show() if store_gate.show() else None  # no principal: the page said why; nothing is read
+if who is not None:
     access.sync_version()  # a new version in force (an import, a rollback) drops cached results
     t = view.t
     pages = [
@@ -39,17 +41,34 @@ if store_gate.show():
             url_path="import",
         ),
     ]
-    page = st.navigation(pages)
+    if who.can_share:
+        pages.append(
+            st.Page(
+                "app_pages/access_log.py",
+                title=t("nav.access"),
+                icon=":material/shield_person:",
+                url_path="access",
+            )
+        )
+    allowed = (
+        set(who.pages) | ({"import"} if who.can_import else set()) | ({"access"} if who.can_share else set())
+    )
+    page = st.navigation([p for p in pages if (p.url_path or "overview") in allowed])
     full_screen = page.url_path in FULL_SCREEN_PAGES  # draws its own frame, sample label included
-    bare = full_screen or view.current().share  # a shared link is read-only: no filters, no chrome
+    # a shared route or the visit's phone view is read-only: no filters, no chrome
+    bare = full_screen or view.current().share or who.units is not None
     layout.apply(bare=bare)
     if not bare:
         filters.show()
+        auth.render_account(page.url_path or "overview")
     if not full_screen:
         sample_badge.render(access.load_meta())
     view.render_notices()
     try:
         page.run()
+    except AccessDenied as denied:  # the data layer refused: out of scope, or not an admin
+        auth.record("denied", who, page=page.url_path, reason=str(denied))
+        st.error(view.t("auth.denied"), icon=":material/block:")
     except Exception:  # the last line of defence: a message, never a traceback in the UI
         logging.getLogger("xingtu").exception("page %s failed", page.url_path)
         st.error(view.t("app.page_error"), icon=":material/error:")

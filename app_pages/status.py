@@ -7,18 +7,27 @@ import json
 import pandas as pd
 import streamlit as st
 
-from components import level_chart, table_export
+from components import level_chart, table_export, view
 from components.view import t
+from xingtu.safe import markdown_text
 from xingtu.store import access
 
 meta = access.load_meta()
 years = access.load_years()
-shape = access.load_region_counts()
-province = meta["province_code"]
+root = view.context().root  # the session's scope: province staff see the province, a county its county
+shape = access.load_region_counts(root)
 latest = max(years)
 
 st.title(t("status.title"))
-st.caption(t("status.caption", name=meta["dataset_name"], first=min(years), last=latest, as_of=meta["as_of"]))
+st.caption(
+    t(
+        "status.caption",
+        name=markdown_text(meta["dataset_name"]),
+        first=min(years),
+        last=latest,
+        as_of=markdown_text(meta["as_of"]),
+    )
+)
 
 
 def _n(level: str, kind: str | None = None) -> int:
@@ -36,7 +45,7 @@ cols[4].metric(t("status.zones"), f"{_n('county', 'zone'):,}", help=t("status.zo
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader(t("status.levels", year=latest))
-    counts = access.load_level_counts(province, "all", latest)
+    counts = access.load_level_counts(root, "all", latest)
     if counts["units"].sum() == 0:
         st.info(t("status.levels.empty"))
     else:
@@ -45,7 +54,7 @@ with right:
     st.subheader(t("status.standard"))
     standard = access.load_standard_summary()
     sample_note = t("status.standard.sample") if meta.get("standard_sample") == "true" else ""
-    st.caption(f"{meta['standard_name']}{sample_note}")
+    st.caption(f"{markdown_text(meta['standard_name'])}{sample_note}")
     table = standard.assign(
         type=standard["unit_type"].map({"rural": t("type.one.rural"), "urban": t("type.one.urban")}),
         rule=standard["min_share_met"].map(lambda s: t("status.standard.rule", share=f"{s:.0%}")),

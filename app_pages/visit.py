@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import view, visit
+from components import auth, view, visit
 from components.view import t
 from xingtu.store import access
 
@@ -44,9 +44,7 @@ with target:
             visit.build_route_map(data, legs, height=300, leg_labels=False), key="visit.map", editable=False
         )
     else:
-        link = visit.compute_share_link(st.context.url, state.stops)
-        st.caption(t("visit.share"))
-        st.code(link, language=None, wrap_lines=True)
+        auth.show_route_share(state, key="visit.share")
         a, b = st.columns(2)
         title = t("visit.print_title", first=cards[0]["name"], n=len(cards))
         a.download_button(

@@ -7,7 +7,7 @@ import streamlit as st
 
 from components import view
 from components.view import t
-from xingtu.domain.hierarchy import prefix_len
+from xingtu.domain.hierarchy import REGION_LEVELS, prefix_len, region_level
 from xingtu.store import access
 from xingtu.viewstate import UNIT_TYPES, ViewState
 
@@ -15,12 +15,17 @@ _NONE = ""  # the "all" option of a select (None is not a stable widget value)
 
 
 def _region_select(regions: pd.DataFrame, level: str, parent: str, label_key: str, all_key: str) -> None:
-    """One step of the cascade: the regions at ``level`` under ``parent`` (searchable)."""
+    """One step of the cascade: the regions at ``level`` under ``parent`` (searchable).
+
+    At or above the session's scope the step is fixed to the scope's own region: a county's
+    staff see their city and county named, and choose among their townships only."""
     rows = regions[(regions["level"] == level) & (regions["parent_code"] == parent)]
     names = dict(zip(rows["code"], rows["name"], strict=True))
     zones = set(rows.loc[rows["kind"] == "zone", "code"])
     suffix = t("filter.zone_suffix")
-    options = [_NONE, *rows["code"]]
+    root = view.context().root
+    locked = REGION_LEVELS.index(level) <= REGION_LEVELS.index(region_level(root))
+    options = [root[: prefix_len(level)].ljust(12, "0")] if locked else [_NONE, *rows["code"]]
 
     labels = {_NONE: t(all_key), **{c: n + (suffix if c in zones else "") for c, n in names.items()}}
 
@@ -38,6 +43,7 @@ def _region_select(regions: pd.DataFrame, level: str, parent: str, label_key: st
         label=t(label_key),
         format_func=labels.__getitem__,
         placeholder=t("filter.search_hint"),
+        disabled=locked,
     )
 
 
@@ -119,7 +125,7 @@ def _star_labels(star_table: pd.DataFrame) -> dict[str, str]:
 
 def _reset() -> None:
     ctx = view.context()
-    view.update(region=ctx.province, unit_type="all", year=max(ctx.years), level=None, star=None)
+    view.update(region=ctx.root or ctx.province, unit_type="all", year=max(ctx.years), level=None, star=None)
 
 
 def _toggle_lang() -> None:

@@ -6,15 +6,15 @@ lives in session state so that typing the operator's name does not re-read the w
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
 from components.view import t
+from xingtu.export import file_stem
 from xingtu.imports.report import build_error_report
 from xingtu.imports.spec import CRS_LABELS, KINDS, SPECS, Crs, Kind
 from xingtu.imports.validate import Checked, fields_for
+from xingtu.safe import markdown_text as md
 from xingtu.store import access, admin, versions
 
 SHOWN_PROBLEMS = 1000
@@ -37,8 +37,8 @@ def show_current() -> None:
                 "import.current",
                 version=entry.label,
                 when=entry.created_at[:16].replace("T", " "),
-                user=entry.user,
-                file=entry.file_name,
+                user=md(entry.user),
+                file=md(entry.file_name),
             )
         )
 
@@ -76,11 +76,11 @@ def show_upload(key: str) -> None:
 
 def _render_problems(checked: Checked, key: str) -> None:
     n = len(checked.problems)
-    st.error(t("import.rejected", n=n, file=checked.file_name), icon=":material/block:")
+    st.error(t("import.rejected", n=n, file=md(checked.file_name)), icon=":material/block:")
     st.download_button(
         t("import.report"),
         data=lambda: build_error_report(checked.problems),
-        file_name=f"导入问题-{checked.file_name.rsplit('.', 1)[0]}.xlsx",
+        file_name=f"{file_stem('导入问题-' + checked.file_name.rsplit('.', 1)[0])}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
         icon=":material/download:",
@@ -142,8 +142,8 @@ def _render_ok(checked: Checked, key: str) -> None:
     st.success(
         t(
             "import.ok",
-            file=checked.file_name,
-            sheet=checked.sheet,
+            file=md(checked.file_name),
+            sheet=md(checked.sheet),
             rows=checked.rows,
             units=units,
             years="、".join(map(str, years)) or "—",
@@ -152,15 +152,15 @@ def _render_ok(checked: Checked, key: str) -> None:
         icon=":material/task_alt:",
     )
     if checked.ignored_columns:
-        st.caption(t("import.ignored", columns="、".join(html.escape(c) for c in checked.ignored_columns)))
+        st.caption(t("import.ignored", columns="、".join(md(c) for c in checked.ignored_columns)))
     st.dataframe(
         compute_preview(checked), hide_index=True, width="stretch", height=min(260, 38 + 35 * len(frame))
     )
-    user = st.text_input(t("import.user"), key=f"{key}.user", max_chars=40, placeholder=t("import.user.hint"))
-    if st.button(t("import.apply"), type="primary", disabled=not user.strip(), key=f"{key}.apply"):
+    st.caption(t("import.as", name=md(access.principal().name)))
+    if st.button(t("import.apply"), type="primary", key=f"{key}.apply"):
         try:
             with st.spinner(t("import.applying")):
-                version = admin.import_checked(checked, user.strip())
+                version = admin.import_checked(checked)
         except Exception as exc:  # a failed write changes nothing; say so, never a traceback
             st.error(t("import.failed", error=type(exc).__name__), icon=":material/error:")
             return

@@ -28,6 +28,7 @@ from components.theme import (
 )
 from xingtu.domain.classes import classify, compute_breaks, format_class_labels
 from xingtu.domain.metrics import METRIC_SPECS, compute_ranks, format_metric
+from xingtu.safe import plotly_text
 
 HEIGHT = 560
 TOPOJSON_URL = "app/static/topojson/"  # plotly geo's base file, served by us (air-gapped)
@@ -75,7 +76,7 @@ def _hover(df: pd.DataFrame, metric: str, texts: MapTexts) -> list[list[str]]:
     for name, kind, value, units, code, rank in zip(
         df["name"], kinds, df[metric], df["units"], df["code"], ranks, strict=True
     ):
-        label = html.escape(str(name)) + (f"（{texts.zone_label}）" if kind == "zone" else "")
+        label = plotly_text(name) + (f"（{texts.zone_label}）" if kind == "zone" else "")
         rank_text = f"{rank}/{n}" if rank is not None else "—"
         rows.append([label, format_metric(metric, value), rank_text, f"{int(units):,}", code])
     return rows
@@ -234,7 +235,7 @@ def build_unit_dots(units: pd.DataFrame, level_text: dict[int, str]) -> go.Figur
                 lat=part["lat"],
                 mode="markers",
                 marker={"size": 14, "color": LEVEL_COLORS[level], "line": {"color": "white", "width": 1}},
-                customdata=[[html.escape(n), c] for n, c in zip(part["name"], part["code"], strict=True)],
+                customdata=[[plotly_text(n), c] for n, c in zip(part["name"], part["code"], strict=True)],
                 hovertemplate="<b>%{customdata[0]}</b><br>" + level_text[level] + "<extra></extra>",
                 name=level_text[level],
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from xingtu.safe import markdown_text
 from xingtu.store.access import prepare_store
 from xingtu.store.build import store_is_current
 
@@ -26,7 +27,9 @@ def show() -> bool:
         prepare_store(lambda f, msg: bar.progress(min(max(f, 0.0), 1.0), text=msg))
     except Exception as exc:  # any failure must reach the user as a message, not a traceback
         box.empty()
-        st.error(f"数据库建立失败：{exc}。请检查 data/ 与 geo/ 下的文件是否完整，然后刷新页面重试。")
+        st.error(
+            f"数据库建立失败：{markdown_text(exc)}。请检查 data/ 与 geo/ 下的文件是否完整，然后刷新页面重试。"
+        )
         return False
     box.empty()
     _checked.clear()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR
 from xingtu.domain.metrics import format_metric
+from xingtu.safe import plotly_text
 
 SERIES_COLORS = ("#C8102E", "#1F5AA6", "#2E8B57", "#E8A317", "#6A3D9A", "#00838F", "#8D6E63", "#D81B60")
 
@@ -98,7 +97,7 @@ def build_monthly(monthly: pd.DataFrame, height: int = 330) -> go.Figure:
             go.Scatter(
                 x=part["month"],
                 y=part["share_met"],
-                name=html.escape(str(star_name[1])),
+                name=plotly_text(star_name[1]),
                 mode="lines+markers",
                 line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 3},
                 hovertemplate="%{x} 月：%{y:.1%}<extra>%{fullData.name}</extra>",
@@ -113,13 +112,13 @@ def build_monthly(monthly: pd.DataFrame, height: int = 330) -> go.Figure:
 def build_target_vs_result(df: pd.DataFrame, labels: dict[str, str], height: int = 420) -> go.Figure:
     """Dumbbell per region: mean target (hollow) vs mean assessed level (filled), largest gap on top."""
     data = df[df["units"] > 0].assign(gap=lambda d: d["mean_target"] - d["mean_level"]).sort_values("gap")
-    names = [html.escape(n) for n in data["name"]]
+    names = [plotly_text(n) for n in data["name"]]
     fig = go.Figure()
     for _, r in data.iterrows():
         fig.add_trace(
             go.Scatter(
                 x=[r["mean_level"], r["mean_target"]],
-                y=[html.escape(r["name"])] * 2,
+                y=[plotly_text(r["name"])] * 2,
                 mode="lines",
                 line={"color": "#CCCCCC", "width": 3},
                 showlegend=False,
@@ -162,7 +161,7 @@ def build_compare(county_years: pd.DataFrame, codes: tuple[str, ...], metric: st
         part = county_years[county_years["code"] == code].sort_values("year")
         if part.empty:
             continue
-        name = html.escape(str(part["name"].iloc[0]))
+        name = plotly_text(part["name"].iloc[0])
         fig.add_trace(
             go.Scatter(
                 x=part["year"].astype(str),
@@ -171,7 +170,7 @@ def build_compare(county_years: pd.DataFrame, codes: tuple[str, ...], metric: st
                 mode="lines+markers",
                 line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 3},
                 text=[format_metric(metric, v) for v in part[metric]],
-                hovertemplate="%{text}<extra>" + name + " %{x}</extra>",
+                hovertemplate="%{text}<extra>%{fullData.name} %{x}</extra>",  # data never in a template
             )
         )
     _layout(fig, 330, yaxis={"title": label}, xaxis={"type": "category"})

@@ -8,6 +8,7 @@ import streamlit as st
 from components import table_export, trend_charts, view
 from components.theme import chart_config
 from components.view import t
+from xingtu.domain.hierarchy import region_level
 from xingtu.domain.metrics import format_change, format_metric
 from xingtu.store import access
 from xingtu.viewstate import MAX_COMPARE
@@ -47,8 +48,11 @@ def render_targets(df: pd.DataFrame, child_level: str, year: int, scope: str) ->
 def render_compare(unit_type: str, key: str) -> None:
     st.markdown(f"**{t('trends.compare')}**")
     ctx = view.context()
+    if region_level(ctx.root) not in ("province", "city"):  # a county's staff have one county only
+        st.info(t("trends.compare.single"))
+        return
     regions = access.load_region_table()
-    counties = regions[regions["level"] == "county"]
+    counties = regions[regions["code"].isin(ctx.counties)]
     cities = dict(zip(regions["code"], regions["name"], strict=True))
     names = {
         c: f"{n}（{cities.get(p, '')}）"
@@ -66,7 +70,7 @@ def render_compare(unit_type: str, key: str) -> None:
     if not chosen:
         st.info(t("trends.compare.empty"))
         return
-    county_years = access.load_county_years(ctx.province, unit_type)
+    county_years = access.load_county_years(ctx.root, unit_type)
     fig = trend_charts.build_compare(county_years, chosen, "mean_stars", t("metric.mean_stars"))
     st.plotly_chart(fig, key=f"{key}.chart", config=chart_config(t("trends.compare")))
 

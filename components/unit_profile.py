@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -11,7 +9,8 @@ import streamlit as st
 from components import table_export, view
 from components.region_map import GEO
 from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR
-from components.view import md, t
+from components.view import t
+from xingtu.safe import markdown_text, plotly_text
 from xingtu.store.queries import CLOSED, UnitProfile
 
 HELD, NOT_HELD = "★", "·"
@@ -36,7 +35,7 @@ def build_share_bars(stars: pd.DataFrame, year: int, labels: dict[str, str]) -> 
     fig = go.Figure(
         go.Bar(
             x=df["share_met"],
-            y=df["star_name"],
+            y=[plotly_text(s) for s in df["star_name"]],
             orientation="h",
             marker_color=colors,
             text=[
@@ -52,7 +51,7 @@ def build_share_bars(stars: pd.DataFrame, year: int, labels: dict[str, str]) -> 
     fig.add_trace(
         go.Scatter(
             x=required,
-            y=df["star_name"],
+            y=[plotly_text(s) for s in df["star_name"]],
             mode="markers",
             marker={"symbol": "line-ns", "size": 26, "line": {"width": 3, "color": TEXT_COLOR}},
             name=labels["required"],
@@ -98,7 +97,7 @@ def build_unit_map(
                     lat=part["lat"],
                     mode="markers",
                     marker={"size": 10, "color": LEVEL_COLORS[level]},
-                    text=[html.escape(n) for n in part["name"]],
+                    text=[plotly_text(n) for n in part["name"]],
                     hovertemplate="%{text}<br>" + level_text[level] + "<extra></extra>",
                     name=level_text[level],
                 )
@@ -120,7 +119,7 @@ def build_unit_map(
             lat=me["lat"],
             mode="markers",
             marker={"size": 18, "color": [LEVEL_COLORS[int(v)] for v in me["level"]]},
-            text=[html.escape(n) for n in me["name"]],
+            text=[plotly_text(n) for n in me["name"]],
             hovertemplate="<b>%{text}</b><extra></extra>",
             showlegend=False,
         )
@@ -151,9 +150,9 @@ def render_header(profile: UnitProfile, year: int) -> None:
     u = profile.unit
     annual = profile.annual.set_index("year")
     row = annual.loc[year] if year in annual.index else None
-    st.markdown(f"## {md(u['name'])}")
+    st.markdown(f"## {markdown_text(u['name'])}")
     st.caption(
-        " › ".join(md(x) for x in (u["city"], u["county"], u["township"], u["full_name"]))
+        " › ".join(markdown_text(x) for x in (u["city"], u["county"], u["township"], u["full_name"]))
         + f" · {t('unit.code')} {u['code']} · {t('type.one.' + u['unit_type'])}"
     )
     if row is None:
@@ -188,8 +187,9 @@ def render_header(profile: UnitProfile, year: int) -> None:
         if profile.pairings.empty:
             st.markdown(t("unit.pairing.none"))
         for p in profile.pairings.itertuples(index=False):
+            role = t("unit.pairing." + ("helps" if p.role == "帮带" else "helped"))
             st.button(
-                f"{p.partner_name}（{t('unit.pairing.' + ('helps' if p.role == '帮带' else 'helped'))}）",
+                f"{markdown_text(p.partner_name)}（{role}）",
                 key=f"pair.{p.partner_code}",
                 on_click=view.update,
                 kwargs={"unit": p.partner_code},

@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import view
 from components.view import t
+from xingtu.safe import markdown_text
 from xingtu.store import access
 
 
@@ -17,7 +18,7 @@ def show(key: str) -> str | None:
     if query.strip():
         results = access.load_unit_search(query.strip())
         if results.empty:
-            st.warning(t("unit.search.none", q=query.strip()), icon=":material/search_off:")
+            st.warning(t("unit.search.none", q=markdown_text(query.strip())), icon=":material/search_off:")
         else:
             labels = dict(zip(results["code"], results["label"], strict=True))
             options = list(labels)

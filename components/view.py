@@ -20,32 +20,37 @@ from xingtu.store import access
 from xingtu.viewstate import Context, Lang, Notice, ViewState, parse_params, to_params
 
 _VIEW = "_view"
+SHARE_PARAM = "s"  # a share link's token: read by components.auth, kept in the address bar
 _NOTICES = "_view_notices"
 
 
-@st.cache_resource(show_spinner=False)
-def _context(fingerprint: str) -> Context:
-    del fingerprint  # cache key only: a rebuilt store gets a new context
-    regions = access.load_region_table()
+@st.cache_resource(show_spinner=False, max_entries=500)
+def _context(fingerprint: str, root: str, inside: bool) -> Context:
+    """The values a link may name for a scope: regions it may look at (not their ancestors)."""
+    del fingerprint, inside  # cache key only: a rebuilt store, another scope, get a new context
+    regions = access.load_region_table()  # already cut to the session's scope
     stars = access.load_standard_summary()["star_id"]
+    viewable = regions[[access.principal().sees_region(c) for c in regions["code"]]]
     return Context(
         province=str(regions.loc[regions["level"] == "province", "code"].iloc[0]),
         years=tuple(access.load_years()),
-        regions=frozenset(regions["code"]),
-        counties=frozenset(regions.loc[regions["level"] == "county", "code"]),
+        regions=frozenset(viewable["code"]),
+        counties=frozenset(viewable.loc[viewable["level"] == "county", "code"]),
         stars=frozenset(stars),
         is_unit=access.is_unit,
+        root=root,
     )
 
 
 def context() -> Context:
-    return _context(access.load_meta()["fingerprint"])
+    who = access.principal()
+    return _context(access.load_meta()["fingerprint"], who.region, who.units is None)
 
 
 def current() -> ViewState:
     """This session's view; on the session's first run, parsed from the URL."""
     if _VIEW not in st.session_state:
-        params = {k: st.query_params.get_all(k) for k in st.query_params}
+        params = {k: st.query_params.get_all(k) for k in st.query_params if k != SHARE_PARAM}
         view, notices = parse_params(params, context())
         st.session_state[_VIEW] = view
         st.session_state[_NOTICES] = notices
@@ -53,7 +58,12 @@ def current() -> ViewState:
 
 
 def lang() -> Lang:
-    return current().lang
+    """The view's language; before a view exists (the sign-in page), the link's ``lang``."""
+    view = st.session_state.get(_VIEW)
+    if isinstance(view, ViewState):
+        return view.lang
+    asked = st.query_params.get("lang")
+    return "en" if asked == "en" else "zh"
 
 
 def t(key: str, **values: object) -> str:
@@ -112,13 +122,27 @@ def render_notices() -> None:
     notices: list[Notice] = st.session_state.get(_NOTICES, [])
     if not notices:
         return
-    items = "；".join(f"{n.param}={n.value!r}：{t(n.reason)}" for n in notices)
+    items = "；".join(f"{md(_clip(n.param))}={md(_clip(repr(n.value)))}：{t(n.reason)}" for n in notices[:10])
     st.warning(t("url.notice", items=items), icon=":material/link_off:")
 
 
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def params(state: ViewState) -> dict[str, str]:
+    """The URL parameters of ``state`` in this session's context (what a shared link carries)."""
+    return to_params(state, context())
+
+
 def sync_url() -> None:
-    """Write the view into the address bar when it differs (no message when it does not)."""
+    """Write the view into the address bar when it differs (no message when it does not).
+
+    A share link's token stays: reloading the page must reopen the same shared view."""
     params = to_params(current(), context())
+    who = access.current_principal()
+    if who is not None and who.token:
+        params[SHARE_PARAM] = who.token
     present = {k: st.query_params.get(k) for k in st.query_params}
     if present != params:
         st.query_params.from_dict(params)

@@ -1,8 +1,9 @@
 """观摩 (observation visit) routes: choosing stops, the route map, stop cards, print and Excel.
 
-The stops live in the URL (``stops``) in visiting order, so a shared link reopens the
-same route; ``share=1`` opens it read-only and phone-first (no sidebar, no 52k layer).
-The link carries only codes and order, so a signature parameter can be added later.
+The stops live in the URL (``stops``) in visiting order, so a link reopens the same
+route; ``share=1`` shows it read-only and phone-first (no sidebar, no 52k layer). The
+link for people on the visit is signed (``components.auth.show_route_share``): it opens
+only these stops.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR, figure
 from components.view import t
 from xingtu import export
 from xingtu.domain import route
+from xingtu.safe import markdown_text, plotly_text
 from xingtu.store.queries import VISIT_CRITERIA
 from xingtu.store.views import Visit
 from xingtu.viewstate import MAX_STOPS
@@ -39,15 +41,6 @@ def compute_order(visit: Visit, fix_first: bool) -> tuple[str, ...]:
     points = list(zip(stops["lon"].astype(float), stops["lat"].astype(float), strict=True))
     order = route.compute_route(points, start=0 if fix_first and len(points) else None)
     return tuple(stops["code"].iloc[i] for i in order)
-
-
-def compute_share_link(page_url: str | None, stops: tuple[str, ...]) -> str:
-    """The read-only link to this route: the page's address with only the stops and ``share=1``.
-
-    Nothing else of the sender's view travels; a signature parameter can be appended later.
-    """
-    base = (page_url or "").split("?")[0].split("#")[0]
-    return f"{base}?stops={','.join(stops)}&share=1"
 
 
 def compute_legs(visit: Visit) -> list[float]:
@@ -152,11 +145,11 @@ def build_route_map(
                 "mode": "markers",
                 "marker": {"size": 11, "color": "#B8B8B8", "line": {"color": "white", "width": 1}},
                 "customdata": [
-                    [html.escape(f"{n} · {tw}"), c]
+                    [plotly_text(f"{n} · {tw}"), c]
                     for n, tw, c in zip(free["name"], free["township"], free["code"], strict=True)
                 ],
                 "hovertemplate": "<b>%{customdata[0]}</b><br>"
-                + html.escape(t("visit.map.add"))
+                + plotly_text(t("visit.map.add"))
                 + "<extra></extra>",
                 "name": "candidates",
             }
@@ -183,9 +176,7 @@ def build_route_map(
             },
             "text": [str(i + 1) for i in range(len(stops))],
             "textfont": {"color": "white", "size": 13},
-            "customdata": [
-                [html.escape(str(n)), c] for n, c in zip(stops["name"], stops["code"], strict=True)
-            ],
+            "customdata": [[plotly_text(n), c] for n, c in zip(stops["name"], stops["code"], strict=True)],
             "hovertemplate": "%{text}. <b>%{customdata[0]}</b><extra></extra>",
             "name": "stops",
         },
@@ -362,7 +353,7 @@ def render_cards(cards: list[dict], phone: bool) -> None:
     for card in cards:
         if phone:  # tap a stop for its card
             level = t(f"level.{card['level']}")
-            with st.expander(f"{card['n']}. {card['name']} · {level}"):
+            with st.expander(f"{card['n']}\\. {markdown_text(card['name'])} · {markdown_text(level)}"):
                 st.html(build_card_html(card))
         else:
             st.html(build_card_html(card))

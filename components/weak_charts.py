@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -11,6 +9,7 @@ import streamlit as st
 from components import table_export
 from components.theme import CLASS_COLORS, FONT_FAMILY, TEXT_COLOR, chart_config
 from components.view import t
+from xingtu.safe import plotly_text
 
 _SCALE = [[i / 4, c] for i, c in enumerate(CLASS_COLORS[5])]
 
@@ -20,8 +19,8 @@ def build_heat(df: pd.DataFrame, column: str, label: str, height: int = 460) -> 
     grid = df.pivot_table(index=["code", "name"], columns=column, values="share", sort=False)
     order = df.drop_duplicates(column)[column].tolist()
     grid = grid[[c for c in order if c in grid.columns]]
-    names = [html.escape(n) for _, n in grid.index]
-    cols = [html.escape(str(c)) for c in grid.columns]
+    names = [plotly_text(n) for _, n in grid.index]
+    cols = [plotly_text(c) for c in grid.columns]
     text = [[f"{v:.0%}" if pd.notna(v) else "" for v in row] for row in grid.to_numpy()]
     fig = go.Figure(
         go.Heatmap(
@@ -62,7 +61,7 @@ def build_top_tasks(df: pd.DataFrame, labels: dict[str, str], height: int = 560)
     """Tasks most often unmet, worst on top; veto items marked."""
     data = df.sort_values("share_unmet")
     names = [
-        f"{html.escape(n)}" + (f" 【{labels['veto']}】" if v else "") + f" · {html.escape(s)}"
+        plotly_text(n) + (f" 【{labels['veto']}】" if v else "") + f" · {plotly_text(s)}"
         for n, v, s in zip(data["task_name"], data["veto"], data["star_name"], strict=True)
     ]
     fig = go.Figure(

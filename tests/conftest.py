@@ -61,3 +61,45 @@ def app_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monkey
     yield store_dir
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+# Accounts for access-control tests: (user, role, region, password). 源汇区 and 郾城区 are
+# neighbours in 漯河市, so a county user of one must never see the other.
+ACCOUNTS = (
+    ("admin", "admin", "41", "admin-pass-2026"),
+    ("prov", "province", "41", "prov-pass-2026"),
+    ("luohe", "city", "4111", "luohe-pass-2026"),
+    ("yuanhui", "county", "411102", "yuanhui-pass-2026"),
+    ("yancheng", "county", "411103", "yancheng-pass-2026"),
+)
+SHARE_SECRET = "test-secret-" + "x" * 40  # a test key: the app's own key comes from the environment
+
+
+@pytest.fixture(scope="session")
+def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from xingtu.auth.principal import Account
+    from xingtu.auth.users import Accounts, format_accounts, hash_password, normalise_region
+
+    accounts = Accounts(
+        users={
+            user: Account(user, user, role, normalise_region(region) or "", hash_password(password))
+            for user, role, region, password in ACCOUNTS
+        }
+    )
+    path = tmp_path_factory.mktemp("accounts") / "users.toml"
+    path.write_text(format_accounts(accounts), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def auth_env(app_env: Path, users_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """app_env with accounts, a share key and a fresh audit log (returned)."""
+    audit = tmp_path / "audit.jsonl"
+    monkeypatch.setenv("XINGTU_USERS_FILE", str(users_file))
+    monkeypatch.setenv("XINGTU_SHARE_SECRET", SHARE_SECRET)
+    monkeypatch.setenv("XINGTU_AUDIT_FILE", str(audit))
+    return audit
+
+
+def password_of(user: str) -> str:
+    return next(p for u, _, _, p in ACCOUNTS if u == user)

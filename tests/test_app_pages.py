@@ -25,8 +25,7 @@ PAGES = {
     "weak": "app_pages/weak.py",
     "status": "app_pages/status.py",
     "screen": "app_pages/screen.py",
-    "import": "app_pages/data_import.py",
-}
+}  # the import page is an admin's: tests/test_access_app.py opens it signed in
 UNIT = "411102001001"  # 滨西社区, 老街街道, 源汇区
 
 

@@ -180,7 +180,7 @@ def test_region_path_for_breadcrumb(small_con):
 
 
 def test_region_counts_match_raw_tables(small_con):
-    shape = q.query_region_counts(small_con).set_index(["level", "kind"])["n"]
+    shape = q.query_region_counts(small_con, "410000000000").set_index(["level", "kind"])["n"]
     regions = _raw(small_con, "regions").groupby(["level", "kind"]).size()
     units = _raw(small_con, "units").groupby("unit_type").size()
     for (level, kind), n in regions.items():

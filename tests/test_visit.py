@@ -70,10 +70,21 @@ def test_visit_page_shows_the_route_cards_share_link_and_downloads(app_env):
     cards = [b for b in bodies if "xv-card" in b and "<style>" not in b]
     assert len(cards) == len(codes)
     assert any("共 5 站" in m.value for m in at.markdown)
+    assert not at.get("code")  # a link is made on request (and recorded), not on every run
+    at.button(key="visit.share.create").click().run()
     link = at.get("code")[0].proto.code_text
-    assert link.endswith(f"?stops={','.join(codes)}&share=1")
+    assert "/visit?s=" in link and "stops=" not in link  # the route travels signed, not in the clear
     assert len(at.get("download_button")) == 2
     assert at.query_params["stops"] == ",".join(codes)
+
+    # the receiver: no account, only this route, read-only
+    shared = AppTest.from_file(APP, default_timeout=180)
+    shared.query_params["s"] = link.split("?s=", 1)[1]
+    shared.run()
+    assert not shared.exception, [e.value for e in shared.exception]
+    assert len(shared.expander) == len(codes)
+    assert not shared.multiselect and not shared.sidebar.selectbox and not shared.get("download_button")
+    assert sorted(shared.query_params["stops"].split(",")) == sorted(codes)
 
 
 def test_changing_the_stops_orders_the_route_and_keeps_it_in_the_link(app_env):

@@ -23,6 +23,16 @@ class Settings:
     store_dir: Path
     standard_dir: Path
     counties: tuple[str, ...] = ()  # empty: the whole province
+    users_file: Path | None = None  # accounts (TOML, argon2 hashes); default: <store_dir>/users.toml
+    audit_file: Path | None = None  # audit log (JSON lines); default: <store_dir>/audit.jsonl
+
+    @property
+    def users_path(self) -> Path:
+        return self.users_file or self.store_dir / "users.toml"
+
+    @property
+    def audit_path(self) -> Path:
+        return self.audit_file or self.store_dir / "audit.jsonl"
 
     @property
     def divisions_path(self) -> Path:
@@ -37,8 +47,9 @@ def get_settings() -> Settings:
     """Read settings from the environment.
 
     XINGTU_PROVINCE (two digits, default 41), XINGTU_STORE_DIR (default ./var),
-    XINGTU_STANDARD_DIR (default data/standard) and XINGTU_COUNTIES (comma-separated
-    12-digit county codes: a deployment limited to those counties; default all).
+    XINGTU_STANDARD_DIR (default data/standard), XINGTU_COUNTIES (comma-separated
+    12-digit county codes: a deployment limited to those counties; default all),
+    XINGTU_USERS_FILE (accounts; none: a read-only demo session) and XINGTU_AUDIT_FILE.
     """
     province = os.environ.get("XINGTU_PROVINCE", "41").strip()
     if not (len(province) == 2 and province.isascii() and province.isdigit()):
@@ -49,4 +60,13 @@ def get_settings() -> Settings:
     for code in counties:
         if not (len(code) == 12 and code.isascii() and code.isdigit() and code.startswith(province)):
             raise ValueError(f"XINGTU_COUNTIES 中的 {code!r} 不是本省（{province}）的 12 位县级代码")
-    return Settings(province=province, store_dir=store_dir, standard_dir=standard_dir, counties=counties)
+    users = os.environ.get("XINGTU_USERS_FILE", "").strip()
+    audit = os.environ.get("XINGTU_AUDIT_FILE", "").strip()
+    return Settings(
+        province=province,
+        store_dir=store_dir,
+        standard_dir=standard_dir,
+        counties=counties,
+        users_file=Path(users) if users else None,
+        audit_file=Path(audit) if audit else None,
+    )

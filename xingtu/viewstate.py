@@ -32,6 +32,8 @@ SORTS: tuple[str, ...] = ("metric", "name", "units")
 MAX_COMPARE = 8
 MAX_PLAY = 40
 MAX_STOPS = 60
+MAX_VALUE = 1000  # characters of one parameter (60 stops need 779); longer is ignored unread
+MAX_PARAMS = 30  # parameters read from one link; the rest are ignored
 EVERY_RANGE = (5, 3600)  # seconds a big-screen view stays up
 DEFAULT_EVERY = 30
 
@@ -68,6 +70,7 @@ class Context:
     counties: frozenset[str]
     stars: frozenset[str]
     is_unit: Callable[[str], bool]
+    root: str = ""  # the session's scope: the default region (empty: the province)
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ class Notice:
 
 
 def default_state(ctx: Context) -> ViewState:
-    return ViewState(region=ctx.province, year=max(ctx.years))
+    return ViewState(region=ctx.root or ctx.province, year=max(ctx.years))
 
 
 def _clean(value: str) -> str:
@@ -134,9 +137,15 @@ def parse_params(params: Mapping[str, str | Sequence[str]], ctx: Context) -> tup
     notices: list[Notice] = []
     changes: dict[str, object] = {}
     by_param = {p: f for f, p in PARAM_NAMES.items()}
-    for name, raw_value in params.items():
+    for i, (name, raw_value) in enumerate(params.items()):
+        if i >= MAX_PARAMS:
+            notices.append(Notice(name[:60], "…", "url.bad_many"))
+            break
         field_name = by_param.get(name)
         raw = _first(raw_value)
+        if len(raw) > MAX_VALUE or len(name) > 60:
+            notices.append(Notice(name[:60], raw[:60], "url.bad_long"))
+            continue
         if field_name is None:
             notices.append(Notice(name, raw, "url.bad_unknown"))
             continue

@@ -1,9 +1,15 @@
-"""The app's door to the store: one read-only connection per process, cached queries.
+"""The app's door to the store: one read-only connection per process, cached queries, scoped.
 
-This is the only module besides components that imports Streamlit, and only for its
-caches: results are cached by the small parameters of each query (region code, unit
-type, year), never by a DataFrame. Each call takes its own cursor, since Streamlit runs
-sessions in threads and a DuckDB connection must not be shared between them mid-query.
+This is the only module besides components that imports Streamlit, for its caches and
+for the session's principal: results are cached by the small parameters of each query
+(region code, unit type, year), never by a DataFrame. Each call takes its own cursor,
+since Streamlit runs sessions in threads and a DuckDB connection must not be shared
+between them mid-query.
+
+Access control lives here, not in the pages: every public ``load_*`` first checks its
+region or unit codes against the session's ``Principal`` and raises ``AccessDenied``
+outside the scope; lists that span regions (the region table, search, counties) are cut
+to the scope. A session without a principal reads nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from xingtu.auth.principal import AccessDenied, Principal
 from xingtu.domain import search
 from xingtu.store import queries as q
 from xingtu.store import static_files, versions, views
@@ -23,6 +30,32 @@ from xingtu.store.build import store_path as build_store_path
 from xingtu.viewstate import MAX_STOPS
 
 CACHE_TTL_S = 3600
+_PRINCIPAL = "_xingtu_principal"
+
+
+def set_principal(principal: Principal | None) -> None:
+    """Fix (or drop, on logout) who this session is; every later query is checked against it."""
+    if principal is None:
+        st.session_state.pop(_PRINCIPAL, None)
+    else:
+        st.session_state[_PRINCIPAL] = principal
+
+
+def current_principal() -> Principal | None:
+    return st.session_state.get(_PRINCIPAL)
+
+
+def principal() -> Principal:
+    """This session's principal; reading data without one is refused."""
+    who = st.session_state.get(_PRINCIPAL)
+    if not isinstance(who, Principal):
+        raise AccessDenied("未登录的会话不能读取数据")
+    return who
+
+
+def _region(region: str) -> str:
+    principal().check_region(region)
+    return region
 
 
 @st.cache_resource(show_spinner=False)
@@ -91,26 +124,56 @@ def load_years() -> list[int]:
         return q.query_years(cur)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def load_level_counts(region: str, unit_type: q.TypeFilter, year: int) -> pd.DataFrame:
+    return _load_level_counts(_region(region), unit_type, year)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _load_level_counts(region: str, unit_type: q.TypeFilter, year: int) -> pd.DataFrame:
     with _cursor() as cur:
         return q.query_level_counts(cur, q.Scope(region, unit_type), year)
 
 
+def load_region_counts(region: str) -> pd.DataFrame:
+    return _load_region_counts(_region(region))
+
+
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def load_region_counts() -> pd.DataFrame:
+def _load_region_counts(region: str) -> pd.DataFrame:
     with _cursor() as cur:
-        return q.query_region_counts(cur)
+        return q.query_region_counts(cur, region)
+
+
+def load_region_path(region: str) -> pd.DataFrame:
+    """The names from the province down to ``region`` (the region's ancestors are names only)."""
+    if not principal().sees_name_of(region):
+        raise AccessDenied(f"区域 {region!r} 不在权限范围内")
+    return _load_region_path(region)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=5000)
-def load_region_path(region: str) -> pd.DataFrame:
+def _load_region_path(region: str) -> pd.DataFrame:
     with _cursor() as cur:
         return q.query_region_path(cur, region)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def load_region_table() -> pd.DataFrame:
+    """The regions this session may name: its scope, everything inside, and the ancestors."""
+    return _scoped_region_table(principal().region, principal().units is None)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def _scoped_region_table(root: str, inside: bool) -> pd.DataFrame:
+    table = _load_region_table()
+    prefix = q.region_prefix(root)
+    codes = table["code"]
+    ancestors = codes.map(lambda c: root.startswith(q.region_prefix(c)))
+    keep = ancestors | (codes.str.startswith(prefix) if inside else False)
+    return table[keep].reset_index(drop=True)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _load_region_table() -> pd.DataFrame:
     with _cursor() as cur:
         return q.query_region_table(cur)
 
@@ -123,9 +186,9 @@ def _unit_codes(path: str, mtime: int) -> frozenset[str]:
 
 
 def is_unit(code: str) -> bool:
-    """Whether a unit with this code exists (set lookup; the set is loaded once per store)."""
+    """Whether a unit with this code exists and is in scope (set lookup, loaded once per store)."""
     path = _ready_store()
-    return code in _unit_codes(path, Path(path).stat().st_mtime_ns)
+    return principal().sees_unit(code) and code in _unit_codes(path, Path(path).stat().st_mtime_ns)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
@@ -142,8 +205,19 @@ def load_children_boundary_url(child_level: str) -> str | None:
     return load_boundary_url(layer) if layer else None
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
 def load_points_url(
+    region: str,
+    unit_type: q.TypeFilter,
+    year: int,
+    level: int | None,
+    palette: tuple[tuple[int, int, int], ...],
+) -> tuple[str, int]:
+    """URL and count of the units-in-scope points file for the village layer (colours by level)."""
+    return _load_points_url(_region(region), unit_type, year, level, palette)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def _load_points_url(
     region: str,
     unit_type: q.TypeFilter,
     year: int,
@@ -157,64 +231,114 @@ def load_points_url(
         )
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
 def load_overview(region: str, unit_type: q.TypeFilter, year: int, by: str) -> views.Overview:
+    return _load_overview(_region(region), unit_type, year, by)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def _load_overview(region: str, unit_type: q.TypeFilter, year: int, by: str) -> views.Overview:
     with _cursor() as cur:
         return views.query_overview(cur, q.Scope(region, unit_type), year, by)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=200)
 def load_screen(region: str, unit_type: q.TypeFilter, year: int, by: str) -> views.Screen:
+    return _load_screen(_region(region), unit_type, year, by)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=200)
+def _load_screen(region: str, unit_type: q.TypeFilter, year: int, by: str) -> views.Screen:
     with _cursor() as cur:
         return views.query_screen(cur, q.Scope(region, unit_type), year, by)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
 def load_visit(codes: tuple[str, ...], year: int) -> views.Visit:
+    principal().check_units(codes)
+    return _load_visit(codes, year)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def _load_visit(codes: tuple[str, ...], year: int) -> views.Visit:
     with _cursor() as cur:
         return views.query_visit(cur, codes, year)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
 def load_visit_candidates(region: str, unit_type: q.TypeFilter, year: int, criterion: str) -> pd.DataFrame:
+    return _load_visit_candidates(_region(region), unit_type, year, criterion)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def _load_visit_candidates(region: str, unit_type: q.TypeFilter, year: int, criterion: str) -> pd.DataFrame:
     with _cursor() as cur:
         return q.query_visit_candidates(cur, q.Scope(region, unit_type), year, criterion, MAX_STOPS)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=2000)
 def load_unit_page(code: str, year: int) -> views.UnitPage | None:
+    principal().check_units((code,))
+    return _load_unit_page(code, year)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=2000)
+def _load_unit_page(code: str, year: int) -> views.UnitPage | None:
     with _cursor() as cur:
         return views.query_unit_page(cur, code, year, dims=_dimensions(_ready_store()))
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=5000)
 def load_unit_search(query: str, limit: int = 20) -> pd.DataFrame:
-    """Search results for a typed query (the index itself is loaded once per store)."""
+    """Search results for a typed query, among the units of this session's scope only."""
+    who = principal()
+    if who.units is not None:  # a shared route has no search
+        raise AccessDenied("分享的观摩路线不能搜索")
+    return _load_unit_search(query, limit, who.prefix)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=5000)
+def _load_unit_search(query: str, limit: int, prefix: str) -> pd.DataFrame:
     path = _ready_store()
-    return search.compute_search(_unit_index(path, Path(path).stat().st_mtime_ns), query, limit)
+    return search.compute_search(_unit_index(path, Path(path).stat().st_mtime_ns, prefix), query, limit)
+
+
+@st.cache_resource(show_spinner=False, max_entries=300)
+def _unit_index(path: str, mtime: int, prefix: str) -> pd.DataFrame:
+    """The search corpus of the units inside ``prefix`` (cut once per scope from the whole)."""
+    index = _all_units_index(path, mtime)
+    return index if len(prefix) <= 2 else index[index["code"].str.startswith(prefix)].reset_index(drop=True)
 
 
 @st.cache_resource(show_spinner=False)
-def _unit_index(path: str, mtime: int) -> pd.DataFrame:
+def _all_units_index(path: str, mtime: int) -> pd.DataFrame:
     del mtime  # cache key only
     with _cursor() as cur:
         return q.query_unit_index(cur)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
 def load_trends(region: str, unit_type: q.TypeFilter, year: int, star: str | None) -> views.Trends:
+    return _load_trends(_region(region), unit_type, year, star)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def _load_trends(region: str, unit_type: q.TypeFilter, year: int, star: str | None) -> views.Trends:
     with _cursor() as cur:
         return views.query_trends(cur, q.Scope(region, unit_type), year, star)
 
 
+def load_county_years(region: str, unit_type: q.TypeFilter) -> pd.DataFrame:
+    return _load_county_years(_region(region), unit_type)
+
+
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def load_county_years(province: str, unit_type: q.TypeFilter) -> pd.DataFrame:
+def _load_county_years(region: str, unit_type: q.TypeFilter) -> pd.DataFrame:
     with _cursor() as cur:
-        return views.query_county_years(cur, province, unit_type)
+        return views.query_county_years(cur, region, unit_type)
+
+
+def load_weak(
+    region: str, unit_type: q.TypeFilter, year: int, tab: str, star: str | None, level: int | None
+) -> views.WeakAnalysis:
+    return _load_weak(_region(region), unit_type, year, tab, star, level)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
-def load_weak(
+def _load_weak(
     region: str, unit_type: q.TypeFilter, year: int, tab: str, star: str | None, level: int | None
 ) -> views.WeakAnalysis:
     with _cursor() as cur:
@@ -233,8 +357,12 @@ def _dimensions(path: str) -> q.Dimensions:
         return q.query_dimensions(cur)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=200)
 def load_briefing(region: str, unit_type: q.TypeFilter, year: int) -> views.Briefing:
     """The printable briefing's data (built only when someone downloads it)."""
+    return _load_briefing(_region(region), unit_type, year)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=200)
+def _load_briefing(region: str, unit_type: q.TypeFilter, year: int) -> views.Briefing:
     with _cursor() as cur:
         return views.query_briefing(cur, q.Scope(region, unit_type), year)

@@ -1,8 +1,10 @@
 """The app's door to imports and dataset versions (the data-import page's only I/O).
 
-Checking a file reads the store in force; applying it writes a new version through
-``xingtu.store.versions`` and then drops every cached query, so the next run of any page
-reads the new version. The reference a file is checked against is cached per store file.
+Only an admin gets through: every function checks the session's principal first, so
+the page's widgets are not the lock. Checking a file reads the store in force; applying
+it writes a new version through ``xingtu.store.versions``, records it in the audit log
+and then drops every cached query, so the next run of any page reads the new version.
+The reference a file is checked against is cached per store file.
 """
 
 from __future__ import annotations
@@ -13,11 +15,22 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from xingtu.auth import audit
 from xingtu.imports.apply import apply_frame, query_reference
 from xingtu.imports.spec import Crs, Kind
 from xingtu.imports.templates import build_template
 from xingtu.imports.validate import Checked, Reference, check_file
+from xingtu.settings import get_settings
 from xingtu.store import access, versions
+
+
+def _admin() -> None:
+    access.principal().check_import()
+
+
+def _audit(event: str, **detail: object) -> None:
+    who = access.principal()
+    audit.record(get_settings().audit_path, event, who.user, who.role, who.region, **detail)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -34,11 +47,15 @@ def load_reference() -> Reference:
 
 def check_upload(data: bytes, file_name: str, kind: Kind, crs: Crs | None) -> Checked:
     """Check an uploaded file against the version in force (nothing is written)."""
+    _admin()
     return check_file(data, file_name, kind, load_reference(), crs)
 
 
-def import_checked(checked: Checked, user: str) -> versions.Version:
-    """Apply a clean check as a new version and put it in force."""
+def import_checked(checked: Checked) -> versions.Version:
+    """Apply a clean check as a new version and put it in force, in the name of the signed-in admin."""
+    _admin()
+    who = access.principal()
+    user = who.name if who.name == who.user else f"{who.name}（{who.user}）"
     if not checked.ok or checked.frame is None:
         raise ValueError("只能导入检查通过的文件")
     ref = load_reference()
@@ -50,23 +67,35 @@ def import_checked(checked: Checked, user: str) -> versions.Version:
         kind=checked.kind,
         checksum=checked.checksum,
     )
+    _audit(
+        "import",
+        version=version.id,
+        file=checked.file_name,
+        kind=checked.kind,
+        rows=version.rows,
+        sha256=checked.checksum,
+    )
     access.sync_version()
     return version
 
 
 def switch_version(version_id: int | None) -> int:
     """Roll back to the previous version (None) or put ``version_id`` in force; returns the id in force."""
+    _admin()
+    before = versions.current_id()
     if version_id is None:
         vid = versions.rollback()
     else:
         versions.activate(version_id)
         vid = version_id
+    _audit("rollback" if version_id is None else "activate", before=before, after=vid)
     access.sync_version()
     return vid
 
 
 def load_versions() -> tuple[int, list[versions.Version]]:
     """The id in force and the recorded versions, newest first (read fresh: they are tiny files)."""
+    _admin()
     return versions.current_id(), list(reversed(versions.list_versions()))
 
 
@@ -77,6 +106,7 @@ def load_template(kind: Kind, store: str) -> bytes:
 
 
 def template_bytes(kind: Kind) -> bytes:
+    _admin()
     return load_template(kind, access.store_path())
 
 

@@ -134,14 +134,15 @@ def query_scope_bounds(con: duckdb.DuckDBPyConnection, region: str) -> tuple[flo
     return (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
 
 
-def query_region_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The dataset's shape: regions per level and kind, and units per type (level 'village')."""
+def query_region_counts(con: duckdb.DuckDBPyConnection, region: str) -> pd.DataFrame:
+    """The shape of a region: regions inside it per level and kind, and units per type ('village')."""
     return _df(
         con,
-        """SELECT level, kind, count(*)::INTEGER AS n FROM regions GROUP BY ALL
-           UNION ALL SELECT 'village', unit_type, count(*)::INTEGER FROM units GROUP BY ALL
+        """SELECT level, kind, count(*)::INTEGER AS n FROM regions WHERE prefix(code, $prefix) GROUP BY ALL
+           UNION ALL SELECT 'village', unit_type, count(*)::INTEGER FROM units
+           WHERE prefix(code, $prefix) GROUP BY ALL
            ORDER BY 1, 2""",
-        {},
+        {"prefix": region_prefix(region)},
     )
 
 

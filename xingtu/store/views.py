@@ -116,11 +116,9 @@ def query_trends(con: duckdb.DuckDBPyConnection, scope: q.Scope, year: int, star
     )
 
 
-def query_county_years(
-    con: duckdb.DuckDBPyConnection, province: str, unit_type: q.TypeFilter
-) -> pd.DataFrame:
-    """Every county's metrics per year: the source of the county comparison chart."""
-    return q.query_region_year_metrics(con, q.Scope(province, unit_type), "county")
+def query_county_years(con: duckdb.DuckDBPyConnection, region: str, unit_type: q.TypeFilter) -> pd.DataFrame:
+    """Metrics per year of every county inside ``region``: the county comparison chart."""
+    return q.query_region_year_metrics(con, q.Scope(region, unit_type), "county")
 
 
 @dataclass(frozen=True)
