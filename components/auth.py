@@ -348,7 +348,8 @@ def link_for(grant: share.Grant, secret: str) -> str:
     ):
         if base.endswith(path):
             base = base[: -len(path)]
-    page = "" if grant.page == "overview" else grant.page
+    # the default page lives at the root; a route link's only page (the visit) is its default
+    page = "" if grant.page == "overview" or grant.stops else grant.page
     return f"{base}/{page}?{SHARE_PARAM}={share.sign(grant, secret)}"
 
 

@@ -14,10 +14,11 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
-from tests.conftest import SMALL_COUNTIES
+from tests.conftest import SHARE_SECRET, SMALL_COUNTIES, password_of
 from xingtu.settings import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -58,15 +59,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _serve(store_dir: Path, log: Path, extra_env: dict[str, str]) -> Iterator[str]:
     port = _free_port()
     env = {
         **os.environ,
-        "XINGTU_STORE_DIR": str(tmp_path_factory.mktemp("e2e-store")),
+        "XINGTU_STORE_DIR": str(store_dir),
         "XINGTU_COUNTIES": ",".join(SMALL_COUNTIES),
+        **extra_env,
     }
-    log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
+    for name in ("XINGTU_USERS_FILE", "XINGTU_SHARE_SECRET", "XINGTU_AUDIT_FILE"):
+        if name not in extra_env:
+            env.pop(name, None)
     with open(log, "w") as fh:
         proc = subprocess.Popen(
             [
@@ -77,6 +80,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 str(ROOT / "app.py"),
                 "--server.port",
                 str(port),
+                "--server.headless",
+                "true",
                 "--server.address",
                 "127.0.0.1",
             ],
@@ -100,6 +105,42 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app as a newcomer runs it: no accounts, the read-only demo session."""
+    log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
+    yield from _serve(tmp_path_factory.mktemp("e2e-store"), log, {})
+
+
+class AuthServer(NamedTuple):
+    url: str
+    audit: Path
+
+
+@pytest.fixture(scope="session")
+def auth_server(tmp_path_factory: pytest.TempPathFactory, users_file: Path) -> Iterator[AuthServer]:
+    """The app with accounts (tests/conftest.py ACCOUNTS), a share key and its own audit log."""
+    store = tmp_path_factory.mktemp("e2e-auth-store")
+    log = tmp_path_factory.mktemp("e2e-auth-log") / "streamlit.log"
+    audit = store / "audit.jsonl"
+    env = {
+        "XINGTU_USERS_FILE": str(users_file),
+        "XINGTU_SHARE_SECRET": SHARE_SECRET,
+        "XINGTU_AUDIT_FILE": str(audit),
+    }
+    for url in _serve(store, log, env):
+        yield AuthServer(url, audit)
+
+
+def sign_in(page, url: str, user: str) -> None:
+    """Open ``url`` and sign in through the form, as a person would."""
+    page.goto(url)
+    page.get_by_label("账号").fill(user)
+    page.get_by_label("密码").fill(password_of(user))
+    page.get_by_role("button", name="登录").click()
+    wait_for_app(page)
 
 
 def wait_for_app(page, timeout_ms: int = 180_000) -> None:

@@ -3,9 +3,11 @@ a new version the whole dashboard shows, and one click rolls it back."""
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import sign_in, wait_for_app
 from tests.workbooks import annual_rows, star_names, write_messy_annual
 
 
@@ -15,7 +17,7 @@ def _upload(page, path) -> None:
     wait_for_app(page)
 
 
-def test_reject_import_and_roll_back(browser, server, small_store_path, tmp_path):
+def test_reject_import_and_roll_back(browser, auth_server, small_store_path, tmp_path):
     with duckdb.connect(str(small_store_path), read_only=True) as con:
         frame, stars = annual_rows(con, 2025, ["411102000000"]), star_names(con)
     good = tmp_path / "源汇区2025.xlsx"
@@ -26,8 +28,7 @@ def test_reject_import_and_roll_back(browser, server, small_store_path, tmp_path
     bad.write_bytes(write_messy_annual(broken, stars, 2025))
 
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
-    page.goto(f"{server}/import")
-    wait_for_app(page)
+    sign_in(page, f"{auth_server.url}/import", "admin")
     assert "v0" in page.inner_text("body")
 
     _upload(page, bad)
@@ -39,11 +40,7 @@ def test_reject_import_and_roll_back(browser, server, small_store_path, tmp_path
 
     _upload(page, good)
     page.get_by_text("检查通过").wait_for(timeout=60_000)
-    apply = page.get_by_role("button", name="导入为新版本")
-    assert apply.is_disabled()  # who imports is recorded: no name, no import
-    page.get_by_label("导入人（记入版本记录）").fill("测试员")
-    page.keyboard.press("Enter")
-    wait_for_app(page)
+    assert "以 admin 的名义" in page.inner_text("body")  # who imports is the signed-in admin
     page.get_by_role("button", name="导入为新版本").click()
     page.get_by_test_id("sample-badge").filter(has_text="含样例数据").wait_for(timeout=60_000)
     assert "数据版本 v1" in page.get_by_test_id("sample-badge").inner_text()
@@ -55,4 +52,18 @@ def test_reject_import_and_roll_back(browser, server, small_store_path, tmp_path
     assert "含样例数据" not in page.get_by_test_id("sample-badge").inner_text()
     assert "当前显示：v0" in page.inner_text("body")
     assert "Traceback" not in page.inner_text("body")
+    page.close()
+    events = [json.loads(line) for line in auth_server.audit.read_text(encoding="utf-8").splitlines()]
+    mine = [(e["event"], e["user"]) for e in events if e["event"] in ("login", "import", "rollback")]
+    assert mine[-3:] == [("login", "admin"), ("import", "admin"), ("rollback", "admin")]
+    imported = next(e for e in events if e["event"] == "import")
+    assert imported["detail"]["file"] == "源汇区2025.xlsx" and imported["detail"]["version"] == 1
+
+
+def test_a_county_user_has_no_import_page(browser, auth_server):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    sign_in(page, f"{auth_server.url}/import", "yuanhui")
+    assert page.get_by_test_id("stSidebarNav").get_by_text("数据导入").count() == 0
+    assert page.locator("input[type=file]").count() == 0
+    assert "源汇区" in page.get_by_test_id("stSidebar").inner_text()
     page.close()

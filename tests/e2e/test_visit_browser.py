@@ -32,10 +32,12 @@ def test_route_by_criterion_then_the_shared_link_on_a_phone(browser, server, tmp
     page.get_by_role("button", name="加入前").click()
     _settle(page)
     page.wait_for_selector("[data-testid='stPlotlyChart'] .scattergeo", timeout=60_000)
-    link = page.locator("[data-testid='stCode'] code").inner_text().replace("\n", "")
-    assert "share=1" in link and "stops=" in link
-    stops = link.split("stops=")[1].split("&")[0].split(",")
+    stops = page.evaluate("new URL(location.href).searchParams.get('stops')").split(",")
     assert len(stops) >= 2
+    page.get_by_role("button", name="生成分享链接").click()
+    _settle(page)
+    link = page.locator("[data-testid='stCode'] code").inner_text().replace("\n", "")
+    assert "?s=" in link and "stops=" not in link  # signed: the route is inside the token
     page.close()
 
     phone = browser.new_context(
