@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components import view
 from components.view import t
@@ -188,10 +189,17 @@ def _oidc_principal(accounts: Accounts) -> Principal | None:
     return who
 
 
-def _login_page(accounts: Accounts) -> None:
+def _panel(title: str) -> DeltaGenerator:
+    """The centred column of the sign-in and refusal pages, under the product's name."""
     _, middle, _ = st.columns([1, 1.2, 1])
     with middle:
-        st.markdown(f"## ⭐ {t('auth.title')}")
+        st.markdown("<div style='height:8vh'></div>", unsafe_allow_html=True)  # no data: a fixed spacer
+        st.markdown(f"## :red[★] {title}")
+    return middle
+
+
+def _login_page(accounts: Accounts) -> None:
+    with _panel(t("auth.title")):
         st.caption(t("auth.caption"))
         if accounts.users:
             with st.form("login"):
@@ -229,8 +237,9 @@ def _try_login(accounts: Accounts, user: str, password: str) -> None:
 
 
 def _page_error(message: str, title: str | None = None, icon: str = ":material/error:") -> None:
-    st.markdown(f"## ⭐ {title or t('auth.title')}")
-    st.error(message, icon=icon)
+    with _panel(title or t("auth.title")):
+        st.error(message, icon=icon)
+        st.caption(t("auth.product"))
 
 
 def render_account(page: str) -> None:

@@ -66,6 +66,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Party-organisation data is not public: sign in with the account your department issued; "
         "you see only your own region.",
     ),
+    "auth.product": ("星图 · 五星支部创建看板", "Xingtu · Five-Star Branch dashboard"),
     "auth.user": ("账号", "Account"),
     "auth.password": ("密码", "Password"),
     "auth.submit": ("登录", "Sign in"),

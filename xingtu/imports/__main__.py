@@ -18,11 +18,13 @@ from pathlib import Path
 
 import duckdb
 
+from xingtu.auth import audit
 from xingtu.imports.apply import import_bytes, query_reference
 from xingtu.imports.report import build_error_report, format_problem
 from xingtu.imports.spec import KINDS, SPECS
 from xingtu.imports.templates import build_template
 from xingtu.imports.validate import Checked, Reference, check_file
+from xingtu.settings import get_settings
 from xingtu.store import versions
 from xingtu.store.build import ensure_store
 
@@ -32,6 +34,12 @@ SHOWN = 50
 def _out(text: str) -> None:
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
+
+
+def _audit(event: str, user: str, **detail: object) -> None:
+    """The terminal is a door too: its imports and rollbacks go into the same audit log."""
+    settings = get_settings()
+    audit.record(settings.audit_path, event, user, "cli", settings.province.ljust(12, "0"), **detail)
 
 
 def _reference() -> Reference:
@@ -104,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             _report(checked, args)
             if version is None:
                 return 1
+            _audit("import", args.user, version=version.id, file=path.name, kind=args.kind, rows=version.rows)
             _out(f"已导入为 {version.label}：{version.rows:,} 行，{version.units:,} 个单位")
         elif args.command == "versions":
             current = versions.current_id()
@@ -114,11 +123,13 @@ def main(argv: list[str] | None = None) -> int:
                 what = f"{SPECS[v.kind].title}  {v.file_name}  {v.rows:,} 行{gone}"
                 _out(f"{mark} {v.label}  {v.created_at}  {v.user}  {what}")
         elif args.command == "rollback":
+            before = versions.current_id()
             if args.to is None:
                 vid = versions.rollback()
             else:
                 versions.activate(args.to)
                 vid = args.to
+            _audit("rollback" if args.to is None else "activate", getpass.getuser(), before=before, after=vid)
             _out(f"当前版本：v{vid}")
         elif args.command == "template":
             Path(args.output).write_bytes(build_template(args.kind, _reference()))
