@@ -15,6 +15,13 @@ from xingtu.store import access
 
 who = access.principal()
 events = list(audit.read_events(get_settings().audit_path))
+names = dict(zip(access.load_region_table()["code"], access.load_region_table()["name"], strict=True))
+
+
+def _scope(code: str) -> str:
+    return names.get(code, code)
+
+
 links = [s for s in audit.shares(events) if who.can_import or s["user"] == who.user]
 
 st.title(t("access.title"))
@@ -29,7 +36,7 @@ else:
             t("access.col.at"): [s["at"][:16].replace("T", " ") for s in links],
             t("access.col.user"): [s["user"] for s in links],
             t("access.col.page"): [t(f"nav.{s['page']}") if s["page"] else "" for s in links],
-            t("access.col.scope"): [s["scope"] for s in links],
+            t("access.col.scope"): [_scope(s["scope"]) for s in links],
             t("access.col.stops"): [s["stops"] or "" for s in links],
             t("access.col.expires"): [
                 dt.datetime.fromtimestamp(s["expires"]).strftime("%Y-%m-%d %H:%M") for s in links
@@ -50,24 +57,29 @@ else:
     target = pick.selectbox(t("access.revoke.pick"), live, key="access.revoke.pick", disabled=not live)
     if go.button(t("access.revoke"), key="access.revoke", disabled=not live, icon=":material/link_off:"):
         auth.record("share_revoked", who, id=target)
-        st.toast(t("access.revoked.done", id=target), icon="🔒")
+        st.toast(t("access.revoked.done", id=target), icon=":material/lock:")
         st.rerun()
 
 if who.can_import:
     st.subheader(t("access.log"))
+    labels = {e: t(f"audit.{e}") for e in audit.EVENTS}
     kinds = st.multiselect(
-        t("access.log.events"), audit.EVENTS, key="access.log.events", placeholder=t("access.log.all")
+        t("access.log.events"),
+        audit.EVENTS,
+        key="access.log.events",
+        placeholder=t("access.log.all"),
+        format_func=labels.__getitem__,
     )
     rows = [e for e in reversed(events) if not kinds or e.event in kinds][:2000]
     log = pd.DataFrame(
         {
             t("access.col.at"): [e.at[:19].replace("T", " ") for e in rows],
-            t("access.col.event"): [e.event for e in rows],
+            t("access.col.event"): [labels.get(e.event, e.event) for e in rows],
             t("access.col.user"): [e.user for e in rows],
             t("access.col.role"): [e.role for e in rows],
-            t("access.col.scope"): [e.scope for e in rows],
+            t("access.col.scope"): [_scope(e.scope) for e in rows],
             t("access.col.detail"): [", ".join(f"{k}={v}" for k, v in e.detail.items()) for e in rows],
         }
     )
-    st.dataframe(log, hide_index=True, width="stretch", height=420)
+    st.dataframe(log, hide_index=True, width="stretch", height=min(420, 38 + 35 * max(1, len(log))))
     table_export.show(log, t("access.log"), key="access.log")
