@@ -118,3 +118,22 @@ def test_round_trip(state):
 def test_default_view_has_an_empty_query_string_and_codes_are_short():
     assert to_params(DEFAULT, CTX) == {}
     assert to_params(ViewState(region="411100000000", year=2025), CTX) == {"r": "4111"}
+
+
+def test_oversized_values_and_too_many_parameters_are_not_read():
+    from xingtu.viewstate import MAX_PARAMS, MAX_VALUE
+
+    state, notices = parse_params({"y": "2" * (MAX_VALUE + 1), "lang": "en"}, CTX)
+    assert state.lang == "en" and state.year == max(CTX.years)
+    assert [(n.param, n.reason, len(n.value)) for n in notices] == [("y", "url.bad_long", 60)]
+    many = {f"x{i}": "1" for i in range(MAX_PARAMS + 5)}
+    _, notices = parse_params(many, CTX)
+    assert len(notices) == MAX_PARAMS + 1 and notices[-1].reason == "url.bad_many"
+
+
+def test_the_scope_root_is_the_default_region():
+    from dataclasses import replace
+
+    county = replace(CTX, root="411102000000")
+    assert default_state(county).region == "411102000000"
+    assert to_params(default_state(county), county) == {}
