@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from xingtu.i18n import translate
+from xingtu.safe import markdown_text
 from xingtu.store import access
 from xingtu.viewstate import Context, Lang, Notice, ViewState, parse_params, to_params
 
@@ -148,9 +149,6 @@ def sync_url() -> None:
         st.query_params.from_dict(params)
 
 
-_MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:"
-
-
 def md(text: object) -> str:
-    """Data text made inert for st.markdown: every markdown control character escaped."""
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+    """Data text made inert for st.markdown, captions, alerts and labels (see xingtu.safe)."""
+    return markdown_text(text)

@@ -342,4 +342,3 @@ def test_download_names_keep_no_markup():
     for payload in PAYLOADS:
         stem = export.file_stem(payload)
         assert not set(stem) & set('<>"\\/:*?|[]') and stem
-

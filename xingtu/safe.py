@@ -20,7 +20,7 @@ reads text differently, so each has its own escape (pure functions, no Streamlit
 Pydeck tooltips need none of these: Streamlit (1.67) escapes the ``{field}`` values it puts
 into a ``tooltip={"html": ...}`` template, so the data in a deck stays raw (escaping it
 too would show ``&lt;``). ``tests/test_safe_rendering.py`` checks that the installed
-Streamlit still does.
+Streamlit still does, and ``tests/e2e/test_xss_browser.py`` hovers a payload-named unit.
 """
 
 from __future__ import annotations
