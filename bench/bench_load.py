@@ -42,7 +42,7 @@ import time
 import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -446,7 +446,7 @@ async def run_session(
 
 
 async def run_load(
-    url: str,
+    urls: list[str],
     sessions: int,
     duration: float,
     *,
@@ -457,14 +457,15 @@ async def run_load(
     ramp: float = 5.0,
     seed: int = 20251121,
 ) -> Stats:
-    """Run ``sessions`` users against a running server for ``duration`` seconds (after a ramp)."""
+    """Run ``sessions`` users for ``duration`` seconds (after a ramp); user i stays on server i mod N,
+    as behind a proxy with session affinity."""
     stats = Stats()
     now = time.monotonic()
     end_at = now + ramp + duration
     await asyncio.gather(
         *(
             run_session(
-                url,
+                urls[i % len(urls)],
                 stats,
                 random.Random(seed + i),
                 start_at=now + ramp * i / max(1, sessions),
@@ -532,11 +533,12 @@ def healthy(url: str, proc: subprocess.Popen, timeout: float = 120.0) -> bool:
     return False
 
 
-async def sample_rss(pid: int, samples: list[float], stop: asyncio.Event) -> None:
+async def sample_rss(pids: list[int], samples: list[float], stop: asyncio.Event) -> None:
+    """The servers' summed RSS, once a second."""
     while not stop.is_set():
-        value = rss_mb(pid)
-        if value is not None:
-            samples.append(value)
+        values = [rss_mb(pid) for pid in pids]
+        if all(v is not None for v in values):
+            samples.append(sum(v for v in values if v is not None))
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 1.0)
 
@@ -568,7 +570,7 @@ def report(
     times = stats.rerun_times
     print(
         f"星图 load test: {args.sessions} sessions × {args.duration:.0f} s, "
-        f"think {args.think} s, {os.cpu_count()} cores"
+        f"think {args.think} s, {args.workers} server process(es), {os.cpu_count()} cores"
     )
     start, end = (" ".join(f"{x:.2f}" for x in avg) for avg in load)
     print(f"  load average   start {start}   end {end}")
@@ -631,6 +633,12 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=30.0, help="a rerun slower than this is an error")
     parser.add_argument("--seed", type=int, default=20251121)
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes; user i stays on process i mod N (a proxy with session affinity)",
+    )
+    parser.add_argument(
         "--think",
         default="0.5,2",
         help="MIN,MAX seconds a user looks at a result before the next change (0.5,2 hammers; 5,15 reads)",
@@ -640,15 +648,22 @@ def main() -> int:
     if login is not None and len(login) != 2:
         parser.error("--login takes USER:PASSWORD")
 
-    port = args.port or free_port()
-    url = f"http://127.0.0.1:{port}"
     load_start = os.getloadavg()
-    with tempfile.TemporaryFile("w+") as log, serve(port, args.store_dir, args.users_file, log) as proc:
-        if not healthy(url, proc):
-            log.seek(0)
-            print(f"the server did not start:\n{log.read()[-4000:]}", file=sys.stderr)
-            return 1
-        baseline = rss_mb(proc.pid) or float("nan")
+    with ExitStack() as stack:
+        procs, urls = [], []
+        for i in range(args.workers):
+            port = args.port + i if args.port else free_port()
+            log = stack.enter_context(tempfile.TemporaryFile("w+"))
+            proc = stack.enter_context(serve(port, args.store_dir, args.users_file, log))
+            url = f"http://127.0.0.1:{port}"
+            if not healthy(url, proc):
+                log.seek(0)
+                print(f"the server did not start:\n{log.read()[-4000:]}", file=sys.stderr)
+                return 1
+            procs.append(proc)
+            urls.append(url)
+        pids = [p.pid for p in procs]
+        baseline = sum(rss_mb(pid) or float("nan") for pid in pids)
         samples: list[float] = []
         queries = first_queries()
         low, high = (float(x) for x in args.think.split(","))
@@ -656,10 +671,11 @@ def main() -> int:
 
         async def measured() -> tuple[Stats, float, float, float]:
             stop = asyncio.Event()
-            sampler = asyncio.create_task(sample_rss(proc.pid, samples, stop))
-            server0, client0, t0 = cpu_seconds(proc.pid), time.process_time(), time.monotonic()
+            sampler = asyncio.create_task(sample_rss(pids, samples, stop))
+            server0 = sum(cpu_seconds(pid) for pid in pids)
+            client0, t0 = time.process_time(), time.monotonic()
             stats = await run_load(
-                url,
+                urls,
                 args.sessions,
                 args.duration,
                 first_queries=queries,
@@ -670,7 +686,8 @@ def main() -> int:
                 seed=args.seed,
             )
             wall = time.monotonic() - t0
-            server_cpu, client_cpu = cpu_seconds(proc.pid) - server0, time.process_time() - client0
+            server_cpu = sum(cpu_seconds(pid) for pid in pids) - server0
+            client_cpu = time.process_time() - client0
             stop.set()
             await sampler
             return stats, wall, server_cpu, client_cpu

@@ -29,7 +29,7 @@ def test_two_sessions_change_filters_without_errors(server: str) -> None:
     # The first open of a fresh server builds the small store: a generous timeout.
     stats = asyncio.run(
         bench.run_load(
-            server, 2, 5.0, first_queries=["", "r=4111"], timeout=120.0, think=(0.2, 0.6), ramp=0.5
+            [server], 2, 5.0, first_queries=["", "r=4111"], timeout=120.0, think=(0.2, 0.6), ramp=0.5
         )
     )
     assert stats.errors == []
