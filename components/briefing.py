@@ -470,9 +470,9 @@ def compute_file_name(brief_name: str, scope_level: str, year: int, lang: Lang) 
     return f"{file_stem(brief_name + '_' + translate(f'briefing.kind.{scope_level}', lang))}_{year}.html"
 
 
-def _build_file(region: str, unit_type: str, year: int, lang: Lang) -> bytes:
-    """Runs on the download thread: cached data in, bytes out."""
-    return build_briefing_html(access.load_briefing(region, unit_type, year), lang).encode("utf-8")
+def _build_file(load: Callable[[], Briefing], lang: Lang) -> bytes:
+    """Runs on the download thread: cached data in (already checked against the scope), bytes out."""
+    return build_briefing_html(load(), lang).encode("utf-8")
 
 
 def show(region: str, unit_type: str, year: int, scope_level: str, name: str, key: str) -> None:
@@ -480,7 +480,7 @@ def show(region: str, unit_type: str, year: int, scope_level: str, name: str, ke
     lang = view.lang()
     st.download_button(
         t(f"briefing.download.{scope_level}"),
-        functools.partial(_build_file, region, unit_type, year, lang),
+        functools.partial(_build_file, access.briefing_loader(region, unit_type, year), lang),
         compute_file_name(name, scope_level, year, lang),
         "text/html",
         key=key,

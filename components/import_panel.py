@@ -224,7 +224,7 @@ def show_templates(key: str) -> None:
         with cols[i % 3]:
             st.download_button(
                 kind_title(kind),
-                data=lambda kind=kind: admin.template_bytes(kind),
+                data=admin.template_bytes(kind),
                 file_name=f"{kind_title(kind)}模板.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 on_click="ignore",

@@ -14,6 +14,7 @@ to the scope. A session without a principal reads nothing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -360,6 +361,12 @@ def _dimensions(path: str) -> q.Dimensions:
 def load_briefing(region: str, unit_type: q.TypeFilter, year: int) -> views.Briefing:
     """The printable briefing's data (built only when someone downloads it)."""
     return _load_briefing(_region(region), unit_type, year)
+
+
+def briefing_loader(region: str, unit_type: q.TypeFilter, year: int) -> Callable[[], views.Briefing]:
+    """The briefing's data for a deferred download: the scope is checked now, in the session's
+    run, since the download thread that reads it later has no session to check against."""
+    return functools.partial(_load_briefing, _region(region), unit_type, year)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=200)

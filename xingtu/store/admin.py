@@ -9,6 +9,8 @@ The reference a file is checked against is cached per store file.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -105,9 +107,11 @@ def load_template(kind: Kind, store: str) -> bytes:
     return build_template(kind, load_reference())
 
 
-def template_bytes(kind: Kind) -> bytes:
+def template_bytes(kind: Kind) -> Callable[[], bytes]:
+    """A template for a deferred download: the admin check is made now, in the session's run
+    (the download thread that builds it has no session)."""
     _admin()
-    return load_template(kind, access.store_path())
+    return functools.partial(load_template, kind, access.store_path())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
