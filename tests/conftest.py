@@ -6,14 +6,22 @@ few seconds; ``full_store`` is the whole province, built once per session (~25 s
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
 import pytest
 import streamlit as st
+from hypothesis import settings as hypothesis_settings
 
 from xingtu.settings import get_settings
 from xingtu.store.build import build_store
+
+# Property tests draw the same examples on every run (a CI run must not fail by luck); set
+# HYPOTHESIS_PROFILE=explore to search afresh, as a developer does when changing the importer.
+hypothesis_settings.register_profile("ci", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # 源汇区 (calibrated), 郾城区, and 漯河经济技术开发区 (functional zone, no polygon)
 SMALL_COUNTIES = ("411102000000", "411103000000", "411171000000")

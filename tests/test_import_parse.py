@@ -133,7 +133,9 @@ def test_integers(cell, value):
     assert n.parse_int(cell) == value
 
 
-@pytest.mark.parametrize("cell", [3.5, "三", True])
+@pytest.mark.parametrize(
+    "cell", [3.5, "三", True, 10**18, 2**64, -(10**10), 1e19, "18446744073709551615", float("inf")]
+)
 def test_not_integers(cell):
     with pytest.raises(ValueError):
         n.parse_int(cell)

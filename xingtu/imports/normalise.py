@@ -91,18 +91,21 @@ def parse_text(value: Any) -> str | None:
     return text or None
 
 
+MAX_INT = 1_000_000_000  # no count, year or month in these files comes near; beyond it is a slip
+
+
 def parse_int(value: Any) -> int | None:
-    """An integer written as 4, 4.0, "４" or " 4 "; 4.5 or "四个" is an error."""
+    """An integer written as 4, 4.0, "４" or " 4 "; 4.5, "四个" or 10^18 is an error."""
     if isinstance(value, bool):
         raise ValueError("应为整数，不是是/否")
     if isinstance(value, int):
-        return value
+        return _bounded(value)
     if isinstance(value, float):
         if math.isnan(value):
             return None
         if not value.is_integer():
             raise ValueError("应为整数")
-        return int(value)
+        return _bounded(int(value))
     text = clean_text(value)
     if text is None:
         return None
@@ -112,7 +115,13 @@ def parse_int(value: Any) -> int | None:
         raise ValueError("应为整数") from None
     if not number.is_integer():
         raise ValueError("应为整数")
-    return int(number)
+    return _bounded(int(number))
+
+
+def _bounded(number: int) -> int:
+    if abs(number) > MAX_INT:
+        raise ValueError("数值过大，应为不超过 10 亿的整数")
+    return number
 
 
 def parse_level(value: Any) -> int | None:

@@ -110,7 +110,13 @@ def _read_csv(data: bytes) -> list[tuple[Any, ...]]:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;，")
     except csv.Error:
         dialect = csv.excel
-    rows = [tuple(r) for r in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        rows = [tuple(r) for r in reader]
+    except csv.Error as err:  # a stray quote or line break the CSV rules do not allow
+        raise FileError(
+            f"CSV 第 {reader.line_num} 行格式有误（{err}）：请用 Excel 打开后另存为 CSV 或 .xlsx"
+        ) from None
     if len(rows) > MAX_ROWS:
         raise FileError(f"文件超过 {MAX_ROWS:,} 行：请按县区拆分后分批导入")
     while rows and all(_blank(v) for v in rows[-1]):
