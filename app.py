@@ -59,7 +59,7 @@ view.render_notices()
 try:
     page.run()
 except AccessDenied as denied:  # the data layer refused: out of scope, or not an admin
-    auth.record("denied", who, page=path, reason=str(denied))
+    access.record_event("denied", who, page=path, reason=str(denied))
     st.error(view.t("auth.denied"), icon=":material/block:")
 except Exception:  # the last line of defence: a message, never a traceback in the UI
     logging.getLogger("xingtu").exception("page %s failed", path)

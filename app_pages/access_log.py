@@ -7,15 +7,15 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import auth, table_export
+from components import table_export
 from components.view import t
 from xingtu.auth import audit
-from xingtu.settings import get_settings
 from xingtu.store import access
 
 who = access.principal()
-events = list(audit.read_events(get_settings().audit_path))
-names = dict(zip(access.load_region_table()["code"], access.load_region_table()["name"], strict=True))
+events = list(access.load_audit_events())
+regions = access.load_region_table()
+names = dict(zip(regions["code"], regions["name"], strict=True))
 
 
 def _scope(code: str) -> str:
@@ -56,7 +56,7 @@ else:
     pick, go = st.columns([3, 1], vertical_alignment="bottom")
     target = pick.selectbox(t("access.revoke.pick"), live, key="access.revoke.pick", disabled=not live)
     if go.button(t("access.revoke"), key="access.revoke", disabled=not live, icon=":material/link_off:"):
-        auth.record("share_revoked", who, id=target)
+        access.record_event("share_revoked", who, id=target)
         st.toast(t("access.revoked.done", id=target), icon=":material/lock:")
         st.rerun()
 

@@ -20,16 +20,15 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components import view
-from components.view import t
+from components.view import SHARE_PARAM, t
 from xingtu.auth import audit, share
-from xingtu.auth.principal import Principal, demo_principal
+from xingtu.auth.principal import READ_PAGES, Principal, demo_principal
 from xingtu.auth.users import Accounts, LoginThrottle, UsersFileError, load_accounts, verify_password
 from xingtu.domain.hierarchy import region_level
 from xingtu.settings import get_settings
 from xingtu.store import access
 from xingtu.viewstate import ViewState
 
-SHARE_PARAM = "s"
 _SESSION_ID = "_xingtu_session_id"
 _LAST_LINK = "_xingtu_last_link"
 
@@ -87,28 +86,8 @@ def share_secret(demo: bool) -> str | None:
     return _demo_secret() if demo else None
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _revoked(path: str, mtime: int) -> frozenset[str]:
-    del mtime  # cache key only
-    return audit.revoked_ids(audit.read_events(Path(path)))
-
-
 def revoked() -> frozenset[str]:
-    path = get_settings().audit_path
-    try:
-        mtime = path.stat().st_mtime_ns
-    except FileNotFoundError:
-        return frozenset()
-    return _revoked(str(path), mtime)
-
-
-def record(event: str, who: Principal | None = None, user: str = "", **detail: object) -> None:
-    """One audit line, for ``who`` or a name not yet signed in."""
-    path = get_settings().audit_path
-    if who is None:
-        audit.record(path, event, user, "", "", **detail)
-    else:
-        audit.record(path, event, who.user, who.role, who.region, **detail)
+    return audit.revoked_ids(access.load_audit_events())
 
 
 def _session_id() -> str:
@@ -162,14 +141,14 @@ def _open_link(token: str, demo: bool) -> Principal | None:
     try:
         grant = share.read(token, share_secret(demo), time.time(), revoked())
     except share.ShareError as err:
-        record("share_refused", user="", reason=err.problem, token=token[:40])
+        access.record_event("share_refused", user="", reason=err.problem, token=token[:40])
         _page_error(
             t(f"share.refused.{err.problem}"), title=t("share.refused.title"), icon=":material/link_off:"
         )
         return None
     who = dataclasses.replace(grant.principal(), token=token)
     access.set_principal(who)
-    record("share_opened", who, id=grant.id, page=grant.page, by=grant.created_by)
+    access.record_event("share_opened", who, id=grant.id, page=grant.page, by=grant.created_by)
     if set(st.query_params) == {SHARE_PARAM}:  # the link as made: its view comes from the grant
         st.query_params.from_dict({**grant.params, SHARE_PARAM: token})
     return who
@@ -179,13 +158,13 @@ def _oidc_principal(accounts: Accounts) -> Principal | None:
     email = str(st.user.get("email") or "").strip().lower()
     account = accounts.oidc.get(email)
     if account is None:
-        record("login_failed", user=email or "?", source="oidc", reason="unmapped")
+        access.record_event("login_failed", user=email or "?", source="oidc", reason="unmapped")
         _page_error(t("auth.oidc_unknown", email=email or "?"))
         st.button(t("auth.logout"), on_click=st.logout, key="auth.oidc_logout")
         return None
     who = account.principal("oidc")
     access.set_principal(who)
-    record("login", who, source="oidc")
+    access.record_event("login", who, source="oidc")
     return who
 
 
@@ -220,19 +199,19 @@ def _try_login(accounts: Accounts, user: str, password: str) -> None:
     keys = (f"user:{user}", f"session:{_session_id()}")
     wait = _throttle().wait_seconds(*keys)
     if wait:
-        record("login_failed", user=user, reason="throttled")
+        access.record_event("login_failed", user=user, reason="throttled")
         st.error(t("auth.throttled", seconds=wait), icon=":material/lock_clock:")
         return
     account = verify_password(accounts, user, password)
     if account is None:
         _throttle().failed(*keys)
-        record("login_failed", user=user, reason="password")
+        access.record_event("login_failed", user=user, reason="password")
         st.error(t("auth.wrong"), icon=":material/error:")
         return
     _throttle().succeeded(*keys)
     who = account.principal()
     access.set_principal(who)
-    record("login", who, source="password")
+    access.record_event("login", who, source="password")
     st.rerun()
 
 
@@ -267,7 +246,7 @@ def render_account(page: str) -> None:
 def _logout() -> None:
     who = access.current_principal()
     if who is not None:
-        record("logout", who)
+        access.record_event("logout", who)
     access.set_principal(None)
     for key in ("login.user", "login.password"):
         st.session_state.pop(key, None)
@@ -329,7 +308,7 @@ def _days() -> Callable[[int], str]:
 
 
 def record_share(who: Principal, grant: share.Grant) -> None:
-    record(
+    access.record_event(
         "share_created",
         who,
         id=grant.id,
@@ -344,19 +323,9 @@ def record_share(who: Principal, grant: share.Grant) -> None:
 def link_for(grant: share.Grant, secret: str) -> str:
     """The absolute link of a grant, on the host this session was opened at."""
     base = (st.context.url or "").split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    for path in (
-        "/overview",
-        "/trends",
-        "/unit",
-        "/weak",
-        "/status",
-        "/visit",
-        "/screen",
-        "/import",
-        "/access",
-    ):
-        if base.endswith(path):
-            base = base[: -len(path)]
+    for page in (*READ_PAGES, "import", "access"):  # the page the link was made on
+        if base.endswith("/" + page):
+            base = base[: -len(page) - 1]
     # the default page lives at the root; a route link's only page (the visit) is its default
     page = "" if grant.page == "overview" or grant.stops else grant.page
     return f"{base}/{page}?{SHARE_PARAM}={share.sign(grant, secret)}"

@@ -14,18 +14,13 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.scope_check import PAGES as ALL_PAGES
 from xingtu.i18n import TEXTS
 from xingtu.settings import ROOT
 
 APP = str(ROOT / "app.py")
-PAGES = {
-    "overview": "app_pages/overview.py",
-    "trends": "app_pages/trends.py",
-    "unit": "app_pages/unit.py",
-    "weak": "app_pages/weak.py",
-    "status": "app_pages/status.py",
-    "screen": "app_pages/screen.py",
-}  # the import page is an admin's: tests/test_access_app.py opens it signed in
+# every page a demo session has (the admin's import and access pages: tests/test_access_app.py)
+PAGES = {k: v for k, v in ALL_PAGES.items() if k not in ("import", "access", "visit")}
 UNIT = "411102001001"  # 滨西社区, 老街街道, 源汇区
 
 

@@ -20,12 +20,7 @@ import csv
 import dataclasses
 import io
 import math
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,12 +30,12 @@ import pytest
 
 from components import village_map
 from tests.conftest import SHARE_SECRET, SMALL_COUNTIES, password_of
-from tests.e2e.conftest import _free_port, wait_for_app
+from tests.e2e.conftest import _serve, wait_for_app
 from tests.payloads import patch_text
 from tests.workbooks import xlsx
 from xingtu.domain.geo import TILE_PX, compute_view
 from xingtu.imports import apply
-from xingtu.settings import ROOT, get_settings
+from xingtu.settings import get_settings
 from xingtu.store import queries, static_files, versions, views
 from xingtu.store.build import store_path
 
@@ -119,40 +114,14 @@ def hostile(small_store_path, tmp_path_factory, users_file) -> Iterator[str]:
     store_dir = tmp_path_factory.mktemp("xss-store")
     fingerprint = _prepare(store_dir, small_store_path)
     env = {
-        **os.environ,
-        "XINGTU_STORE_DIR": str(store_dir),
-        "XINGTU_COUNTIES": ",".join(SMALL_COUNTIES),
         "XINGTU_USERS_FILE": str(users_file),  # an administrator sees every page, the import page too
         "XINGTU_SHARE_SECRET": SHARE_SECRET,
         "XINGTU_AUDIT_FILE": str(store_dir / "audit.jsonl"),
     }
-    port = _free_port()
     log = tmp_path_factory.mktemp("xss-log") / "streamlit.log"
-    args = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
-    with open(log, "w") as fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), *args],
-            cwd=ROOT,
-            env=env,
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    pytest.fail(f"streamlit did not start: {log.read_text()}")
-                time.sleep(0.3)
-        yield url
+        yield from _serve(store_dir, log, env)
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
         shutil.rmtree(static_files.GEN_DIR / fingerprint, ignore_errors=True)
 
 

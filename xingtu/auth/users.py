@@ -142,23 +142,16 @@ def format_accounts(accounts: Accounts) -> str:
         "# role: admin（管理员，可导入/回滚）、province（省级）、city（市级）、county（县级）",
         "",
     ]
-    for acc in accounts.users.values():
-        lines += [
-            f"[users.{_toml_str(acc.user)}]",
-            f"name = {_toml_str(acc.name)}",
-            f"role = {_toml_str(acc.role)}",
-            f"region = {_toml_str(acc.region)}",
-            f"password = {_toml_str(acc.password_hash)}",
-            "",
-        ]
-    for acc in accounts.oidc.values():
-        lines += [
-            f"[oidc.users.{_toml_str(acc.user)}]",
-            f"name = {_toml_str(acc.name)}",
-            f"role = {_toml_str(acc.role)}",
-            f"region = {_toml_str(acc.region)}",
-            "",
-        ]
+    for table, group in (("users", accounts.users), ("oidc.users", accounts.oidc)):
+        for acc in group.values():
+            lines += [
+                f"[{table}.{_toml_str(acc.user)}]",
+                f"name = {_toml_str(acc.name)}",
+                f"role = {_toml_str(acc.role)}",
+                f"region = {_toml_str(acc.region)}",
+                *([f"password = {_toml_str(acc.password_hash)}"] if table == "users" else []),
+                "",
+            ]
     return "\n".join(lines)
 
 

@@ -22,8 +22,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from xingtu.auth import audit
 from xingtu.auth.principal import AccessDenied, Principal
 from xingtu.domain import search
+from xingtu.settings import get_settings
 from xingtu.store import queries as q
 from xingtu.store import static_files, versions, views
 from xingtu.store.build import ensure_store
@@ -52,6 +54,31 @@ def principal() -> Principal:
     if not isinstance(who, Principal):
         raise AccessDenied("未登录的会话不能读取数据")
     return who
+
+
+def record_event(event: str, who: Principal | None = None, user: str = "", **detail: object) -> None:
+    """One audit line, for ``who`` or for a name not yet signed in (a failed sign-in, a link refused)."""
+    path = get_settings().audit_path
+    if who is None:
+        audit.record(path, event, user, "", "", **detail)
+    else:
+        audit.record(path, event, who.user, who.role, who.region, **detail)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _audit_events(path: str, mtime: int) -> tuple[audit.Event, ...]:
+    del mtime  # cache key only: a new line gives a new mtime
+    return tuple(audit.read_events(Path(path)))
+
+
+def load_audit_events() -> tuple[audit.Event, ...]:
+    """The audit log, read again only when it changed (it is also the record of share links)."""
+    path = get_settings().audit_path
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return ()
+    return _audit_events(str(path), mtime)
 
 
 def _region(region: str) -> str:

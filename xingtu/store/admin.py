@@ -17,12 +17,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from xingtu.auth import audit
 from xingtu.imports.apply import apply_frame, query_reference
 from xingtu.imports.spec import Crs, Kind
 from xingtu.imports.templates import build_template
 from xingtu.imports.validate import Checked, Reference, check_file
-from xingtu.settings import get_settings
 from xingtu.store import access, versions
 
 
@@ -31,8 +29,7 @@ def _admin() -> None:
 
 
 def _audit(event: str, **detail: object) -> None:
-    who = access.principal()
-    audit.record(get_settings().audit_path, event, who.user, who.role, who.region, **detail)
+    access.record_event(event, access.principal(), **detail)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
