@@ -10,6 +10,7 @@ import streamlit as st
 from components import table_export
 from components.view import t
 from xingtu.auth import audit
+from xingtu.i18n import TEXTS
 from xingtu.store import access
 
 who = access.principal()
@@ -76,7 +77,9 @@ if who.can_import:
             t("access.col.at"): [e.at[:19].replace("T", " ") for e in rows],
             t("access.col.event"): [labels.get(e.event, e.event) for e in rows],
             t("access.col.user"): [e.user for e in rows],
-            t("access.col.role"): [e.role for e in rows],
+            t("access.col.role"): [
+                t(f"role.{e.role}") if f"role.{e.role}" in TEXTS else e.role for e in rows
+            ],
             t("access.col.scope"): [_scope(e.scope) for e in rows],
             t("access.col.detail"): [", ".join(f"{k}={v}" for k, v in e.detail.items()) for e in rows],
         }
