@@ -202,6 +202,9 @@ def test_payloads_in_every_imported_field_render_inertly(browser, hostile, small
         page.get_by_label("账号").fill("admin")
         page.get_by_label("密码").fill(password_of("admin"))
         page.get_by_role("button", name="登录").click()
+        page.get_by_label("密码").wait_for(
+            state="detached", timeout=120_000
+        )  # the page has replaced the form
         if ready:  # a page without the sidebar (the big screen, a shared route)
             page.wait_for_selector(ready, timeout=120_000)
             page.wait_for_selector(DONE, timeout=60_000)
