@@ -10,6 +10,7 @@ from components import (
     kpi_cards,
     level_chart,
     map_controls,
+    nodata,
     ranking,
     region_map,
     table_export,
@@ -25,13 +26,16 @@ scope_name = str(access.load_region_path(state.region)["name"].iloc[-1])
 crumb_col, brief_col = st.columns([5, 2], vertical_alignment="center")
 with crumb_col:
     breadcrumb.show(state.region, key="crumb")
-if data.summary["units"] == 0:
+if int(data.summary.get("expected", data.summary["units"]) or 0) == 0:  # no units match the filters
     st.info(t("overview.empty"), icon=":material/filter_alt_off:")
     st.stop()
-with brief_col, st.container(horizontal_alignment="right"):
-    briefing.show(
-        state.region, state.unit_type, state.year, data.scope_level, scope_name, key="overview.briefing"
-    )
+# nothing imported for this scope and year: the map and ranking still show which regions are missing
+nothing = nodata.show_notice(data.summary, scope_name, state.year)
+if not nothing:
+    with brief_col, st.container(horizontal_alignment="right"):
+        briefing.show(
+            state.region, state.unit_type, state.year, data.scope_level, scope_name, key="overview.briefing"
+        )
 
 kpi_cards.render(
     kpi_cards.compute_cards(data.summary, data.counts, data.prev_counts, data.prev_summary), data.prev_year
@@ -40,7 +44,10 @@ kpi_cards.render(
 map_col, dots_col, side_col = st.columns([5, 4, 4], gap="medium")
 with map_col:
     metric = map_controls.show_metric(key="overview.metric", grouping=data.scope_level == "province")
-    if data.child_level == "village":
+    if data.child_level == "village" and data.units.empty:
+        fig = None
+        nodata.show_chart_empty(t("overview.map"))
+    elif data.child_level == "village":
         fig = region_map.build_unit_dots(data.units, {lv: t(f"level.{lv}") for lv in range(6)})
     else:
         fig = region_map.build_region_map(
@@ -51,17 +58,24 @@ with map_col:
             outline_url=access.load_boundary_url("counties") if data.scope_level == "county" else None,
             outline_code=state.region if data.scope_level == "county" else None,
         )
-    clicked = region_map.render(
-        fig,
-        key=f"map.{state.region}.{data.child_level}.{metric}.{state.unit_type}.{state.year}",
-        filename=f"{scope_name}_{t('overview.map')}_{t(f'metric.{metric}')}_{state.year}",
-    )
-    st.caption(t("overview.map.click_hint"))
+    clicked = None
+    if fig is not None:
+        clicked = region_map.render(
+            fig,
+            key=f"map.{state.region}.{data.child_level}.{metric}.{state.unit_type}.{state.year}",
+            filename=f"{scope_name}_{t('overview.map')}_{t(f'metric.{metric}')}_{state.year}",
+        )
+        st.caption(t("overview.map.click_hint"))
 with dots_col:
     url, n = access.load_points_url(
         state.region, state.unit_type, state.year, state.level, village_map.PALETTE
     )
-    layer = map_controls.show_layer(key="overview.layer", auto=village_map.default_layer(n))
+    if n == 0:  # no results in scope that year: no points to draw, and no layer to choose
+        st.markdown(f"**{t('overview.villages')}**")
+        st.caption(t("nodata.villages"))
+        layer = "off"
+    else:
+        layer = map_controls.show_layer(key="overview.layer", auto=village_map.default_layer(n))
     if layer != "off":
         deck = village_map.build_village_deck(
             url,
@@ -75,7 +89,10 @@ with dots_col:
         village_map.render(deck, key="villages")
 with side_col:
     st.markdown(f"**{t('overview.distribution')}**")
-    level_chart.render_level_html(data.counts)
+    if nothing:
+        st.caption(t("nodata.chart", what=t("overview.distribution")))
+    else:
+        level_chart.render_level_html(data.counts)
     if data.child_level != "village":
         title = t("overview.ranking", level=t("overview.ranking.level." + data.child_level))
         st.markdown(f"**{title}**")

@@ -12,7 +12,6 @@ import streamlit as st
 
 from components import screen, view
 from xingtu.store import access
-from xingtu.store.versions import holds_sample
 
 REFRESH_S = 300  # a paused or single-view screen still re-reads the data this often
 
@@ -43,7 +42,7 @@ def _view() -> None:
             views=len(playlist),
             every=state.every,
             paused=paused,
-            sample=holds_sample(access.load_meta()),
+            sample=access.load_shows_sample(region, state.unit_type, state.year),
             scale=scale,
         ),
         access.load_children_boundary_url(data.overview.child_level),

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from components import level_chart, table_export, view
+from components import coverage, level_chart, table_export, view
 from components.view import t
 from xingtu.safe import markdown_text
 from xingtu.store import access
@@ -41,6 +41,9 @@ cols[1].metric(t("status.units_by_type"), f"{_n('village', 'rural'):,} / {_n('vi
 cols[2].metric(t("status.townships"), f"{_n('township'):,}")
 cols[3].metric(t("status.counties"), f"{_n('county'):,}", help=t("status.counties.help"))
 cols[4].metric(t("status.zones"), f"{_n('county', 'zone'):,}", help=t("status.zones.help"))
+
+scope_name = str(access.load_region_path(root)["name"].iloc[-1])
+coverage.render(access.load_coverage(root), scope_name, key="status.coverage")
 
 left, right = st.columns([3, 2], gap="large")
 with left:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import breadcrumb, trend_charts, trend_panels, view
+from components import breadcrumb, nodata, trend_charts, trend_panels, view
 from components.theme import chart_config
 from components.view import t
 from xingtu.store import access
@@ -14,8 +14,12 @@ data = access.load_trends(state.region, state.unit_type, state.year, state.star)
 scope = str(access.load_region_path(state.region)["name"].iloc[-1])
 breadcrumb.show(state.region, key="crumb")
 if data.year_metrics.empty:
-    st.info(t("overview.empty"), icon=":material/filter_alt_off:")
+    if int(access.load_summary(state.region, state.unit_type, state.year)["expected"]):
+        st.info(t("nodata.trends", scope=view.md(scope)), icon=":material/cloud_off:")
+    else:
+        st.info(t("overview.empty"), icon=":material/filter_alt_off:")
     st.stop()
+nodata.show_notice(access.load_summary(state.region, state.unit_type, state.year), scope, state.year)
 
 levels = {lv: t(f"level.{lv}") for lv in range(6)}
 left, right = st.columns(2, gap="large")

@@ -22,20 +22,29 @@ if page is None:
 profile = page.profile
 unit_profile.render_header(profile, state.year)
 name = str(profile.unit["name"])
+if profile.annual.empty:  # nothing imported for this unit yet: the header said so
+    st.stop()
+has_year = bool((profile.annual["year"] == state.year).any())
 
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.markdown(f"**{t('unit.stars_by_year')}**")
     matrix = unit_profile.compute_star_matrix(profile.stars)
-    st.dataframe(matrix, width="stretch")
-    table_export.show(matrix.reset_index(), f"{name}_{t('unit.stars_by_year')}", key="unit.matrix")
+    if matrix.empty:
+        st.caption(t("nodata.chart", what=t("unit.stars_by_year")))
+    else:
+        st.dataframe(matrix, width="stretch")
+        table_export.show(matrix.reset_index(), f"{name}_{t('unit.stars_by_year')}", key="unit.matrix")
     st.markdown(f"**{t('unit.share_met', year=state.year)}**")
     labels = {"held": t("unit.held"), "met": t("unit.share"), "required": t("unit.required")}
-    st.plotly_chart(
-        unit_profile.build_share_bars(profile.stars, state.year, labels),
-        key="unit.shares",
-        config=chart_config(f"{name}_{t('unit.share_met', year=state.year)}"),
-    )
+    if len(profile.stars) and (profile.stars["year"] == state.year).any():
+        st.plotly_chart(
+            unit_profile.build_share_bars(profile.stars, state.year, labels),
+            key="unit.shares",
+            config=chart_config(f"{name}_{t('unit.share_met', year=state.year)}"),
+        )
+    else:
+        st.caption(t("nodata.chart", what=t("unit.share_met", year=state.year)))
 with right:
     st.markdown(f"**{t('unit.map')}**")
     st.plotly_chart(
@@ -50,9 +59,13 @@ with right:
         config=region_map.config(f"{name}_{t('unit.map')}"),
     )
 
-st.markdown(f"#### {t('unit.weak_tasks', year=state.year, n=len(profile.unmet_tasks))}")
+# task results are a separate import: without them there is nothing to judge (not "all met")
+has_tasks = has_year and bool((profile.stars["year"] == state.year).any()) if len(profile.stars) else False
+st.markdown(f"#### {t('unit.weak_tasks', year=state.year, n=len(profile.unmet_tasks) if has_tasks else '—')}")
 unmet = unit_profile.compute_unmet_table(profile.unmet_tasks)
-if unmet.empty:
+if not has_tasks:
+    st.caption(t("nodata.chart", what=t("unit.weak_tasks", year=state.year, n="—")))
+elif unmet.empty:
     st.success(t("unit.all_met"), icon=":material/verified:")
 else:
     st.dataframe(

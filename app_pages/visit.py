@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import auth, view, visit
+from components import auth, nodata, view, visit
 from components.view import t
 from xingtu.store import access
 
@@ -16,7 +16,9 @@ if not state.share:
     visit.reorder_after_change(data, state.fix)
 
 st.markdown(f"### {t('visit.title')}")
-if not state.share:
+if not state.share:  # a scope nothing was imported for has no units to suggest: say why
+    scope = str(access.load_region_path(state.region)["name"].iloc[-1])
+    nodata.show_notice(access.load_summary(state.region, state.unit_type, state.year), scope, state.year)
     left, target = st.columns([2, 3], gap="large")
     with left:
         crit = visit.show_criterion(key="visit.criteria")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import breadcrumb, view, weak_charts
+from components import breadcrumb, nodata, view, weak_charts
 from components.view import t
 from xingtu.store import access
 from xingtu.viewstate import TABS
@@ -23,10 +23,19 @@ tab = view.bind(
 data = access.load_weak(state.region, state.unit_type, state.year, tab, state.star, state.level)
 level_name = t("overview.ranking.level." + data.child_level)
 scope = str(access.load_region_path(state.region)["name"].iloc[-1])
+summary = access.load_summary(state.region, state.unit_type, state.year)
+if not int(summary["expected"]):
+    st.info(t("overview.empty"), icon=":material/filter_alt_off:")
+    st.stop()
+if nodata.show_notice(summary, scope, state.year):  # nothing imported: no weak points to find
+    st.stop()
 
 if tab == "heat":
     if data.star_fail.empty:
         st.info(t("trends.targets.empty"))
+        st.stop()
+    if not data.star_fail["units"].any():  # annual results without task results: no stars to judge
+        nodata.show_chart_empty(t("weak.tab.heat"))
         st.stop()
     left, right = st.columns([2, 3], gap="large")
     with left:
@@ -55,7 +64,7 @@ elif tab == "tasks":
     title = t("weak.tasks.title", year=state.year)
     st.markdown(f"**{title}**")
     if data.weakest.empty:
-        st.info(t("overview.empty"))
+        nodata.show_chart_empty(title)
         st.stop()
     labels = {"veto": t("unit.veto"), "share": t("weak.failing")}
     weak_charts.render_top_tasks(data.weakest, labels, key="weak.tasks", name=f"{scope}_{title}")

@@ -27,6 +27,7 @@ from xingtu.auth.users import Accounts, LoginThrottle, UsersFileError, load_acco
 from xingtu.domain.hierarchy import region_level
 from xingtu.settings import get_settings
 from xingtu.store import access
+from xingtu.store.versions import holds_sample
 from xingtu.viewstate import ViewState
 
 _SESSION_ID = "_xingtu_session_id"
@@ -227,7 +228,8 @@ def render_account(page: str) -> None:
     scope = str(access.load_region_path(who.region)["name"].iloc[-1])
     with st.sidebar:
         if who.role == "demo":
-            st.info(t("auth.demo"), icon=":material/visibility:")
+            demo = "auth.demo" if holds_sample(access.load_meta()) else "auth.demo.empty"
+            st.info(t(demo), icon=":material/visibility:")
         elif who.role == "share":
             until = dt.datetime.fromtimestamp(who.expires or 0).strftime("%Y-%m-%d %H:%M")
             st.info(t("auth.shared", scope=view.md(scope), until=until), icon=":material/share:")

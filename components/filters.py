@@ -72,6 +72,8 @@ def show() -> ViewState:
         )
         years = sorted(view.context().years, reverse=True)
         view.bind(st.selectbox, "year", years, key="filter.year", label=t("filter.year"))
+        if not access.load_data_years():  # an empty dataset: the years exist, their results do not
+            st.caption(t("filter.year.none"))
         view.bind(
             st.selectbox,
             "level",

@@ -18,16 +18,37 @@ class Card:
     delta: str | None
     help: str | None = None
     delta_color: str = "normal"
+    delta_arrow: str = "auto"  # "off" for a delta that is a note (what is not imported), not a change
 
 
 def compute_cards(
     summary: dict, counts: pd.DataFrame, prev_counts: pd.DataFrame | None, prev_summary: dict | None
 ) -> list[Card]:
-    """The cards' texts from the scope's summary and level counts (and last year's, for deltas)."""
+    """The cards' texts from the scope's summary and level counts (and last year's, for deltas).
+
+    Only results count: a scope nothing was imported for shows "—", never zeros, and a year
+    before that had no results gives no change (a change from nothing is not a rise).
+    """
+    units = int(summary["units"])
+    expected = int(summary.get("expected", units) or 0)
+    if prev_summary is not None and int(prev_summary["units"]) == 0:
+        prev_counts = prev_summary = None
     prev_year_units = (
         dict(zip(prev_counts["level"], prev_counts["units"], strict=True)) if prev_counts is not None else {}
     )
-    cards = [Card(t("overview.kpi.units"), f"{int(summary['units']):,}", None)]
+    first = Card(t("overview.kpi.units"), f"{units:,}", None)
+    if units < expected:
+        note = t("overview.kpi.imported", expected=f"{expected:,}", missing=f"{expected - units:,}")
+        first = Card(first.label, first.value, note, delta_color="off", delta_arrow="off")
+    if units == 0:
+        blank = [Card(t(f"level.{level}"), "—", None) for level in LEVELS_DESC]
+        return [
+            first,
+            *blank,
+            Card(t("overview.kpi.below_target"), "—", None),
+            Card(t("overview.kpi.overdue"), "—", None),
+        ]
+    cards = [first]
     for level in LEVELS_DESC:
         row = counts[counts["level"] == level].iloc[0]
         delta = None
@@ -65,6 +86,9 @@ def render(cards: list[Card], prev_year: int | None) -> None:
             card.value,
             delta=card.delta,
             delta_color=card.delta_color,
-            help=t("overview.kpi.vs_prev", year=prev_year) if card.delta and prev_year else card.help,
+            delta_arrow=card.delta_arrow,
+            help=t("overview.kpi.vs_prev", year=prev_year)
+            if card.delta and prev_year and card.delta_arrow != "off"
+            else card.help,
             border=True,
         )

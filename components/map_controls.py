@@ -57,6 +57,7 @@ def map_texts(metric: str) -> MapTexts:
         units_label=t("metric.units"),
         no_data=t("overview.legend.no_data"),
         zone_label=t("common.kind.zone"),
+        not_imported=t("nodata.not_imported"),
     )
 
 

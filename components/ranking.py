@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from components import view
+from components.region_map import compute_not_imported
 from components.theme import LEVEL_COLORS, NO_DATA_COLOR
 from components.view import t
 from xingtu.domain.metrics import METRIC_SPECS, compute_ranks, format_metric
@@ -98,17 +99,19 @@ def build_ranking_rows(ranking: pd.DataFrame, metric: str) -> list[dict[str, obj
     """One row per region in display order: rank, name, value text, bar length (% of full scale)."""
     spec = METRIC_SPECS[metric]
     full = {"share": 100.0, "mean": 5.0}.get(spec.kind, float(ranking["shown"].max() or 1))
+    missing = compute_not_imported(ranking).tolist()
     rows = []
-    for rank, label, shown, value, units, code in zip(
+    for rank, label, shown, value, units, code, absent in zip(
         ranking["rank"],
         ranking["label"],
         ranking["shown"],
         ranking[metric],
         ranking["units"],
         ranking["code"],
+        missing,
         strict=True,
     ):
-        text = format_metric(metric, value)
+        text = t("nodata.not_imported") if absent else format_metric(metric, value)
         rows.append(
             {
                 "rank": "" if pd.isna(rank) else str(int(rank)),

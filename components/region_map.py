@@ -55,6 +55,14 @@ class MapTexts:
     units_label: str
     no_data: str
     zone_label: str
+    not_imported: str = ""  # a region with units but no results yet (an empty or partial dataset)
+
+
+def compute_not_imported(df: pd.DataFrame) -> pd.Series:
+    """Rows of regions that have units of the scope's type but no results (未导入)."""
+    if "expected" not in df:
+        return pd.Series(False, index=df.index)
+    return (df["units"] == 0) & (df["expected"] > 0)
 
 
 def compute_classes(values: pd.Series, metric: str) -> tuple[list[int | None], list[str]]:
@@ -72,13 +80,15 @@ def _hover(df: pd.DataFrame, metric: str, texts: MapTexts) -> list[list[str]]:
     ranks = compute_ranks(df[metric].tolist(), METRIC_SPECS[metric].higher_is_better)
     n = sum(r is not None for r in ranks)
     kinds = df["kind"].tolist() if "kind" in df else [""] * len(df)
+    missing = compute_not_imported(df).tolist()
     rows = []
-    for name, kind, value, units, code, rank in zip(
-        df["name"], kinds, df[metric], df["units"], df["code"], ranks, strict=True
+    for name, kind, value, units, code, rank, absent in zip(
+        df["name"], kinds, df[metric], df["units"], df["code"], ranks, missing, strict=True
     ):
         label = plotly_text(name) + (f"（{texts.zone_label}）" if kind == "zone" else "")
         rank_text = f"{rank}/{n}" if rank is not None else "—"
-        rows.append([label, format_metric(metric, value), rank_text, f"{int(units):,}", code])
+        shown = texts.not_imported if absent and texts.not_imported else format_metric(metric, value)
+        rows.append([label, shown, rank_text, f"{int(units):,}", code])
     return rows
 
 
@@ -177,7 +187,9 @@ def build_region_map(
                 "name": "points",
             }
         )
-    legend = [[color, label] for color, label in zip(colors, [texts.no_data, *labels], strict=True)]
+    # grey regions are "not imported" when they have units without results, else "no data"
+    no_data = texts.not_imported if texts.not_imported and compute_not_imported(df).any() else texts.no_data
+    legend = [[color, label] for color, label in zip(colors, [no_data, *labels], strict=True)]
     layout = {
         "height": HEIGHT,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},

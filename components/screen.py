@@ -180,7 +180,23 @@ def compute_tiles(
     prev_counts: pd.DataFrame | None,
     texts: dict,
 ) -> list[Tile]:
-    """Units; 五星, 四星, 三星 with their change; mean stars; overdue problems (as of the data date)."""
+    """Units; 五星, 四星, 三星 with their change; mean stars; overdue problems (as of the data date).
+
+    A scope with units not imported says how many are in; with none, the numbers are "—", and a
+    year before without results gives no change (a change from nothing is not a rise).
+    """
+    n_units = int(summary["units"])
+    expected = int(summary.get("expected", n_units) or 0)
+    if prev_summary is not None and int(prev_summary["units"]) == 0:
+        prev_summary = prev_counts = None
+    imported = (
+        texts["imported_of"].format(units=f"{n_units:,}", expected=f"{expected:,}")
+        if n_units < expected
+        else None
+    )
+    if n_units == 0:
+        blank = [Tile(texts[key], "—", None) for key in ("level5", "level4", "level3", "mean", "overdue")]
+        return [Tile(texts["units"], f"{expected:,}", imported, "flat"), *blank]
 
     def units(df: pd.DataFrame | None, level: int) -> int | None:
         if df is None:
@@ -195,7 +211,7 @@ def compute_tiles(
         tone = "good" if diff > 0 else "bad" if diff < 0 else "flat"
         return f"{texts['vs_prev']} {format_change(metric, diff)}", tone
 
-    tiles = [Tile(texts["units"], f"{int(summary['units']):,}", None)]
+    tiles = [Tile(texts["units"], f"{n_units:,}", imported, "flat")]
     for level in (5, 4, 3):
         now = units(counts, level) or 0
         delta, tone = change(now, units(prev_counts, level), "five_star")
@@ -274,6 +290,16 @@ def compute_top_bottom(
     return rows[:n], (rows[-n:][::-1] if len(rows) > n else [])
 
 
+def compute_not_imported(children: pd.DataFrame, n: int) -> tuple[list[tuple[str, str, str]], int]:
+    """Up to ``n`` child regions with units but no results (in code order), and how many there are."""
+    missing = children[region_map.compute_not_imported(children)].sort_values("code")
+    rows = [
+        ("", str(name), f"{int(units):,}")
+        for name, units in zip(missing["name"], missing["expected"], strict=True)
+    ]
+    return rows[:n], len(missing)
+
+
 def compute_most(children: pd.DataFrame, metric: str, n: int) -> list[tuple[str, str, str]]:
     """The ``n`` child regions with the highest ``metric`` above zero (e.g. most overdue problems)."""
     df = (
@@ -297,7 +323,9 @@ def compute_mover_rows(movers: pd.DataFrame, metric: str) -> list[tuple[str, str
 def build_trend_html(level_trend: pd.DataFrame, year_metrics: pd.DataFrame, texts: dict) -> str:
     """A strip with one block per year: mean stars, share ≥4 stars, and the level mix as a bar."""
     years = sorted(int(y) for y in year_metrics["year"].unique()) if len(year_metrics) else []
-    blocks = []
+    blocks = (
+        [] if years else [f'<div class="xs-year"><div class="head">{html.escape(texts["none"])}</div></div>']
+    )
     for year in years:
         row = year_metrics[year_metrics["year"] == year].iloc[0]
         mix = level_trend[level_trend["year"] == year]
@@ -418,6 +446,7 @@ def tile_texts() -> dict[str, str]:
         "overdue": t("overview.kpi.overdue"),
         "vs_prev": t("screen.vs_prev"),
         "as_of": t("screen.as_of"),
+        "imported_of": t("screen.imported_of", units="{units}", expected="{expected}"),
     }
 
 
@@ -427,6 +456,7 @@ def trend_texts() -> dict:
         "mean": t("metric.mean_stars"),
         "ge4": t("metric.share_ge4"),
         "levels": {lv: t(f"level.{lv}") for lv in range(6)},
+        "none": t("screen.trend.none"),
     }
 
 
@@ -448,7 +478,7 @@ def render_view(data: Screen, frame: Frame, geojson_url: str | None) -> None:
             frame.position,
         )
     )
-    if ov.summary["units"] == 0:
+    if int(ov.summary.get("expected", ov.summary["units"]) or 0) == 0:  # no units match at all
         st.info(t("overview.empty"))
         return
     render_html(
@@ -459,16 +489,17 @@ def render_view(data: Screen, frame: Frame, geojson_url: str | None) -> None:
         level_name = t("overview.ranking.level." + ov.child_level)
         top, bottom = compute_top_bottom(ov.children, frame.metric, 10)
         up, down = compute_movers(data.child_years, frame.metric)
+        missing, n_missing = compute_not_imported(ov.children, 10 if top else 20)
+        top_title = t("screen.top", level=level_name, metric=t(f"metric.{frame.metric}"))
+        missing_section = (t("screen.not_imported", level=level_name, n=n_missing), missing, "flat")
+        if not top:  # nothing imported: the panel lists who is missing
+            sections = [missing_section]
+        elif n_missing:  # partly imported: the best so far, then who is still missing
+            sections = [(top_title, top, ""), missing_section]
+        else:
+            sections = [(top_title, top, ""), (t("screen.bottom", level=level_name), bottom, "")]
         with left:
-            render_html(
-                build_side_html(
-                    [
-                        (t("screen.top", level=level_name, metric=t(f"metric.{frame.metric}")), top, ""),
-                        (t("screen.bottom", level=level_name), bottom, ""),
-                    ],
-                    "screen-ranking",
-                )
-            )
+            render_html(build_side_html(sections, "screen-ranking"))
         with right:
             render_html(
                 build_side_html(

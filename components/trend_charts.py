@@ -178,14 +178,14 @@ def build_compare(county_years: pd.DataFrame, codes: tuple[str, ...], metric: st
 
 
 def compute_movers(child_years: pd.DataFrame, metric: str, n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Regions with the largest rise and fall of ``metric`` between the last two years."""
-    if child_years.empty or child_years["year"].nunique() < 2:
+    """Regions with the largest rise and fall of ``metric`` between the last two years with results
+    (years or regions not imported have no change)."""
+    present = child_years[child_years["units"] > 0] if len(child_years) else child_years
+    if present.empty or present["year"].nunique() < 2:
         empty = pd.DataFrame(columns=["code", "name", "before", "after", "change"])
         return empty, empty
-    last, prev = sorted(child_years["year"].unique())[-1], sorted(child_years["year"].unique())[-2]
-    wide = child_years[child_years["units"] > 0].pivot_table(
-        index=["code", "name"], columns="year", values=metric
-    )
+    last, prev = sorted(present["year"].unique())[-1], sorted(present["year"].unique())[-2]
+    wide = present.pivot_table(index=["code", "name"], columns="year", values=metric)
     wide = wide.dropna(subset=[prev, last]).reset_index()
     out = pd.DataFrame(
         {"code": wide["code"], "name": wide["name"], "before": wide[prev], "after": wide[last]}

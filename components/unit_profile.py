@@ -155,8 +155,9 @@ def render_header(profile: UnitProfile, year: int) -> None:
         " › ".join(markdown_text(x) for x in (u["city"], u["county"], u["township"], u["full_name"]))
         + f" · {t('unit.code')} {u['code']} · {t('type.one.' + u['unit_type'])}"
     )
-    if row is None:
-        st.info(t("unit.no_result", year=year))
+    if row is None:  # not imported (that year, or at all): said, never shown as 未评星
+        key = "nodata.unit.none" if annual.empty else "nodata.unit"
+        st.info(t(key, name=markdown_text(u["name"]), year=year), icon=":material/cloud_off:")
         return
     cols = st.columns(5, gap="small")
     cols[0].metric(t("unit.level", year=year), t(f"level.{int(row['level'])}"), border=True)

@@ -639,6 +639,89 @@ TEXTS: dict[str, tuple[str, str]] = {
         "See the Data import page for what was imported.",
     ),
     "sample.version": ("数据版本 {version}", "Data version {version}"),
+    # --- no data yet (an empty dataset, or a region or year nothing was imported for)
+    "nodata.not_imported": ("未导入", "Not imported"),
+    "nodata.scope": (
+        "{scope} {year} 年尚未导入评定结果（共 {expected} 个村（社区））。导入情况见“数据概况”页的覆盖情况。",
+        "No results imported for {scope} in {year} yet ({expected} units). See Coverage on the Dataset page.",
+    ),
+    "nodata.partial": (
+        "{scope} {year} 年已导入 {units} / {expected} 个村（社区）的评定结果；其余 {missing} 个未导入，"
+        "数字只计已导入的部分。",
+        "{scope} {year}: results imported for {units} of {expected} units; {missing} not imported, "
+        "and the figures count the imported ones only.",
+    ),
+    "nodata.anywhere": (
+        "本数据集尚无任何评定结果（只含真实区划、边界与任务清单）。各县区导入后逐一显示。",
+        "This dataset holds no results yet (real divisions, boundaries and task catalogue only). "
+        "Counties appear as they are imported.",
+    ),
+    "nodata.chart": ("{what}：尚无已导入的数据。", "{what}: nothing imported yet."),
+    "nodata.trends": (
+        "{scope}尚未导入任何年度的评定结果，没有可画的趋势。",
+        "No results imported for {scope} in any year yet: no trend to draw.",
+    ),
+    "nodata.unit": (
+        "{name} {year} 年尚未导入评定结果。",
+        "No results imported for {name} in {year} yet.",
+    ),
+    "nodata.unit.none": (
+        "{name}尚未导入任何年度的评定结果。所在县区导入后显示星级、各星达标情况与短板。",
+        "No results imported for {name} yet. Its level, stars and weak tasks show once its county "
+        "is imported.",
+    ),
+    "nodata.villages": ("该年度没有已导入的村（社区）可画。", "No imported units to draw for this year."),
+    "filter.year.none": (
+        "尚无任何年度的数据：以上为数据集的评定年度",
+        "No year has data yet: these are the dataset's assessment years",
+    ),
+    "overview.kpi.imported": ("共 {expected} · 未导入 {missing}", "of {expected} · {missing} not imported"),
+    "auth.demo.empty": (
+        "演示模式 · 只读：未配置账号，不能导入。",
+        "Demo mode · read-only: no accounts configured, no imports.",
+    ),
+    "screen.imported_of": ("已导入 {units} / {expected}", "{units} of {expected} imported"),
+    "screen.not_imported": ("未导入的{level}（{n}）", "{level} not imported ({n})"),
+    "screen.trend.none": ("尚无已导入的评定结果", "No imported results yet"),
+    # --- coverage (覆盖情况): what has been imported, per county and year
+    "coverage.title": ("覆盖情况", "Coverage"),
+    "coverage.caption": (
+        "每个县区各年度导入了什么：最近一次导入的时间、导入人、文件和单位数。"
+        "未导入的县区排在最前，便于催报。",
+        "What has been imported per county and year: the latest import's time, user, file and units. "
+        "Counties not imported come first, to chase them.",
+    ),
+    "coverage.kind": ("内容", "Contents"),
+    "coverage.summary": (
+        "{kind} · {year} 年：已导入 {done} / {total} 个县区，未导入 {missing} 个。",
+        "{kind} · {year}: {done} of {total} counties imported, {missing} not imported.",
+    ),
+    "coverage.summary.nodate": (
+        "{kind}：已导入 {done} / {total} 个县区，未导入 {missing} 个。",
+        "{kind}: {done} of {total} counties imported, {missing} not imported.",
+    ),
+    "coverage.cell.imported": ("已导入 {units}/{of}", "imported {units}/{of}"),
+    "coverage.cell.sample": ("样例数据", "sample data"),
+    "coverage.cell.none": ("未导入", "not imported"),
+    "coverage.all_years": ("（不分年度）", "(no year)"),
+    "coverage.col.city": ("市", "City"),
+    "coverage.col.county": ("县（区）", "County"),
+    "coverage.col.code": ("代码", "Code"),
+    "coverage.col.units": ("村（社区）数", "Units"),
+    "coverage.col.year": ("年度", "Year"),
+    "coverage.col.kind": ("内容", "Contents"),
+    "coverage.col.version": ("版本", "Version"),
+    "coverage.col.when": ("导入时间", "Imported at"),
+    "coverage.col.user": ("导入人", "By"),
+    "coverage.col.file": ("文件", "File"),
+    "coverage.col.rows": ("行数", "Rows"),
+    "coverage.col.imported_units": ("涉及村（社区）", "Units in file"),
+    "coverage.col.imports": ("导入次数", "Imports"),
+    "coverage.details": (
+        "导入记录（每个县区、年度和内容的最近一次）",
+        "Imports (latest per county, year and contents)",
+    ),
+    "coverage.details.none": ("还没有任何导入。", "Nothing has been imported yet."),
 }
 
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from xingtu.demo.calibration import N_LEVELS, Calibration, GroupTarget
-from xingtu.domain.rating import compute_star_held_matrix, compute_tasks_short_matrix, required_met
+from xingtu.domain.rating import compute_star_stats_matrix, required_met
 from xingtu.domain.standard import Standard, standard_for_year
 from xingtu.domain.units import UNIT_TYPES
 
@@ -300,13 +300,15 @@ def generate_demo(
                     if task.id not in task_pos:
                         task_pos[task.id] = len(task_ids)
                         task_ids.append(task.id)
-                veto = np.array([tk.veto for tk in star.tasks])
+                # veto tasks bind only when the catalogue requires them; otherwise they are plain tasks
+                veto = np.array([tk.veto and star.veto_required for tk in star.tasks], dtype=bool)
                 keys = np.column_stack([_task_keys(cal, tk.id, n, tk.veto)[rows] for tk in star.tasks])
                 h = held[year][rows, p]
                 req = required_met(len(star.tasks), star.min_share_met)
                 unmet = _draw_star_tasks(_stream(cal, "draw", year, t, star.id), keys, veto, h, req)
                 met = ~unmet
-                if not np.array_equal(compute_star_held_matrix(star, met), h):
+                stats = compute_star_stats_matrix(star, met)
+                if not np.array_equal(stats.held, h):
                     raise AssertionError(f"{year} {star.name}：任务结果与星级不一致")
                 unmet_by_year[year][star.id + ":" + t] = unmet
                 idx = np.array([task_pos[tk.id] for tk in star.tasks], dtype=np.int16)
@@ -314,9 +316,8 @@ def generate_demo(
                 t_task.append(np.tile(idx, len(rows)))
                 t_met.append(met.ravel())
                 t_year.append(np.full(met.size, year, dtype=np.int16))
-                n_met = met.sum(axis=1)
                 full = np.zeros(n, dtype=np.int16)
-                full[rows] = n_met
+                full[rows] = stats.tasks_met
                 met_counts[(year, star.id + ":" + t)] = full
                 star_rows.append(
                     pd.DataFrame(
@@ -324,12 +325,12 @@ def generate_demo(
                             "code": units["code"].to_numpy()[rows],
                             "year": np.int16(year),
                             "star_id": star.id,
-                            "held": h,
-                            "tasks_met": n_met.astype(np.int16),
-                            "tasks_total": np.int16(len(star.tasks)),
-                            "required": np.int16(req),
-                            "veto_unmet": unmet[:, veto].sum(axis=1).astype(np.int16),
-                            "tasks_short": compute_tasks_short_matrix(star, met).astype(np.int16),
+                            "held": stats.held,
+                            "tasks_met": stats.tasks_met,
+                            "tasks_total": np.int16(stats.tasks_total),
+                            "required": np.int16(stats.required),
+                            "veto_unmet": stats.veto_unmet,
+                            "tasks_short": stats.tasks_short,
                         }
                     )
                 )

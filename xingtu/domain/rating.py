@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -80,3 +81,61 @@ def compute_tasks_short_matrix(star: Star, met: np.ndarray) -> np.ndarray:
     veto_cols = [i for i, t in enumerate(star.tasks) if t.veto]
     veto_unmet = (~met[:, veto_cols]).sum(axis=1) if (star.veto_required and veto_cols) else 0
     return np.maximum(np.maximum(missing, veto_unmet), 0)
+
+
+def veto_unmet(star: Star, met: Mapping[str, bool]) -> int:
+    """Veto tasks of ``star`` not met — counted only when the catalogue requires them, else 0."""
+    if not star.veto_required:
+        return 0
+    return sum(1 for t in star.veto_ids if not met.get(t, False))
+
+
+@dataclass(frozen=True)
+class StarStats:
+    """One star's statistics for many units (aligned int16/bool arrays), as ``star_results`` stores them."""
+
+    held: np.ndarray
+    tasks_met: np.ndarray
+    tasks_total: int
+    required: int
+    veto_unmet: np.ndarray
+    tasks_short: np.ndarray
+
+
+def compute_star_stats_matrix(star: Star, met: np.ndarray) -> StarStats:
+    """Every ``star_results`` statistic for rows of ``met`` (units × tasks of the star, catalogue order).
+
+    The one vectorised form of the rule used by the generator and by imports: ``held`` is
+    :func:`compute_star_held_matrix`, ``tasks_short`` :func:`compute_tasks_short_matrix`, and
+    ``veto_unmet`` counts unmet veto tasks only when the catalogue requires them (else 0).
+    """
+    met = np.asarray(met, dtype=bool)
+    held = compute_star_held_matrix(star, met)
+    veto_cols = [i for i, t in enumerate(star.tasks) if t.veto]
+    if star.veto_required and veto_cols:
+        unmet_veto = (~met[:, veto_cols]).sum(axis=1).astype(np.int16)
+    else:
+        unmet_veto = np.zeros(len(met), dtype=np.int16)
+    return StarStats(
+        held=held,
+        tasks_met=met.sum(axis=1).astype(np.int16),
+        tasks_total=len(star.tasks),
+        required=required_met(len(star.tasks), star.min_share_met),
+        veto_unmet=unmet_veto,
+        tasks_short=compute_tasks_short_matrix(star, met).astype(np.int16),
+    )
+
+
+def compute_levels_matrix(standard: Standard, unit_type: UnitType, met: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`compute_level`: ``met`` is (units × every task of the type, catalogue order)."""
+    met = np.asarray(met, dtype=bool)
+    n_tasks = len(standard.tasks_for(unit_type))
+    if met.ndim != 2 or met.shape[1] != n_tasks:
+        raise ValueError(f"任务结果应有 {n_tasks} 列，实际 {met.shape}")
+    level = np.zeros(len(met), dtype=np.int8)
+    start = 0
+    for star in standard.stars_for(unit_type):
+        stop = start + len(star.tasks)
+        level += compute_star_held_matrix(star, met[:, start:stop])
+        start = stop
+    return level

@@ -108,7 +108,7 @@ def parse_standard(doc: Any, source: str = "标准文件") -> Standard:
         veto_required = True
     overrides = rule.get("overrides") or {}
     if not isinstance(overrides, Mapping):
-        problems.append("rule.overrides 应为映射：星的 id → {min_share_met: 小数}")
+        problems.append("rule.overrides 应为映射：星的 id → {min_share_met: 小数, veto_required: 是否}")
         overrides = {}
 
     types = doc.get("types")
@@ -161,19 +161,29 @@ def parse_standard(doc: Any, source: str = "标准文件") -> Standard:
                 elif tid:
                     tasks_by_id[tid] = task
                 tasks.append(task)
-            share = default_share
+            share, star_veto = default_share, veto_required
             if star_id in overrides:
                 override = overrides[star_id]
-                if isinstance(override, Mapping) and "min_share_met" in override:
-                    share = _share(
-                        override["min_share_met"], f"rule.overrides.{star_id}.min_share_met", problems
-                    )
+                known = {"min_share_met", "veto_required"}
+                if isinstance(override, Mapping) and override and set(override) <= known:
+                    if "min_share_met" in override:
+                        share = _share(
+                            override["min_share_met"], f"rule.overrides.{star_id}.min_share_met", problems
+                        )
+                    if "veto_required" in override:
+                        star_veto = override["veto_required"]
+                        if not isinstance(star_veto, bool):
+                            problems.append(
+                                f"rule.overrides.{star_id}.veto_required 应为 true 或 false，"
+                                f"当前为 {star_veto!r}"
+                            )
+                            star_veto = veto_required
                 else:
                     problems.append(
                         f"rule.overrides.{star_id} 应写成 {{min_share_met: 小数}}"
-                        f"（如 {{min_share_met: 0.75}}），当前为 {override!r}"
+                        f"（如 {{min_share_met: 0.75}}，也可加 veto_required: false），当前为 {override!r}"
                     )
-            parsed.append(Star(star_id, star_name, tuple(tasks), share, veto_required))
+            parsed.append(Star(star_id, star_name, tuple(tasks), share, star_veto))
         ids = [s.id for s in parsed]
         if len(set(ids)) != len(ids):
             problems.append(f"types.{unit_type}.stars 中星的 id 重复：{ids}")
@@ -205,3 +215,62 @@ def standard_for_year(standards: Mapping[int, Standard], year: int) -> Standard:
         first = min(standards) if standards else None
         raise LookupError(f"{year} 年没有适用的标准（最早的标准自 {first} 年起施行）")
     return standards[max(eligible)]
+
+
+UNIT_TYPE_LABELS: dict[UnitType, str] = {"rural": "村", "urban": "社区"}
+
+
+def standard_to_doc(standard: Standard) -> dict[str, Any]:
+    """The document (the shape of data/standard/<year>.yaml) that parses back to ``standard``.
+
+    The rule's defaults are the most common share and veto setting among the stars (ties: the
+    first star's); a star that differs gets an override. Overrides are keyed by star id, so a
+    star id shared by both unit types must carry the same rule in both.
+    """
+    all_stars = [s for t in UNIT_TYPES for s in standard.stars_for(t)]
+    by_id: dict[str, tuple[float, bool]] = {}
+    for star in all_stars:
+        rule = (star.min_share_met, star.veto_required)
+        if by_id.setdefault(star.id, rule) != rule:
+            raise StandardError(
+                standard.name, [f"星 {star.id} 在村和社区中的得星规则不同：同一 id 的星须用同一规则"]
+            )
+
+    def mode(values: list[Any]) -> Any:
+        return max(values, key=lambda v: (values.count(v), -values.index(v)))
+
+    share = mode([r[0] for r in by_id.values()])
+    veto = mode([r[1] for r in by_id.values()])
+    overrides: dict[str, dict[str, Any]] = {}
+    for sid, (s_share, s_veto) in by_id.items():
+        entry: dict[str, Any] = {}
+        if s_share != share:
+            entry["min_share_met"] = s_share
+        if s_veto != veto:
+            entry["veto_required"] = s_veto
+        if entry:
+            overrides[sid] = entry
+    return {
+        "name": standard.name,
+        "sample": standard.sample,
+        "effective_from": standard.effective_from,
+        "source_note": standard.source_note,
+        "rule": {"veto_required": veto, "min_share_met": share, "overrides": overrides},
+        "types": {
+            t: {
+                "label": UNIT_TYPE_LABELS[t],
+                "stars": [
+                    {
+                        "id": s.id,
+                        "name": s.name,
+                        "tasks": [
+                            {"id": k.id, "name": k.name, "description": k.description, "veto": k.veto}
+                            for k in s.tasks
+                        ],
+                    }
+                    for s in standard.stars_for(t)
+                ],
+            }
+            for t in UNIT_TYPES
+        },
+    }

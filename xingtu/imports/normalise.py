@@ -84,10 +84,16 @@ def normalise_header(value: Any) -> str:
 
 
 def parse_text(value: Any) -> str | None:
-    """Free text (problem descriptions): NFKC, outer spaces trimmed, inner spacing kept."""
+    """Free text (problem descriptions, measures) kept as the user wrote it: only the ends trimmed.
+
+    Full-width punctuation (，；：), line breaks inside the cell and inner spacing stay; whole
+    numbers read back from Excel as floats lose their ".0".
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip().replace("\r\n", "\n").replace("\r", "\n")
     return text or None
 
 
@@ -141,6 +147,10 @@ def parse_level(value: Any) -> int | None:
         if len(text) > 5:
             raise ValueError("星级最多五颗星（★★★★★）")
         return text.count("★") + text.count("⭐")
+    text = re.sub(r"\([^()]*\)$", "", text)  # 三星（保） -> 三星
+    text = re.sub(r"(党支部|支部|村|社区)$", "", text)  # 五星支部 -> 五星
+    if set(text) <= {"★", "☆", "⭐"} and text:
+        return parse_level(text)
     stem = re.sub(r"(星级|星|级)$", "", text)
     if stem.isdigit() and len(stem) == 1:
         number = int(stem)
@@ -151,6 +161,56 @@ def parse_level(value: Any) -> int | None:
     if number > 5:
         raise ValueError("星级应为 0–5")
     return number
+
+
+_TARGET_WORDS = re.compile(r"争创|创建|创评|巩固|保持|冲刺|达到|目标|争取|晋升|升|保|冲|争|创|评")
+
+
+def parse_target(value: Any) -> int | None:
+    """A target level as staff write it: 四星, 4, 争创五星, 保三冲四 (4), 冲五, 巩固四星, 创建二星, 保三冲四争五 (5).
+
+    Where several levels are named (保三冲四) the highest is the target the unit strives for.
+    """
+    try:
+        return parse_level(value)
+    except ValueError:
+        text = clean_text(value) or ""
+        if not _TARGET_WORDS.search(text):
+            raise
+    rest = _TARGET_WORDS.sub(" ", re.sub(r"\([^()]*\)$", "", text))
+    parts = [p for p in re.split(r"\s+", rest) if p]
+    levels = []
+    for part in parts:
+        try:
+            level = parse_level(part)
+        except ValueError:
+            level = None
+        if level is None:
+            raise ValueError(
+                "无法识别的创建目标，请写“四星”“争创五星”“保三冲四”等 / Unrecognised target: write 四星, 争创五星, 保三冲四"
+            )
+        levels.append(level)
+    if not levels:
+        raise ValueError("无法识别的创建目标，请写“四星”“争创五星”“保三冲四”等 / Unrecognised target")
+    return max(levels)
+
+
+_PARTY_SUFFIX = re.compile(
+    r"(党总支部委员会|党支部委员会|党委员会|党总支部|党总支|党支部|党委|总支部|总支|支部|党组织|两委)$"
+)
+_COMMITTEE = (("村民委员会", "村"), ("居民委员会", "社区"), ("村委会", "村"), ("居委会", "社区"))
+
+
+def unit_stem(name: str) -> str:
+    """A unit name as the NBS list writes it: 刘庄村党支部 -> 刘庄村, 新华社区党委 -> 新华社区, X村（居） -> X村."""
+    text = clean_text(name) or ""
+    for _ in range(2):
+        text = _PARTY_SUFFIX.sub("", text)
+        text = re.sub(r"\((居|村|社区|居委会)\)$", "", text)
+    for long, short in _COMMITTEE:
+        if text.endswith(long):
+            text = text[: -len(long)] + ("" if text[: -len(long)].endswith(short) else short)
+    return text
 
 
 def parse_bool(value: Any) -> bool | None:
@@ -227,7 +287,12 @@ def parse_code(value: Any) -> str | None:
     if text is None:
         return None
     if re.fullmatch(r"\d(\.\d+)?e\+?\d+", text.lower()):
-        raise ValueError("代码被写成了科学计数法，末几位已丢失；请把该列设为“文本”后重新填写 12 位代码")
+        raise ValueError(
+            "代码被 Excel 写成了科学计数法（如 4.11102E+11），末几位已丢失。改法：把代码列设为“文本”格式后重新填写"
+            " 12 位代码；或删去代码列，按村（社区）名称与乡镇匹配 / The code was turned into scientific notation"
+            " by Excel and its last digits are lost: format the column as text and re-enter the 12 digits, or"
+            " delete the code column to match units by name"
+        )
     if not (text.isascii() and text.isdigit()):
         raise ValueError("代码应为 12 位数字")
     if len(text) != 12:

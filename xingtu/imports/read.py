@@ -9,6 +9,7 @@ needs fixing by hand before an import.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Sequence
@@ -32,6 +33,17 @@ class FileError(ValueError):
 class Sheet:
     name: str
     rows: list[tuple[Any, ...]]
+    visible: bool = True
+    # merged areas as (first row, first column, last row, last column), 0-based and inclusive
+    merged: tuple[tuple[int, int, int, int], ...] = ()
+    # for a sheet rebuilt from another (a wide monthly table made long): each row's Excel row number
+    # and the original's title rows; empty for a sheet as read
+    row_numbers: tuple[int, ...] = ()
+    title_rows: tuple[tuple[Any, ...], ...] = ()
+
+    def excel_row(self, index: int) -> int:
+        """The row number Excel shows for the 0-based ``index``."""
+        return self.row_numbers[index] if self.row_numbers else index + 1
 
 
 @dataclass
@@ -56,42 +68,65 @@ def read_sheets(data: bytes, filename: str) -> list[Sheet]:
     if not data:
         raise FileError("文件是空的")
     if suffix in ("xlsx", "xlsm") or data[:2] == b"PK":
-        return _read_xlsx(data)
-    if suffix == "xls" or data[:4] == b"\xd0\xcf\x11\xe0":
-        raise FileError("不支持旧版 .xls 格式：请在 Excel 或 WPS 中“另存为” .xlsx 后再导入")
+        return _read_book(data)
+    if suffix in ("xls", "et") or data[:4] == b"\xd0\xcf\x11\xe0":
+        return _read_book(data)  # old Excel 97–2003 (and WPS) workbooks: calamine reads BIFF too
     if suffix in ("csv", "txt", ""):
         return [Sheet("CSV", _read_csv(data))]
-    raise FileError(f"不支持 .{suffix} 文件：请上传 .xlsx 或 .csv")
+    raise FileError(
+        f"不支持 .{suffix} 文件：请上传 .xlsx、.xls 或 .csv / Unsupported .{suffix} file: upload .xlsx, .xls or .csv"
+    )
 
 
-def _read_xlsx(data: bytes) -> list[Sheet]:
+def _read_book(data: bytes) -> list[Sheet]:
     """Every sheet's cells via calamine (Rust; ~10× faster than openpyxl on 50k-row sheets).
 
     Blank cells come back as "" and whole numbers as floats; the value parsers accept both.
-    Leading empty rows are kept, so row numbers are the ones Excel shows.
+    Leading empty rows are kept, so row numbers are the ones Excel shows. A cell merged down
+    over several rows (a township over its villages, a unit over its problem items) is filled
+    into every row it covers, as the reader of the sheet sees it.
     """
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for every kind of damage
         raise FileError(
-            f"无法打开 Excel 文件（{type(exc).__name__}）：文件可能已损坏，或并非 .xlsx"
+            f"无法打开 Excel 文件（{type(exc).__name__}）：文件可能已损坏，或并非 .xlsx/.xls。"
+            "请在 Excel 或 WPS 中另存为 .xlsx 后重试 / The workbook cannot be opened: save it again as .xlsx"
         ) from None
+    visible = {m.name: "Visible" in str(m.visible) for m in book.sheets_metadata}
     sheets = []
     total = 0
     for name in book.sheet_names:
         try:
-            rows = [tuple(r) for r in book.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+            sheet = book.get_sheet_by_name(name)
+            rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+            merged = tuple((a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or []))
         except Exception as exc:  # a damaged sheet: name it rather than fail the whole file silently
             raise FileError(
                 f"无法读取工作表“{name}”（{type(exc).__name__}）：请在 Excel 中另存后重试"
+                f" / Sheet “{name}” cannot be read: save the workbook again and retry"
             ) from None
         total += len(rows)
         if total > MAX_ROWS:
-            raise FileError(f"文件超过 {MAX_ROWS:,} 行：请按县区拆分后分批导入")
+            raise FileError(
+                f"文件超过 {MAX_ROWS:,} 行：请按县区拆分后分批导入 / More than {MAX_ROWS:,} rows: split the file"
+            )
+        _fill_merged(rows, merged)
         while rows and all(_blank(v) for v in rows[-1]):
             rows.pop()
-        sheets.append(Sheet(name, rows))
+        sheets.append(Sheet(name, [tuple(r) for r in rows], visible.get(name, True), merged))
     return sheets
+
+
+def _fill_merged(rows: list[list[Any]], merged: Sequence[tuple[int, int, int, int]]) -> None:
+    """Copy a vertically merged cell's value into the rows below it (its own column only)."""
+    for r0, c0, r1, _c1 in merged:
+        if r1 <= r0 or r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
+            if c0 < len(rows[r]) and _blank(rows[r][c0]):
+                rows[r][c0] = value
 
 
 def _read_csv(data: bytes) -> list[tuple[Any, ...]]:
@@ -134,6 +169,62 @@ def is_skipped_row(row: Sequence[Any]) -> bool:
         return True
     first = [clean_text(v) for v in row[:4] if not _blank(v)]
     return bool(first) and (first[0] or "").lower() in _TOTAL_ROW
+
+
+_FOOTER = re.compile(
+    r"^(填表人|填报人|制表人|统计人|审核人|审核|审批人|负责人|单位负责人|分管领导|主要领导|联系人|联系电话|电话"
+    r"|签字|签名|盖章|\(盖章\)|\(章\)|填表日期|填报日期|制表日期|制表时间|填报时间|日期|注[:\d]|说明:|备注:)"
+)
+_LONE_DATE = re.compile(r"^\d{4}[年./-]\d{1,2}[月./-]\d{1,2}日?$")
+_TICK_HINT = re.compile(r"打\s*[\"“”']?[√✓✔]|[√✓✔]\s*[/／]|是否|\(是/否\)|\(√\)")
+
+
+def is_footer_row(row: Sequence[Any]) -> bool:
+    """A signer line under the table (填表人：… 审核人：…, （盖章）, a note) or a lone date: the table ends."""
+    cells = [v for v in row if not _blank(v)]
+    if not cells:
+        return False
+    first = clean_text(cells[0]) or ""
+    if _FOOTER.match(first):
+        return True
+    return len(cells) == 1 and (isinstance(cells[0], dt.date) or bool(_LONE_DATE.match(first)))
+
+
+def column_hints(sheet: Sheet, header: HeaderMatch) -> dict[int, str]:
+    """Each header column's own text plus the group cell above it (merged across), for hints like （达标打√）."""
+    top = min(header.header_rows)
+    rows = range(max(0, top - 1), header.data_start)
+    out: dict[int, str] = {}
+    for col in header.columns.values():
+        parts = []
+        for r in rows:
+            row = sheet.rows[r] if r < len(sheet.rows) else ()
+            if col < len(row) and not _blank(row[col]):
+                parts.append(str(row[col]))
+            for r0, c0, r1, c1 in sheet.merged:
+                if r0 <= r <= r1 and c0 <= col <= c1 and (r0, c0) != (r, col) and c0 < len(sheet.rows[r0]):
+                    parts.append(str(sheet.rows[r0][c0]))
+        out[col] = " ".join(parts)
+    return out
+
+
+def legend_says_tick(sheet: Sheet, header: HeaderMatch) -> bool:
+    """A note above the table (注：达标的打√) makes every yes/no column a tick column."""
+    return any(
+        _TICK_HINT.search(clean_text(v) or "")
+        for row in (sheet.title_rows or sheet.rows[: min(header.header_rows)])
+        for v in row
+        if not _blank(v)
+    )
+
+
+def is_tick_hint(text: str) -> bool:
+    return bool(_TICK_HINT.search(clean_text(text) or ""))
+
+
+def title_lines(sheet: Sheet, header: HeaderMatch) -> list[str]:
+    """The text above the header: title rows, 填报单位/填报时间 lines, notes."""
+    return [str(v).strip() for row in sheet.rows[: min(header.header_rows)] for v in row if not _blank(v)]
 
 
 def _variants(text: str) -> tuple[str, ...]:

@@ -9,11 +9,12 @@ one go. Only a file with no problem yields a frame to apply. Pure: no store, no 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -22,15 +23,30 @@ import pandera.pandas as pa
 from rapidfuzz import process
 
 from xingtu.imports import normalise as n
+from xingtu.imports.context import (
+    CAMPAIGN_START,
+    Context,
+    Overrides,
+    RegionNames,
+    infer_context,
+    region_prefix,
+)
 from xingtu.imports.read import (
     FileError,
     HeaderMatch,
+    Sheet,
     build_lookup,
+    column_hints,
+    is_footer_row,
     is_skipped_row,
+    is_tick_hint,
+    legend_says_tick,
     locate_header,
     read_sheets,
+    title_lines,
 )
-from xingtu.imports.spec import PROBLEM_STATUS, SPECS, Crs, Field, Kind, KindSpec
+from xingtu.imports.wide import melt_star_groups
+from xingtu.imports.spec import KINDS, PROBLEM_STATUS, SPECS, Crs, Field, Kind, KindSpec
 
 MAX_PROBLEMS = 50_000
 HENAN_BOX = (110.0, 31.0, 117.0, 37.0)  # generous lon/lat bounds for a first sanity check
@@ -52,16 +68,90 @@ class Reference:
 
     units: pd.DataFrame  # code, name, full_name, unit_type, township_code, township, county_code, county
     stars: pd.DataFrame  # unit_type, star_id, star_name
-    tasks: pd.DataFrame  # year, unit_type, task_id, star_id, name
+    tasks: pd.DataFrame  # year, unit_type, task_id, star_id, name (the store's years and the next one)
     years: tuple[int, ...]
     host_polygons: Callable[[], tuple[Mapping[str, str], Mapping[str, Any]]] | None = None
+    regions: pd.DataFrame | None = None  # code, name, level, county_code, city_code
+    standards: Mapping[int, Any] = field(default_factory=dict)  # effective_from -> Standard
+    coverage: pd.DataFrame | None = None  # import_coverage rows of the version in force
     _matcher: UnitMatcher | None = field(default=None, repr=False)
+    _names: RegionNames | None = field(default=None, repr=False)
 
     @property
     def matcher(self) -> UnitMatcher:
         if self._matcher is None:
             self._matcher = UnitMatcher(self.units)
         return self._matcher
+
+    @property
+    def region_names(self) -> RegionNames:
+        if self._names is None:
+            regions = self.regions if self.regions is not None else _regions_from_units(self.units)
+            self._names = RegionNames(regions)
+        return self._names
+
+    @property
+    def last_year(self) -> int:
+        return max(self.years) if self.years else CAMPAIGN_START - 1
+
+    @property
+    def max_year(self) -> int:
+        """The latest year a file may bring: the year after the dataset's last, or this year."""
+        return max(self.last_year + 1, dt.date.today().year)
+
+    def standard_note(self, year: int) -> str:
+        """Which task catalogue a (new) year is checked and rated with, in one line."""
+        if not self.standards:
+            return ""
+        eligible = [y for y in self.standards if y <= year]
+        if not eligible:
+            return ""
+        since = max(eligible)
+        name = getattr(self.standards[since], "name", "")
+        if since == year:
+            return f"{year} 年使用 {year} 年的任务清单《{name}》"
+        return f"{year} 年沿用自 {since} 年起施行的任务清单《{name}》（没有 {year} 年的清单）"
+
+
+def _regions_from_units(units: pd.DataFrame) -> pd.DataFrame:
+    towns = units[["township_code", "township", "county_code"]].drop_duplicates("township_code")
+    counties = units[["county_code", "county"]].drop_duplicates("county_code")
+    city = units["county_code"].str[:4] + "00000000"
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "code": towns["township_code"],
+                    "name": towns["township"],
+                    "level": "township",
+                    "county_code": towns["county_code"],
+                    "city_code": towns["county_code"].str[:4] + "00000000",
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "code": counties["county_code"],
+                    "name": counties["county"],
+                    "level": "county",
+                    "county_code": counties["county_code"],
+                    "city_code": city.loc[counties.index],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+
+
+@dataclass
+class SheetReport:
+    """What happened to one sheet of the workbook: imported (with its rows) or skipped, and why."""
+
+    name: str
+    status: str = "skipped"  # imported | skipped
+    rows: int = 0
+    reason: str = ""
+    footer_rows: list[int] = field(default_factory=list)  # 1-based rows of the signer footer, not read
+    context: Context | None = None
 
 
 @dataclass
@@ -74,18 +164,34 @@ class Checked:
     frame: pd.DataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    sheets: list[SheetReport] = field(default_factory=list)
+    context: Context = field(default_factory=Context)
+    kind_source: str = ""  # "" when the user chose the kind, else how it was recognised
+    new_years: list[int] = field(default_factory=list)
+    standard_notes: list[str] = field(default_factory=list)
+    replaces: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems and self.frame is not None
 
+    @property
+    def imported_sheets(self) -> list[SheetReport]:
+        return [s for s in self.sheets if s.status == "imported"]
+
+    @property
+    def skipped_sheets(self) -> list[SheetReport]:
+        return [s for s in self.sheets if s.status == "skipped"]
+
 
 class UnitMatcher:
-    """Find a unit by code, or by name narrowed by township and county names."""
+    """Find a unit by code, or by name narrowed by township and county names and the file's context."""
 
     def __init__(self, units: pd.DataFrame) -> None:
         self.units = units.reset_index(drop=True)
-        self.by_code = {c: i for i, c in enumerate(self.units["code"])}
+        self.codes = self.units["code"].tolist()
+        self.types = self.units["unit_type"].tolist()
+        self.by_code = {c: i for i, c in enumerate(self.codes)}
         self.by_name: dict[str, list[int]] = defaultdict(list)
         for i, (name, full) in enumerate(zip(self.units["name"], self.units["full_name"], strict=True)):
             self.by_name[n.clean_text(name) or ""].append(i)
@@ -94,21 +200,46 @@ class UnitMatcher:
         self.township = [n.clean_text(t) or "" for t in self.units["township"]]
         self.county = [n.clean_text(c) or "" for c in self.units["county"]]
 
-    def find(self, code: str | None, name: str | None, township: str | None, county: str | None) -> int | str:
-        """The unit's row index, or a Chinese explanation (unknown, ambiguous, with candidates)."""
+    def find(
+        self,
+        code: str | None,
+        name: str | None,
+        township: str | None,
+        county: str | None,
+        within: str | None = None,
+        unit_type: str | None = None,
+    ) -> int | str:
+        """The unit's row index, or a Chinese explanation (unknown, ambiguous, with candidates).
+
+        ``within`` is a region code prefix the file's title, sheet or file name names (a county's
+        six digits, a township's nine); ``unit_type`` the sheet's 农村/社区. Both only narrow.
+        """
         if code:
             if code in self.by_code:
                 return self.by_code[code]
             return f"代码 {code} 不在本数据集的村（社区）中（2023 年统计用区划代码）；请核对代码"
         if not name:
             return "未填写代码，也未填写村（社区）名称"
-        hits = list(dict.fromkeys(self.by_name.get(name, []) + self._stem_hits(name)))
+        stem = n.unit_stem(name)
+        hits = list(
+            dict.fromkeys(
+                self.by_name.get(name, [])
+                + self.by_name.get(stem, [])
+                + self._stem_hits(name)
+                + self._stem_hits(stem)
+            )
+        )
         hits = [i for i in hits if self._in_place(i, township, county)]
+        if within:
+            hits = [i for i in hits if self.codes[i].startswith(within)]
+        if unit_type and len(hits) > 1:
+            typed = [i for i in hits if self.types[i] == unit_type]
+            hits = typed or hits
         if len(hits) == 1:
             return hits[0]
         place = "，".join(p for p in (township, county) if p)
         if not hits:
-            near = self._near(name, township, county)
+            near = self._near(stem or name, township, county, within)
             hint = f"；相近的有：{'、'.join(near)}" if near else ""
             where = f"（{place}）" if place else ""
             return f"找不到名为“{name}”的村（社区）{where}{hint}。请核对名称或改填 12 位代码"
@@ -125,10 +256,14 @@ class UnitMatcher:
     def _in_place(self, i: int, township: str | None, county: str | None) -> bool:
         return _same_place(self.township[i], township) and _same_place(self.county[i], county)
 
-    def _near(self, name: str, township: str | None, county: str | None) -> list[str]:
+    def _near(self, name: str, township: str | None, county: str | None, within: str | None) -> list[str]:
         pool = (
-            [i for i in range(len(self.units)) if self._in_place(i, township, county)]
-            if (township or county)
+            [
+                i
+                for i in range(len(self.units))
+                if self._in_place(i, township, county) and (not within or self.codes[i].startswith(within))
+            ]
+            if (township or county or within)
             else []
         )
         if not pool:
@@ -146,7 +281,7 @@ def _same_place(actual: str, given: str | None) -> bool:
     """A place name matches when equal, or when one is the other without its suffix (尧山 ~ 尧山镇)."""
     if not given:
         return True
-    return actual == given or actual.startswith(given) or given.startswith(actual)
+    return actual == given or actual.startswith(given) or given.startswith(actual) or actual.endswith(given)
 
 
 def star_fields(ref: Reference) -> tuple[Field, ...]:
@@ -157,7 +292,10 @@ def star_fields(ref: Reference) -> tuple[Field, ...]:
             continue
         stem = name.removesuffix("星")
         out[star_id] = Field(
-            f"star_{star_id}", name, (stem, f"是否获得{name}", f"{stem}星(是/否)", f"获{name}"), n.parse_bool
+            f"star_{star_id}",
+            name,
+            (stem, f"是否获得{name}", f"{stem}星(是/否)", f"获{name}", f"{name}(是/否)", f"{name}(达标打√)"),
+            n.parse_bool,
         )
     return tuple(out.values())
 
@@ -166,85 +304,332 @@ def fields_for(spec: KindSpec, ref: Reference) -> tuple[Field, ...]:
     return spec.fields + (star_fields(ref) if spec.star_columns else ())
 
 
-def check_file(data: bytes, file_name: str, kind: Kind, ref: Reference, crs: Crs | None = None) -> Checked:
-    """Read and check one file for ``kind``; the result has either problems or a clean frame."""
+# --- which kind of file ---------------------------------------------------------------------------
+
+_DISTINCT: dict[str, tuple[str, ...]] = {
+    "annual": ("level", "target_level", "weak_lax"),
+    "tasks": ("task_id", "task_name", "met"),
+    "monthly": ("month", "tasks_met", "tasks_total"),
+    "problems": ("problem", "measure", "deadline", "status", "helper", "closed_on"),
+    "pairings": ("strong_code", "strong_name", "weak_code", "weak_name", "kind", "since"),
+    "locations": ("lon", "lat"),
+}
+_TITLE_WORDS: dict[str, tuple[str, ...]] = {
+    "annual": ("评定结果", "评星结果", "星级评定", "评定情况", "认定结果", "评定汇总"),
+    "tasks": ("任务完成", "任务达标", "达标情况明细"),
+    "monthly": ("推进情况", "进度", "月度", "月份", "月报"),
+    "problems": ("问题", "整改", "台账", "短板"),
+    "pairings": ("结对", "联建", "帮带", "带弱"),
+    "locations": ("位置", "坐标", "经纬度", "点位"),
+}
+KIND_NAMES_EN = {
+    "annual": "annual results",
+    "tasks": "task results",
+    "monthly": "monthly progress",
+    "problems": "problem ledger",
+    "pairings": "pairings",
+    "locations": "locations",
+}
+
+
+def recognise_kind(sheets: list[Sheet], file_name: str, ref: Reference) -> Kind | None:
+    """The kind whose distinctive columns the sheets' headers name most (the title breaks ties)."""
+    scores: dict[str, float] = {}
+    for kind in KINDS:
+        fields = fields_for(SPECS[kind], ref)
+        lookup = build_lookup({f.key: (f.header, *f.synonyms) for f in fields})
+        best = 0.0
+        for sheet in sheets:
+            if not sheet.visible:
+                continue
+            header = locate_header(sheet, lookup)
+            if header is None:
+                continue
+            keys = set(header.columns)
+            distinct = len(keys & set(_DISTINCT[kind]))
+            if kind == "annual":
+                distinct += min(2, sum(k.startswith("star_") for k in keys))
+            if kind == "monthly":
+                distinct += min(
+                    2, sum(1 for key, _t, _c in header.duplicates if key in ("tasks_met", "tasks_total"))
+                )
+            if not distinct or not keys & {"code", "name", "strong_name", "strong_code", "weak_name"}:
+                continue
+            title = " ".join(title_lines(sheet, header)) + " " + sheet.name + " " + file_name
+            words = sum(1 for w in _TITLE_WORDS[kind] if w in title)
+            best = max(best, distinct + 0.5 * len(keys) / 10 + 2.5 * min(words, 1))
+        scores[kind] = best
+    kind, score = max(scores.items(), key=lambda kv: kv[1])
+    return kind if score > 0 else None  # type: ignore[return-value]
+
+
+def check_file(
+    data: bytes,
+    file_name: str,
+    kind: Kind | None,
+    ref: Reference,
+    crs: Crs | None = None,
+    overrides: Overrides | None = None,
+) -> Checked:
+    """Read and check one file (``kind`` None: recognise it); the result has either problems or a clean frame."""
     _LISTS.cache = {}
     try:
-        return _check_file(data, file_name, kind, ref, crs)
+        return _check_file(data, file_name, kind, ref, crs, overrides)
     finally:
         _LISTS.cache = {}
 
 
-def _check_file(data: bytes, file_name: str, kind: Kind, ref: Reference, crs: Crs | None) -> Checked:
-    checked = Checked(kind, file_name, hashlib.sha256(data).hexdigest())
-    spec = SPECS[kind]
-    fields = fields_for(spec, ref)
+_NOTE_SHEET = ("填表说明", "说明", "目录", "封面", "指标解释", "备注", "使用说明", "填报说明")
+_SUMMARY_SHEET = ("汇总", "统计", "合计", "总表")
+
+
+def _unit_keys(kind: Kind) -> set[str]:
+    return (
+        {"strong_code", "strong_name", "weak_code", "weak_name"} if kind == "pairings" else {"code", "name"}
+    )
+
+
+def _skip_reason(sheet: Sheet, spec: KindSpec, fields: tuple[Field, ...], header: HeaderMatch | None) -> str:
+    name = sheet.name
+    if any(w in name for w in _NOTE_SHEET):
+        return "说明页，不含数据，未读取 / a notes sheet, no data"
+    if any(w in name for w in _SUMMARY_SHEET) and (
+        header is None or not header.columns.keys() & {"code", "name"}
+    ):
+        return "汇总表（不是逐个村（社区）的明细），未读取 / a summary sheet, not one row per unit"
+    names = "、".join(f.header for f in fields if f.required or f.key in ("code", "name"))
+    return f"没有找到“{spec.title}”的表头（应含 {names} 等列），未读取 / no {spec.title} header found"
+
+
+def _check_file(
+    data: bytes,
+    file_name: str,
+    kind: Kind | None,
+    ref: Reference,
+    crs: Crs | None,
+    overrides: Overrides | None,
+) -> Checked:
+    checksum = hashlib.sha256(data).hexdigest()
     try:
         sheets = read_sheets(data, file_name)
     except FileError as exc:
+        checked = Checked(kind or "annual", file_name, checksum)
         checked.problems.append(Problem("", None, "", "", str(exc)))
         return checked
+    kind_source = ""
+    if kind is None:
+        kind = recognise_kind(sheets, file_name, ref)
+        kind_source = "按表头识别"
+        if kind is None:
+            checked = Checked("annual", file_name, checksum)
+            checked.sheets = [SheetReport(s.name, reason="未识别 / not recognised") for s in sheets]
+            checked.problems.append(
+                Problem(
+                    sheets[0].name if sheets else "",
+                    None,
+                    "",
+                    "",
+                    "无法从表头判断文件内容（年度评定结果、任务完成情况、月度进度、问题清单、支部联建、位置）。"
+                    "请选择文件类型，或对照模板检查列名 / Could not tell what the file holds from its headers:"
+                    " choose the kind, or compare the column names with the template",
+                )
+            )
+            return checked
+    checked = Checked(kind, file_name, checksum, kind_source=kind_source)
+    spec = SPECS[kind]
+    fields = fields_for(spec, ref)
     lookup = build_lookup({f.key: (f.header, *f.synonyms) for f in fields})
-    matches = [(s, locate_header(s, lookup)) for s in sheets]
-    matches = [(s, m) for s, m in matches if m is not None]
-    if not matches or max(len(m.columns) for _, m in matches) < 2:
+    frames: list[pd.DataFrame] = []
+    labels: dict[str, str] = {}
+    problems: list[Problem] = []
+    for sheet in sheets:
+        report = SheetReport(sheet.name)
+        checked.sheets.append(report)
+        if not sheet.visible:
+            report.reason = "隐藏的工作表，未读取（如需导入，请在 Excel 中取消隐藏）/ hidden sheet, not read"
+            continue
+        if not any(not _blank(v) for row in sheet.rows for v in row):
+            report.reason = "空工作表 / empty sheet"
+            continue
+        header = locate_header(sheet, lookup)
+        if kind == "monthly" and header is not None:
+            sheet, header = melt_star_groups(sheet, header, ref, lookup)
+        if header is None or len(header.columns) < 2 or not header.columns.keys() & _unit_keys(kind):
+            report.reason = _skip_reason(sheet, spec, fields, header)
+            continue
+        ctx = infer_context(title_lines(sheet, header), sheet.name, file_name, ref.region_names, overrides)
+        report.context = ctx
+        report.status = "imported"
+        checked.ignored_columns += [c for c in header.ignored if c not in checked.ignored_columns]
+        for key, label in header.labels.items():
+            labels.setdefault(key, label)
+        column_problems = _column_problems(spec, fields, header, kind, ctx)
+        if column_problems:
+            problems += column_problems
+            continue
+        ticks = _tick_columns(sheet, header, fields)
+        frame, row_problems, footer = _parse_rows(sheet, header, fields, ticks)
+        report.rows = len(frame)
+        report.footer_rows = footer
+        problems += row_problems
+        if frame.empty and not row_problems:
+            report.status = "skipped"
+            report.reason = "表头下面没有数据行 / no rows under the header"
+            continue
+        frame["_sheet"] = sheet.name
+        _apply_context(frame, ctx, kind)
+        frames.append(frame)
+    imported = checked.imported_sheets
+    checked.sheet = "、".join(s.name for s in imported)
+    checked.context = _file_context(imported)
+    if not imported:
         names = "、".join(f.header for f in fields if f.required or f.key in ("code", "name"))
+        skipped = "；".join(f"“{s.name}”：{s.reason}" for s in checked.sheets)
         checked.problems.append(
             Problem(
                 sheets[0].name if sheets else "",
                 None,
                 "",
                 "",
-                f"没有找到“{spec.title}”的表头（应含 {names} 等列）。请下载模板，按模板的列名填写",
+                f"没有找到“{spec.title}”的表头（应含 {names} 等列）。请下载模板，按模板的列名填写。"
+                f"各工作表：{skipped} / No sheet holds a {KIND_NAMES_EN[kind]} table",
             )
         )
         return checked
-    sheet, header = max(matches, key=lambda sm: len(sm[1].columns))
-    checked.sheet = sheet.name
-    checked.ignored_columns = header.ignored
-    column_problems = _column_problems(spec, fields, header, kind)
-    if column_problems:
-        checked.problems += column_problems
+    if problems and not frames:
+        checked.problems = _collapse(problems, checked.sheets)
         return checked
-    frame, problems = _parse_rows(sheet.rows, header, fields)
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    _LISTS.cache = {}
     checked.rows = len(frame)
-    checked.problems += problems
-    if frame.empty and not problems:
-        checked.problems.append(Problem(sheet.name, None, "", "", "表头下面没有数据行"))
-        return checked
-    labels = {f.key: header.labels.get(f.key, f.header) for f in fields}
-    frame, problems = _resolve(kind, frame, ref, labels, sheet.name, crs)
-    checked.problems += problems
-    seen = {(p.row, p.column) for p in checked.problems}
-    checked.problems += [
-        p for p in _schema_problems(kind, frame, ref, labels, sheet.name) if (p.row, p.column) not in seen
+    for f in fields:
+        labels.setdefault(f.key, f.header)
+    labels.setdefault("year", "年度")
+    frame, resolve_problems = _resolve(kind, frame, ref, labels, "", crs)
+    problems += resolve_problems
+    seen = {(p.sheet, p.row, p.column) for p in problems}
+    problems += [
+        p for p in _schema_problems(kind, frame, ref, labels, "") if (p.sheet, p.row, p.column) not in seen
     ]
-    checked.problems.sort(key=lambda p: (p.row or 0, p.column))
+    problems += _duplicate_problems(kind, frame, labels, ref)
+    if "year" in frame.columns:
+        years = {int(y) for y in frame["year"].dropna()}
+        checked.new_years = sorted(
+            y for y in years if y not in ref.years and CAMPAIGN_START <= y <= ref.max_year
+        )
+        checked.standard_notes = [ref.standard_note(y) for y in checked.new_years if ref.standard_note(y)]
+    checked.problems = _collapse(problems, checked.sheets)
+    checked.problems.sort(key=lambda p: (p.sheet, p.row or 0, p.column))
     del checked.problems[MAX_PROBLEMS:]
     if not checked.problems:
-        checked.frame = frame.drop(columns=[c for c in frame.columns if c.startswith("_") and c != "_row"])
+        checked.frame = frame.drop(
+            columns=[c for c in frame.columns if c.startswith("_") and c not in ("_row", "_sheet")]
+        )
+        checked.replaces = _replaced(kind, checked.frame, ref)
     return checked
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _file_context(imported: list[SheetReport]) -> Context:
+    """The context shown for the file: the sheets' common year and region (the first sheet's otherwise)."""
+    contexts = [s.context for s in imported if s.context is not None]
+    if not contexts:
+        return Context()
+    first = contexts[0]
+    regions = {c.region_code for c in contexts}
+    if len(regions) > 1:  # one sheet per township: the county all of them lie in
+        counties = {(c.region_code or "")[:6] for c in contexts}
+        if len(counties) == 1 and None not in regions:
+            county = counties.pop() + "000000"
+            first = replace(first, region_code=county, region_name="", region_level="county")
+    types = {c.unit_type for c in contexts}
+    if len(types) > 1:
+        first = replace(first, unit_type=None, unit_type_source="")
+    return first
+
+
+def _apply_context(frame: pd.DataFrame, ctx: Context, kind: Kind) -> None:
+    """Fill what the sheet's context says into the rows that lack it (year, month), and narrow matching."""
+    if kind in ("annual", "tasks", "monthly", "problems"):
+        if "year" not in frame.columns:
+            frame["year"] = pd.array([ctx.year] * len(frame), dtype="Int64")
+            frame["_raw_year"] = ""
+        elif ctx.year is not None:
+            frame["year"] = frame["year"].fillna(ctx.year)
+    if kind == "monthly":
+        if "month" not in frame.columns:
+            frame["month"] = pd.array([ctx.month] * len(frame), dtype="Int64")
+            frame["_raw_month"] = ""
+        elif ctx.month is not None:
+            frame["month"] = frame["month"].fillna(ctx.month)
+    frame["_within"] = region_prefix(ctx.region_code, ctx.region_level) if ctx.region_code else None
+    frame["_utype"] = ctx.unit_type
+
+
 def _column_problems(
-    spec: KindSpec, fields: tuple[Field, ...], header: HeaderMatch, kind: Kind
+    spec: KindSpec, fields: tuple[Field, ...], header: HeaderMatch, kind: Kind, ctx: Context
 ) -> list[Problem]:
     out = []
     row = max(header.header_rows) + 1
     for key, text, col in header.duplicates:
+        if kind == "monthly" and key in ("tasks_met", "tasks_total"):
+            continue  # a star group without its star name: reported by the melt
         first = header.labels[key]
         out.append(
             Problem(
-                header.sheet, row, text, text, f"第 {col + 1} 列与“{first}”是同一列（重复）；请删去其中一列"
+                header.sheet,
+                row,
+                text,
+                text,
+                f"第 {col + 1} 列与“{first}”是同一列（重复）；请删去其中一列 / column {col + 1} repeats “{first}”",
             )
         )
     have = set(header.columns)
     for f in fields:
-        if f.required and f.key not in have:
-            also = "、".join(f.synonyms[:4])
+        if not f.required or f.key in have:
+            continue
+        if f.key == "year" and ctx.year is not None:
+            continue
+        if f.key == "month" and ctx.month is not None:
+            continue
+        if f.key == "year":
             out.append(
-                Problem(header.sheet, row, f.header, "", f"缺少必填列“{f.header}”（也可写作：{also}）")
+                Problem(
+                    header.sheet,
+                    None,
+                    f.header,
+                    "",
+                    "没有年度：表中没有“年度”列，标题、工作表名和文件名中也没有年份。改法：在标题写明“2025年度”，"
+                    "或加一列“年度”，或导入时指定年度 / No year: add it to the title (2025年度), add a 年度 column,"
+                    " or state the year when importing",
+                )
             )
+            continue
+        if f.key == "month":
+            out.append(
+                Problem(
+                    header.sheet,
+                    None,
+                    f.header,
+                    "",
+                    "没有月份：表中没有“月份”列，标题中也没有（如“9月份”）。改法：在标题写明月份，或加一列“月份”，"
+                    "或导入时指定月份 / No month: name it in the title (9月份) or add a 月份 column",
+                )
+            )
+            continue
+        also = "、".join(f.synonyms[:4])
+        out.append(
+            Problem(
+                header.sheet,
+                row,
+                f.header,
+                "",
+                f"缺少必填列“{f.header}”（也可写作：{also}）/ required column “{f.header}” is missing",
+            )
+        )
     groups = [("code", "name", "村(社区)名称或单位代码")]
     if kind == "tasks":
         groups.append(("task_id", "task_name", "任务编号或任务名称"))
@@ -264,33 +649,181 @@ def _column_problems(
     return out
 
 
+def _tick_columns(sheet: Sheet, header: HeaderMatch, fields: tuple[Field, ...]) -> set[str]:
+    """Yes/no columns whose header, group cell or legend says 打√: a blank there means "no"."""
+    bools = [f.key for f in fields if f.parse is n.parse_bool and f.key in header.columns]
+    if not bools:
+        return set()
+    if legend_says_tick(sheet, header):
+        return set(bools)
+    hints = column_hints(sheet, header)
+    return {k for k in bools if is_tick_hint(hints.get(header.columns[k], ""))}
+
+
 def _parse_rows(
-    rows: list[tuple[Any, ...]], header: HeaderMatch, fields: tuple[Field, ...]
-) -> tuple[pd.DataFrame, list[Problem]]:
+    sheet: Sheet, header: HeaderMatch, fields: tuple[Field, ...], ticks: set[str] = frozenset()
+) -> tuple[pd.DataFrame, list[Problem], list[int]]:
+    """Every data row under the header, parsed; the signer footer ends the table (its rows returned)."""
+    rows = sheet.rows
     present = [f for f in fields if f.key in header.columns]
     values: dict[str, list[Any]] = {f.key: [] for f in present}
     raw: dict[str, list[Any]] = {f.key: [] for f in present}
     numbers: list[int] = []
     problems = []
+    footer: list[int] = []
     for i in range(header.data_start, len(rows)):
         row = rows[i]
+        number = sheet.excel_row(i)
+        if footer or is_footer_row(row):
+            if not all(_blank(v) for v in row):
+                footer.append(number)
+            continue
         if is_skipped_row(row):
             continue
-        numbers.append(i + 1)
+        numbers.append(number)
         for f in present:
             col = header.columns[f.key]
             cell = row[col] if col < len(row) else None
             raw[f.key].append(cell)
             try:
-                values[f.key].append(f.parse(cell))
+                value = f.parse(cell)
             except ValueError as exc:
                 values[f.key].append(None)
-                problems.append(Problem(header.sheet, i + 1, header.labels[f.key], _show(cell), str(exc)))
+                problems.append(Problem(header.sheet, number, header.labels[f.key], _show(cell), str(exc)))
+                continue
+            if value is None and f.key in ticks:
+                value = False
+            values[f.key].append(value)
     frame = pd.DataFrame({"_row": pd.array(numbers, dtype="Int64")})
     for f in present:
         frame[f.key] = pd.Series(pd.array(values[f.key], dtype=_DTYPES.get(f.parse, object)))
         frame["_raw_" + f.key] = pd.Series(raw[f.key], dtype=object)
-    return frame, problems
+    return frame, problems, footer
+
+
+def _collapse(problems: list[Problem], sheets: list[SheetReport]) -> list[Problem]:
+    """A problem that hits every row of a sheet becomes one message for the sheet, with the fix."""
+    rows = {s.name: s.rows for s in sheets}
+    groups: dict[tuple[str, str, str], list[Problem]] = defaultdict(list)
+    for p in problems:
+        if p.row is not None:
+            groups[(p.sheet, p.column, p.message)].append(p)
+    out = [p for p in problems if p.row is None]
+    for (sheet, column, message), items in groups.items():
+        total = rows.get(sheet, 0)
+        if total >= 3 and len({p.row for p in items}) >= total:
+            first, last = min(p.row or 0 for p in items), max(p.row or 0 for p in items)
+            out.append(
+                Problem(
+                    sheet,
+                    None,
+                    column,
+                    items[0].value,
+                    f"本表全部 {total} 行（第 {first}–{last} 行）都有此问题：{message}"
+                    f" / every row ({total}) of this sheet has this problem",
+                )
+            )
+        else:
+            out += items
+    return out
+
+
+def _duplicate_problems(
+    kind: Kind, frame: pd.DataFrame, labels: dict[str, str], ref: Reference
+) -> list[Problem]:
+    """Two rows for the same unit (and year, task, month …): both rows named, with the values that differ."""
+    keys = {
+        "annual": ["code", "year"],
+        "tasks": ["code", "year", "task_id"],
+        "monthly": ["code", "year", "month", "star_id"],
+        "pairings": ["strong_code", "weak_code"],
+        "locations": ["code"],
+    }.get(kind)
+    if not keys or not set(keys) <= set(frame.columns):
+        return []
+    sub = frame[frame[keys].notna().all(axis=1)]
+    dup = sub[sub.duplicated(keys, keep=False)]
+    if dup.empty:
+        return []
+    compare = [
+        c
+        for c in frame.columns
+        if not c.startswith("_")
+        and c not in keys
+        and c not in ("unit_type", "county_code", "name", "township")
+    ]
+    names = dict(zip(ref.matcher.units["code"], ref.matcher.units["name"], strict=True))
+    out = []
+    for _key, group in dup.groupby(keys, sort=False):
+        rows = list(group.iterrows())
+        unit = rows[0][1].get("code") or rows[0][1].get("weak_code")
+        label = f"{names.get(unit, '')}（{unit}）"
+        for i, (_, row) in enumerate(rows):
+            other = rows[1][1] if i == 0 else rows[0][1]
+            where = f"“{other['_sheet']}”第 {int(other['_row'])} 行"
+            diffs = []
+            for c in compare:
+                a, b = _plain(row.get(c)), _plain(other.get(c))
+                if a != b:
+                    raw = "_raw_" + c
+                    a_text = _show(row.get(raw)) if raw in frame.columns else a
+                    b_text = _show(other.get(raw)) if raw in frame.columns else b
+                    diffs.append(f"{labels.get(c, c)} 本行 {a_text}、该行 {b_text}")
+            detail = "；不一致之处：" + "，".join(diffs) if diffs else "；两行内容相同"
+            out.append(
+                Problem(
+                    row["_sheet"],
+                    int(row["_row"]),
+                    labels.get("name", "村(社区)名称") if "_raw_name" in frame.columns else labels.get("code", "单位代码"),
+                    _show(row.get("_raw_name") if "_raw_name" in frame.columns else unit),
+                    f"与{where}是同一单位 {label}{_dup_what(kind)}，出现多行{detail}。请删去其中一行"
+                    f" / the same unit appears again in row {int(other['_row'])}",
+                )
+            )
+    return out
+
+
+def _dup_what(kind: Kind) -> str:
+    return {
+        "annual": "、同一年度",
+        "tasks": "、同一年度、同一任务",
+        "monthly": "、同一年度、月份和星",
+        "pairings": "的同一结对",
+        "locations": "",
+    }.get(kind, "")
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _replaced(kind: Kind, frame: pd.DataFrame, ref: Reference) -> list[str]:
+    """Earlier imports of the same county, year and kind that this file replaces (a corrected file)."""
+    cov = ref.coverage
+    if cov is None or cov.empty or "county_code" not in frame.columns:
+        return []
+    cov = cov[cov["kind"] == kind]
+    pairs = (
+        {(c, int(y)) for c, y in frame[["county_code", "year"]].dropna().itertuples(index=False)}
+        if "year" in frame.columns
+        else {(c, None) for c in frame["county_code"].dropna()}
+    )
+    counties = dict(zip(ref.units["county_code"], ref.units["county"], strict=False))
+    out = []
+    for (county, year), rows in cov.groupby(["county_code", "year"], dropna=False):
+        key = (county, None if pd.isna(year) else int(year))
+        if key not in pairs:
+            continue
+        last = rows.sort_values("version").iloc[-1]
+        when = str(last["created_at"])[:16].replace("T", " ")
+        year_text = f"{key[1]} 年" if key[1] is not None else ""
+        out.append(
+            f"替换 {counties.get(county, county)} {year_text}的{SPECS[kind].title}：v{int(last['version'])}"
+            f"（{when}，{last['user_name']}，《{last['file_name']}》）"
+        )
+    return out
 
 
 _DTYPES: dict[Callable[[Any], Any], str] = {
@@ -325,12 +858,20 @@ def _resolve(
                 _get(frame, p + "name", r),
                 _get(frame, p + "township", r) or (None if side else _get(frame, "township", r)),
                 _get(frame, "county", r),
+                _get(frame, "_within", r),
+                None if side else _get(frame, "_utype", r),
             )
             if isinstance(found, str):
                 col = p + ("code" if _get(frame, p + "code", r) else "name")
                 value = _get(frame, "_raw_" + col, r)
                 problems.append(
-                    Problem(sheet, int(frame.at[r, "_row"]), labels.get(col, col), _show(value), found)
+                    Problem(
+                        str(frame.at[r, "_sheet"]),
+                        int(frame.at[r, "_row"]),
+                        labels.get(col, col),
+                        _show(value),
+                        found,
+                    )
                 )
                 idx.append(-1)
             else:
@@ -354,10 +895,31 @@ def _resolve(
             for sid, name in ref.stars.loc[
                 ref.stars["unit_type"] == utype, ["star_id", "star_name"]
             ].itertuples(index=False):
-                if f"star_{sid}" not in frame.columns:
-                    problems.append(
-                        Problem(sheet, None, name, "", f"文件中有{who}，但缺少“{name}”列（每星填 是/否）")
+                missing = frame["unit_type"].eq(utype) & (
+                    frame[f"star_{sid}"].isna() if f"star_{sid}" in frame.columns else True
+                )
+                sheets_missing = (
+                    frame.loc[missing, "_sheet"].unique()
+                    if f"star_{sid}" not in frame.columns
+                    else [
+                        s
+                        for s in frame.loc[missing, "_sheet"].unique()
+                        if frame.loc[frame["_sheet"].eq(s) & frame["unit_type"].eq(utype), f"star_{sid}"]
+                        .isna()
+                        .all()
+                    ]
+                )
+                problems += [
+                    Problem(
+                        str(where),
+                        None,
+                        name,
+                        "",
+                        f"表中有{who}，但缺少“{name}”列（每星填 是/否，或打√）/ the sheet lists"
+                        f" {'villages' if utype == 'rural' else 'communities'} but has no “{name}” column",
                     )
+                    for where in sheets_missing
+                ]
     if kind == "tasks":
         problems += _resolve_tasks(frame, ref, labels, sheet)
     if kind in ("monthly", "problems"):
@@ -422,14 +984,20 @@ def _resolve_tasks(frame: pd.DataFrame, ref: Reference, labels: dict[str, str], 
             else:
                 why = "不是该类型单位（村/社区）的任务" if hit else f"不在 {year} 年任务清单中"
                 out.append(
-                    Problem(sheet, int(frame.at[r, "_row"]), labels["task_id"], tid, f"任务编号 {tid} {why}")
+                    Problem(
+                        str(frame.at[r, "_sheet"]),
+                        int(frame.at[r, "_row"]),
+                        labels["task_id"],
+                        tid,
+                        f"任务编号 {tid} {why}",
+                    )
                 )
         elif name:
             found = by_name.get((year, utype, n.clean_text(name)))
             if not found:
                 out.append(
                     Problem(
-                        sheet,
+                        str(frame.at[r, "_sheet"]),
                         int(frame.at[r, "_row"]),
                         labels["task_name"],
                         _show(name),
@@ -439,7 +1007,7 @@ def _resolve_tasks(frame: pd.DataFrame, ref: Reference, labels: dict[str, str], 
         else:
             out.append(
                 Problem(
-                    sheet,
+                    str(frame.at[r, "_sheet"]),
                     int(frame.at[r, "_row"]),
                     labels.get("task_id", "任务编号"),
                     "",
@@ -472,7 +1040,7 @@ def _resolve_stars(
             kind = "村" if utype == "rural" else "社区"
             out.append(
                 Problem(
-                    sheet,
+                    str(frame.at[r, "_sheet"]),
                     int(frame.at[r, "_row"]),
                     labels["star"],
                     star,
@@ -511,7 +1079,7 @@ def _resolve_problem_fields(
         if status and not norm:
             out.append(
                 Problem(
-                    sheet,
+                    str(frame.at[r, "_sheet"]),
                     int(frame.at[r, "_row"]),
                     labels["status"],
                     status,
@@ -549,7 +1117,7 @@ def _convert_points(
     if crs is None:
         return [
             Problem(
-                sheet,
+                str(frame["_sheet"].iloc[0]) if len(frame) else sheet,
                 None,
                 "坐标系",
                 "",
@@ -563,7 +1131,7 @@ def _convert_points(
     far = ~box & ~swapped & ~np.isnan(lon) & ~np.isnan(lat)
     out = [
         Problem(
-            sheet,
+            str(frame.at[r, "_sheet"]),
             int(frame.at[r, "_row"]),
             labels["lon"],
             f"{lon[r]}, {lat[r]}",
@@ -591,7 +1159,7 @@ def _convert_points(
             km = poly.distance(point) * 111
             out.append(
                 Problem(
-                    sheet,
+                    str(frame.at[r, "_sheet"]),
                     int(frame.at[r, "_row"]),
                     labels["lon"],
                     f"{lon[r]}, {lat[r]}",
@@ -651,7 +1219,8 @@ def _schema(kind: Kind, frame: pd.DataFrame, ref: Reference) -> tuple[pa.DataFra
         checks.append(pa.Check(fn, name=name))
         attribute[name] = column
 
-    in_years = pa.Check(lambda s: s.isin(years), name="year_in_store")
+    del years
+    in_years = pa.Check(lambda s: s.between(CAMPAIGN_START, ref.max_year), name="year_in_store")
     if kind in ("annual", "tasks", "monthly", "problems"):
         col("code")
         col("year", in_years)
@@ -716,7 +1285,8 @@ def _schema(kind: Kind, frame: pd.DataFrame, ref: Reference) -> tuple[pa.DataFra
         col("lon")
         col("lat")
         unique = ["code"]
-    schema = pa.DataFrameSchema(cols, checks=checks, unique=unique, strict=False, coerce=False)
+    del unique  # duplicates are reported by _duplicate_problems, with both rows and what differs
+    schema = pa.DataFrameSchema(cols, checks=checks, strict=False, coerce=False)
     return schema, attribute
 
 
@@ -767,7 +1337,17 @@ def _to_problems(
         value = _show(frame.at[r, raw_col]) if raw_col in frame.columns else ""
         message = _MESSAGES.get(name, check)
         if name == "year_in_store":
-            message = f"年度应为本数据集的年度之一（{years}）"
+            year = frame.at[r, "year"]
+            if year is not None and not pd.isna(year) and int(year) < CAMPAIGN_START:
+                message = (
+                    f"五星支部创建自 {CAMPAIGN_START} 年开始，{int(year)} 年早于创建开始，不能导入"
+                    f" / the campaign began in {CAMPAIGN_START}: {int(year)} cannot be imported"
+                )
+            else:
+                message = (
+                    f"年度最晚为 {ref.max_year} 年（本数据集已有 {years}，可新增下一年度）"
+                    f" / the latest year that can be imported is {ref.max_year}"
+                )
         elif name == "level_equals_stars":
             held = int(_held_count(frame.loc[[r]], ref).iloc[0])
             message = f"评定星级为 {frame.at[r, 'level']}，但各星列中“是”有 {held} 个；二者应相等，请核对"
@@ -787,5 +1367,7 @@ def _to_problems(
                 "pairings": "同一结对出现多行",
                 "locations": "同一单位出现多行",
             }.get(kind, message)
-        out[key] = Problem(sheet, int(frame.at[r, "_row"]), labels.get(target, target), value, message)
+        out[key] = Problem(
+            str(frame.at[r, "_sheet"]), int(frame.at[r, "_row"]), labels.get(target, target), value, message
+        )
     return sorted(out.values(), key=lambda p: (p.row or 0, p.column))

@@ -148,8 +148,51 @@ def load_meta() -> dict[str, str]:
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def load_years() -> list[int]:
+    """The years to choose from (with no results anywhere yet: the dataset's assessment years)."""
     with _cursor() as cur:
         return q.query_years(cur)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def load_data_years() -> list[int]:
+    """The years that hold any results (none in a dataset nothing was imported into yet)."""
+    with _cursor() as cur:
+        return q.query_data_years(cur)
+
+
+def load_summary(region: str, unit_type: q.TypeFilter, year: int) -> dict:
+    """The headline metrics of a scope and year, with ``expected``: whether anything is imported."""
+    return _load_summary(_region(region), unit_type, year)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def _load_summary(region: str, unit_type: q.TypeFilter, year: int) -> dict:
+    with _cursor() as cur:
+        return q.query_summary(cur, q.Scope(region, unit_type), year)
+
+
+def load_shows_sample(region: str, unit_type: q.TypeFilter, year: int) -> bool:
+    """Whether generated sample rows are among what a page of this scope and year shows."""
+    if not versions.holds_sample(load_meta()):
+        return False
+    return _load_sample_share(_region(region), unit_type, year)[0] > 0
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def _load_sample_share(region: str, unit_type: q.TypeFilter, year: int) -> tuple[int, int]:
+    with _cursor() as cur:
+        return q.query_sample_share(cur, q.Scope(region, unit_type), year)
+
+
+def load_coverage(region: str) -> views.Coverage:
+    """What has been imported per county and year inside ``region`` (the session's scope at most)."""
+    return _load_coverage(_region(region))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=200)
+def _load_coverage(region: str) -> views.Coverage:
+    with _cursor() as cur:
+        return views.query_coverage(cur, region)
 
 
 def load_level_counts(region: str, unit_type: q.TypeFilter, year: int) -> pd.DataFrame:

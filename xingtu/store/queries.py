@@ -10,6 +10,7 @@ the region's significant digits.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,6 +19,7 @@ import pandas as pd
 
 from xingtu.domain.hierarchy import REGION_LEVELS, prefix_len, region_level, region_prefix
 from xingtu.domain.rating import LEVEL_LABELS, LEVELS_DESC
+from xingtu.domain.standard import Standard, parse_standard
 
 TypeFilter = Literal["all", "rural", "urban"]
 TYPE_FILTERS: tuple[TypeFilter, ...] = ("all", "rural", "urban")
@@ -85,8 +87,26 @@ def query_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def query_years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The years to choose from: those with results; with none yet (an empty dataset), the
+    campaign years the task catalogue is materialised for, so pages can say what is missing."""
+    return query_data_years(con) or query_campaign_years(con)
+
+
+def query_data_years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The years holding any annual results (none in a dataset nothing was imported into yet)."""
     return [
         int(r[0]) for r in con.execute("SELECT DISTINCT year FROM annual_results ORDER BY year").fetchall()
+    ]
+
+
+def query_campaign_years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The assessment years of the dataset: the task catalogue's years and any year with results."""
+    return [
+        int(r[0])
+        for r in con.execute(
+            "SELECT DISTINCT year FROM (SELECT year FROM tasks UNION ALL SELECT year FROM annual_results) "
+            "ORDER BY year"
+        ).fetchall()
     ]
 
 
@@ -188,15 +208,30 @@ def query_level_counts(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) 
 
 
 def query_summary(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) -> dict[str, Any]:
-    """The headline metrics of a scope and year (same definitions as the region table)."""
+    """The headline metrics of a scope and year (same definitions as the region table), with
+    ``expected``: the units of the scope's type in the divisions, of which ``units`` have results."""
     df = _df(
         con,
-        f"""SELECT {_METRICS}
+        f"""SELECT {_METRICS}, (SELECT count(*) FROM units a WHERE {_in_scope("a")})::INTEGER AS expected
             FROM annual_results a
             WHERE a.year = $year AND {_in_scope("a")}""",
         {**scope.params, "year": year},
     )
     return df.iloc[0].to_dict()
+
+
+def query_sample_share(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) -> tuple[int, int]:
+    """(generated sample rows, all rows) of the annual results in scope that year: whether what a
+    page shows still holds sample data (the 样例数据 label), from ``annual_results.source``."""
+    # a version imported before the column existed: its rows came from the sample or an import,
+    # which the dataset kind no longer tells apart, so every row counts as sample (labelled)
+    source = "a.source" if _has_table(con, "annual_results", "source") else "'sample'"
+    row = con.execute(
+        f"""SELECT count(*) FILTER (WHERE {source} = 'sample')::INTEGER, count(*)::INTEGER
+            FROM annual_results a WHERE a.year = $year AND {_in_scope("a")}""",
+        {**scope.params, "year": year},
+    ).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
 def _group_prefix_len(scope: Scope, by: str) -> int:
@@ -214,7 +249,9 @@ def _group_prefix_len(scope: Scope, by: str) -> int:
 def query_region_metrics(con: duckdb.DuckDBPyConnection, scope: Scope, year: int, by: str) -> pd.DataFrame:
     """Star-density metrics for every region at level ``by`` inside the scope's region.
 
-    Regions without units in scope are kept with units = 0, so nothing is silently dropped.
+    Regions without units in scope are kept with units = 0, so nothing is silently dropped;
+    ``expected`` counts the region's units of the scope's type, so a region with units but no
+    results (units = 0 < expected) is one not imported yet, not one without units.
     """
     n = _group_prefix_len(scope, by)
     stats = _df(
@@ -228,6 +265,14 @@ def query_region_metrics(con: duckdb.DuckDBPyConnection, scope: Scope, year: int
     regions = query_regions(con, scope.region, by)[["code", "name", "kind", "has_polygon", "lon", "lat"]]
     out = regions.merge(stats, on="code", how="left")
     out[list(_COUNT_METRICS)] = out[list(_COUNT_METRICS)].fillna(0).astype("int64")
+    expected = _df(
+        con,
+        f"""SELECT rpad(left(a.code, {n}), 12, '0') AS code, count(*)::INTEGER AS expected
+            FROM units a WHERE {_in_scope("a")} GROUP BY 1""",
+        scope.params,
+    )
+    out = out.merge(expected, on="code", how="left")
+    out["expected"] = out["expected"].fillna(0).astype("int64")
     return out
 
 
@@ -827,4 +872,131 @@ def query_overdue_problems(
             WHERE p.year = $year AND p.status <> '{CLOSED}' AND p.deadline < $as_of AND {_in_scope("u")}
             ORDER BY p.deadline, p.code, p.problem_id LIMIT $limit""",
         {**scope.params, "year": year, "as_of": _as_of(con), "limit": min(int(limit), MAX_LIMIT)},
+    )
+
+
+def query_standards(con: duckdb.DuckDBPyConnection) -> dict[int, Standard]:
+    """The catalogues the store holds, keyed by the year each takes effect (``standard_docs``).
+
+    Pick the one in force with ``xingtu.domain.standard.standard_for_year``. When a year has
+    several documents (a catalogue imported over the one built in), the latest version wins.
+    A store written before ``standard_docs`` existed is read back from its ``tasks`` table,
+    with the rule it could express then (every veto task required, the star's share).
+    """
+    has_docs = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'standard_docs'"
+    ).fetchone()[0]
+    if has_docs:
+        rows = con.execute(
+            "SELECT effective_from, source, doc FROM standard_docs ORDER BY effective_from, version"
+        ).fetchall()
+        docs = {int(year): (source, json.loads(doc)) for year, source, doc in rows}
+        return {year: parse_standard(doc, source) for year, (source, doc) in docs.items()}
+    stars = con.execute("SELECT unit_type, star_id, star_name, min_share_met FROM stars ORDER BY ord").df()
+    tasks = _df(con, "SELECT * FROM tasks ORDER BY year, ord", {})
+    out: dict[int, Standard] = {}
+    previous: Any = None
+    for year, block in tasks.groupby("year", sort=True):
+        types = {
+            utype: {
+                "stars": [
+                    {
+                        "id": star.star_id,
+                        "name": star.star_name,
+                        "tasks": _task_docs(block, utype, star.star_id),
+                    }
+                    for star in stars[stars["unit_type"] == utype].itertuples()
+                ]
+            }
+            for utype in ("rural", "urban")
+        }
+        if types != previous:
+            previous = types
+            shares = zip(stars["star_id"], stars["min_share_met"], strict=True)
+            overrides = {sid: {"min_share_met": float(v)} for sid, v in shares}
+            rule = {"veto_required": True, "overrides": overrides}
+            doc = {"name": "任务清单", "effective_from": int(year), "rule": rule, "types": types}
+            out[int(year)] = parse_standard(doc, "tasks")
+    return out
+
+
+def _task_docs(tasks: pd.DataFrame, unit_type: str, star_id: str) -> list[dict[str, Any]]:
+    rows = tasks[(tasks["unit_type"] == unit_type) & (tasks["star_id"] == star_id)]
+    return [
+        {"id": r.task_id, "name": r.name, "description": r.description, "veto": bool(r.veto)}
+        for r in rows.itertuples()
+    ]
+
+
+# --- Import coverage (覆盖情况): what has been imported, per county, year and kind -------------
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, table: str, column: str | None = None) -> bool:
+    """Whether the store has a table (and column): a version imported before they existed has not."""
+    row = con.execute(
+        """SELECT count(*) FROM information_schema.columns
+           WHERE table_name = $table AND ($column IS NULL OR column_name = $column)""",
+        {"table": table, "column": column},
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _county_prefix(region: str) -> str:
+    """The prefix of the counties a coverage query lists: the region's, or its county's below that."""
+    county = region if region_level(region) in ("province", "city") else region[:6].ljust(12, "0")
+    return region_prefix(county)
+
+
+def query_coverage_counties(con: duckdb.DuckDBPyConnection, region: str) -> pd.DataFrame:
+    """The county-level units inside ``region`` (or the county holding it) with their city and unit
+    counts: the rows of the coverage view, so a county nothing was imported for is still listed."""
+    return _df(
+        con,
+        """SELECT r.code, r.name, r.kind, coalesce(c.name, '') AS city, r.units
+           FROM regions r LEFT JOIN regions c ON c.code = r.city_code
+           WHERE r.level = 'county' AND prefix(r.code, $prefix) ORDER BY r.code""",
+        {"prefix": _county_prefix(region)},
+    )
+
+
+_COVERAGE_COLUMNS = [
+    "county_code",
+    "kind",
+    "year",
+    "version",
+    "created_at",
+    "user_name",
+    "file_name",
+    "rows",
+    "units",
+    "imports",
+]
+
+
+def query_import_coverage(con: duckdb.DuckDBPyConnection, region: str) -> pd.DataFrame:
+    """Per county, kind and year an import touched: the latest import (version, when, who, file,
+    rows, units) and how many imports touched it. Year is NULL for kinds without a year."""
+    if not _has_table(con, "import_coverage"):
+        return pd.DataFrame(columns=_COVERAGE_COLUMNS)
+    return _df(
+        con,
+        """SELECT county_code, kind, year, version, created_at, user_name, file_name, rows, units,
+                  count(*) OVER (PARTITION BY county_code, kind, year)::INTEGER AS imports
+           FROM import_coverage WHERE prefix(county_code, $prefix)
+           QUALIFY row_number() OVER (PARTITION BY county_code, kind, year ORDER BY version DESC) = 1
+           ORDER BY county_code, kind, year""",
+        {"prefix": _county_prefix(region)},
+    )
+
+
+def query_annual_sources(con: duckdb.DuckDBPyConnection, region: str) -> pd.DataFrame:
+    """Per county and year: units with annual results, from an import and generated (sample)."""
+    source = "a.source" if _has_table(con, "annual_results", "source") else "'sample'"
+    return _df(
+        con,
+        f"""SELECT rpad(left(a.code, 6), 12, '0') AS county_code, a.year::INTEGER AS year,
+                   count(*) FILTER (WHERE {source} = 'imported')::INTEGER AS imported,
+                   count(*) FILTER (WHERE {source} = 'sample')::INTEGER AS sample
+            FROM annual_results a WHERE prefix(a.code, $prefix) GROUP BY ALL ORDER BY 1, 2""",
+        {"prefix": _county_prefix(region)},
     )

@@ -21,7 +21,7 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -189,7 +189,7 @@ def create_version(
                     checksum,
                     note,
                 )
-                _stamp(con, version)
+                _stamp(con, version, summary.get("coverage", ()))
                 con.execute("COMMIT")
                 report(0.8, "保存")
                 con.execute("CHECKPOINT")
@@ -210,8 +210,11 @@ def _dump(log: list[Version]) -> str:
     return json.dumps([asdict(v) for v in log], ensure_ascii=False, indent=1)
 
 
-def _stamp(con: duckdb.DuckDBPyConnection, version: Version) -> None:
-    """Record the version in the store itself: meta keys, the import history, the sample label."""
+def _stamp(
+    con: duckdb.DuckDBPyConnection, version: Version, coverage: Iterable[dict[str, Any]] = ()
+) -> None:
+    """Record the version in the store itself: meta keys, the import history, the sample label, and
+    per county and year what the import covered (``import_coverage``, read by the coverage view)."""
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
     base_fp = meta.get("base_fingerprint", meta["fingerprint"])
     kind = meta.get("dataset_kind", "sample")
@@ -236,6 +239,28 @@ def _stamp(con: duckdb.DuckDBPyConnection, version: Version) -> None:
         """CREATE TABLE IF NOT EXISTS imports (version INTEGER, created_at VARCHAR, user_name VARCHAR,
            file_name VARCHAR, kind VARCHAR, rows INTEGER, units INTEGER, years VARCHAR, checksum VARCHAR)"""
     )
+    con.execute(
+        """CREATE TABLE IF NOT EXISTS import_coverage (version INTEGER, created_at VARCHAR,
+           user_name VARCHAR, file_name VARCHAR, kind VARCHAR, year INTEGER, county_code VARCHAR,
+           rows INTEGER, units INTEGER)"""
+    )
+    for row in coverage:
+        con.execute(
+            """INSERT INTO import_coverage (version, created_at, user_name, file_name, kind, year,
+                                            county_code, rows, units)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                version.id,
+                version.created_at,
+                version.user,
+                version.file_name,
+                row["kind"],
+                row["year"],
+                row["county_code"],
+                row["rows"],
+                row["units"],
+            ],
+        )
     con.execute(
         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [

@@ -16,6 +16,7 @@ import pandas as pd
 from xingtu.domain.hierarchy import REGION_LEVELS, region_level
 from xingtu.reference import boundaries
 from xingtu.store import queries as q
+from xingtu.store.versions import SAMPLE_KINDS
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,8 @@ def query_briefing(con: duckdb.DuckDBPyConnection, scope: q.Scope, year: int) ->
         units = q.query_unit_sample(con, scope, year, BRIEFING_POINTS)
     outline, inner, fit = _briefing_outlines(con, region)
     meta = q.query_meta(con)
+    if meta.get("dataset_kind") in SAMPLE_KINDS and q.query_sample_share(con, scope, year)[0] == 0:
+        meta["dataset_kind"] = "imported"  # the label follows what the page shows, not the whole store
     return Briefing(
         region=scope.region,
         scope_level=region["level"],
@@ -293,4 +296,33 @@ def query_briefing(con: duckdb.DuckDBPyConnection, scope: q.Scope, year: int) ->
         inner=inner,
         fit_outline=fit and bool(outline),
         meta={k: meta.get(k, "") for k in ("dataset_kind", "dataset_name", "as_of", "version_id")},
+    )
+
+
+# the import kinds that touch counties, in the import page's order; pairings and locations carry no year
+COVERAGE_KINDS = ("annual", "tasks", "monthly", "problems", "pairings", "locations")
+KINDS_WITHOUT_YEAR = ("pairings", "locations")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What has been imported inside a region (覆盖情况): the staff's list of counties to chase.
+
+    Every county-level unit of the region is a row of ``counties``, imported or not; ``imports``
+    holds the latest import per county, kind and year (``import_coverage``); ``annual`` the units
+    with annual results per county and year by source (imported / sample).
+    """
+
+    years: list[int]  # the dataset's assessment years (columns of the view)
+    counties: pd.DataFrame  # code, name, kind, city, units
+    imports: pd.DataFrame  # county_code, kind, year, version, created_at, user_name, file_name, rows, units, imports
+    annual: pd.DataFrame  # county_code, year, imported, sample
+
+
+def query_coverage(con: duckdb.DuckDBPyConnection, region: str) -> Coverage:
+    return Coverage(
+        years=q.query_campaign_years(con),
+        counties=q.query_coverage_counties(con, region),
+        imports=q.query_import_coverage(con, region),
+        annual=q.query_annual_sources(con, region),
     )
