@@ -9,8 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.view import t
+from components.view import lang, t
 from xingtu.export import file_stem
+from xingtu.imports.context import CAMPAIGN_START, Overrides
+from xingtu.imports.preview import LevelChanges, describe
 from xingtu.imports.report import build_error_report
 from xingtu.imports.spec import CRS_LABELS, KINDS, SPECS, Crs, Kind
 from xingtu.imports.validate import Checked, fields_for
@@ -43,35 +45,89 @@ def show_current() -> None:
         )
 
 
+def _overrides(key: str, kind: Kind | None) -> Overrides:
+    """The user's corrections of what the importer read from the title, sheet and file name."""
+    auto = t("import.auto")
+    with st.expander(t("import.override"), icon=":material/edit:"):
+        st.caption(t("import.override.note"))
+        ref = admin.load_reference()
+        years = list(range(CAMPAIGN_START, ref.max_year + 1))
+        year = st.selectbox(
+            t("import.override.year"),
+            [None, *reversed(years)],
+            format_func=lambda y: auto if y is None else str(y),
+            key=f"{key}.year",
+        )
+        regions = dict(admin.region_choices())
+        region = st.selectbox(
+            t("import.override.region"),
+            [None, *regions],
+            format_func=lambda c: auto if c is None else regions.get(c, c),
+            key=f"{key}.region",
+        )
+        unit_type = st.radio(
+            t("import.override.type"),
+            [None, "rural", "urban"],
+            format_func=lambda u: auto if u is None else t(f"import.type.{u}"),
+            horizontal=True,
+            key=f"{key}.utype",
+        )
+        month = None
+        if kind in (None, "monthly"):
+            month = st.selectbox(
+                t("import.override.month"),
+                [None, *range(1, 13)],
+                format_func=lambda m: auto if m is None else str(m),
+                key=f"{key}.month",
+            )
+    return Overrides(year=year, region=region, unit_type=unit_type, month=month)
+
+
 def show_upload(key: str) -> None:
-    """Choose the kind, upload, see every problem or the summary, then import."""
+    """Choose the kind (or let the headers say), upload, see what was understood and every problem, then import."""
     left, right = st.columns([2, 3], gap="large")
     with left:
-        kind: Kind = st.selectbox(t("import.kind"), KINDS, format_func=kind_title, key=f"{key}.kind")
-        st.caption(t(f"import.note.{kind}"))
+        kind: Kind | None = st.selectbox(
+            t("import.kind"),
+            [None, *KINDS],
+            format_func=lambda k: t("import.kind.auto") if k is None else kind_title(k),
+            key=f"{key}.kind",
+        )
+        st.caption(t(f"import.note.{kind or 'auto'}"))
         crs: Crs | None = None
         if kind == "locations":
             crs = st.radio(
                 t("import.crs"), list(CRS_LABELS), index=None, format_func=CRS_LABELS.get, key=f"{key}.crs"
             )
-        upload = st.file_uploader(t("import.file"), type=["xlsx", "csv"], key=f"{key}.file")
+        upload = st.file_uploader(t("import.file"), type=["xlsx", "xls", "csv"], key=f"{key}.file")
+        overrides = _overrides(key, kind)
     with right:
         if upload is None:
             st.info(t("import.hint"))
             return
         data = upload.getvalue()
-        token = (upload.file_id, kind, crs, access.store_path())
+        token = (upload.file_id, kind, crs, overrides, access.store_path())
         state = st.session_state.get(f"{key}.checked")
         if state is None or state[0] != token:
             with st.spinner(t("import.checking", size=len(data) / _MB)):
-                checked = admin.check_upload(data, upload.name, kind, crs)
-            st.session_state[f"{key}.checked"] = (token, checked)
+                checked = admin.check_upload(data, upload.name, kind, crs, overrides)
+                changes = admin.level_changes(checked) if checked.ok else None
+            st.session_state[f"{key}.checked"] = (token, checked, changes)
         else:
-            checked = state[1]
+            checked, changes = state[1], state[2]
+        _render_understood(checked, changes)
         if checked.ok:
             _render_ok(checked, key)
         else:
             _render_problems(checked, key)
+
+
+def _render_understood(checked: Checked, changes: LevelChanges | None) -> None:
+    """识别结果: kind, year, region, unit type and where each came from; sheets read or not, and why."""
+    with st.container(border=True, key="import-understood"):
+        st.markdown(f"**{t('import.understood')}**")
+        lines = describe(checked, changes, lang())
+        st.markdown("\n".join(f"- {md(line)}" for line in lines))
 
 
 def _render_problems(checked: Checked, key: str) -> None:
@@ -143,7 +199,6 @@ def _render_ok(checked: Checked, key: str) -> None:
         t(
             "import.ok",
             file=md(checked.file_name),
-            sheet=md(checked.sheet),
             rows=checked.rows,
             units=units,
             years="、".join(map(str, years)) or "—",
@@ -151,8 +206,6 @@ def _render_ok(checked: Checked, key: str) -> None:
         ),
         icon=":material/task_alt:",
     )
-    if checked.ignored_columns:
-        st.caption(t("import.ignored", columns="、".join(md(c) for c in checked.ignored_columns)))
     st.dataframe(
         compute_preview(checked), hide_index=True, width="stretch", height=min(260, 38 + 35 * len(frame))
     )

@@ -31,7 +31,7 @@ def compute_cards(
     """
     units = int(summary["units"])
     expected = int(summary.get("expected", units) or 0)
-    if prev_summary is not None and int(prev_summary["units"]) == 0:
+    if prev_summary is not None and int(prev_summary.get("units", 1) or 0) == 0:
         prev_counts = prev_summary = None
     prev_year_units = (
         dict(zip(prev_counts["level"], prev_counts["units"], strict=True)) if prev_counts is not None else {}

@@ -187,7 +187,7 @@ def compute_tiles(
     """
     n_units = int(summary["units"])
     expected = int(summary.get("expected", n_units) or 0)
-    if prev_summary is not None and int(prev_summary["units"]) == 0:
+    if prev_summary is not None and int(prev_summary.get("units", 1) or 0) == 0:
         prev_summary = prev_counts = None
     imported = (
         texts["imported_of"].format(units=f"{n_units:,}", expected=f"{expected:,}")

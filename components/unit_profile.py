@@ -161,15 +161,18 @@ def render_header(profile: UnitProfile, year: int) -> None:
         return
     cols = st.columns(5, gap="small")
     cols[0].metric(t("unit.level", year=year), t(f"level.{int(row['level'])}"), border=True)
-    met = int(row["level"]) >= int(row["target_level"])
-    cols[1].metric(
-        t("common.target"),
-        t(f"level.{int(row['target_level'])}"),
-        delta=t("unit.target_met") if met else t("unit.target_missed"),
-        delta_color="normal" if met else "inverse",
-        delta_arrow="off",
-        border=True,
-    )
+    if pd.isna(row["target_level"]):  # a unit-year created by a task import has no 创建目标
+        cols[1].metric(t("common.target"), "—", border=True)
+    else:
+        met = int(row["level"]) >= int(row["target_level"])
+        cols[1].metric(
+            t("common.target"),
+            t(f"level.{int(row['target_level'])}"),
+            delta=t("unit.target_met") if met else t("unit.target_missed"),
+            delta_color="normal" if met else "inverse",
+            delta_arrow="off",
+            border=True,
+        )
     cols[2].metric(
         t("unit.weak_lax"),
         t("unit.weak_lax.yes") if row["weak_lax"] else t("unit.weak_lax.no"),

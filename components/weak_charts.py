@@ -108,7 +108,7 @@ def render_unit_list(
     """A clickable list of units and its Excel / CSV download; the code of the clicked unit, if any."""
     shown = units.assign(
         level=[t(f"level.{int(v)}") for v in units["level"]],
-        target_level=[t(f"level.{int(v)}") for v in units["target_level"]],
+        target_level=[t(f"level.{int(v)}") if pd.notna(v) else "—" for v in units["target_level"]],
     )
     event = st.dataframe(
         shown[list(columns)],

@@ -412,7 +412,7 @@ class Layout:
     level: Callable[[int, int], Any] = lambda i, v: level_text(v, "cn")
     target: Callable[[int, int], Any] = lambda i, v: target_text(v, "cn")
     yes: Sequence[Any] = ("√",)
-    no: Sequence[Any] = ("",)
+    no: Sequence[Any] = ("×",)  # a blank means "no" only where a hint (达标打√) says so
     not_applicable: Any = "/"  # under a star the unit's type does not have
     code: Callable[[str], Any] = lambda c: c
 
@@ -441,6 +441,9 @@ def write_annual(
         if header:
             cols.append((what, header))
     star_cols = star_columns(lay.star_types)
+    missing = {p.unit.unit_type for p in picks} - set(lay.star_types)
+    if missing:
+        raise ValueError(f"{g.name}: units of type {missing} but no star columns for them")
     cols += [(f"star:{sid}", lay.star_label(name)) for sid, name in star_cols]
     cols.append(("level", lay.level_col))
     if lay.note_col:
@@ -643,6 +646,7 @@ def title_only() -> CorpusFile:
         year=2022,
         heading=['源汇区2022年度"五星"支部创建评定结果汇总表'],
         lay=Layout(),
+        unit_type="rural",
         must=[unit_by("徐庄村", "大刘镇"), unit_by("曹店村", "问十乡")],
     )
     return annual_file(
@@ -1299,7 +1303,7 @@ def problems_ledger_merged() -> CorpusFile:
     sheet = ExpectedSheet("imported", len(rows), (), tuple(lines), (row,))
     return CorpusFile(
         "郾城区2025年度五星支部创建问题整改台账.xlsx",
-        _xlsx([g]),
+        to_xlsx([g]),
         "problems",
         "问题台账：乡镇纵向合并在各村之上、村合并在其各问题之上（向下填充）；整改时限 10月底前/2026.1.5/"
         "2026年1月5日/Excel 序列数/日期；销号写 是/已销号/√；两个何庄村凭合并的乡镇区分",
@@ -1311,10 +1315,6 @@ def problems_ledger_merged() -> CorpusFile:
         "标题",
         "标题",
     )
-
-
-def _xlsx(grids: Sequence[Grid]) -> bytes:
-    return to_xlsx(grids)
 
 
 @builder
@@ -1356,7 +1356,7 @@ def problems_text_habits() -> CorpusFile:
     sheet = ExpectedSheet("imported", len(rows))
     return CorpusFile(
         "后谢镇2025年短板弱项整改清单.xlsx",
-        _xlsx([g]),
+        to_xlsx([g]),
         "problems",
         "乡镇的整改清单：单元格内 Alt+Enter 换行、首尾空格、全角标点（，；：）和全角数字，"
         "原样保留（只去首尾空白）；"
@@ -1416,7 +1416,7 @@ def pairings_merged() -> CorpusFile:
         g.merge(town_start, 2, row - 1, 2, tname)
     return CorpusFile(
         "郾城区支部联建结对名单.xlsx",
-        _xlsx([g]),
+        to_xlsx([g]),
         "pairings",
         "强村带弱村结对名单：帮带村和它的星级合并在所帮的几个弱村之上，乡镇也纵向合并；结对时间写“2025年3月”",
         None,
@@ -1483,7 +1483,7 @@ def monthly_progress() -> CorpusFile:
     units_n = len(chosen)
     return CorpusFile(
         "源汇区9月份五星支部创建推进情况统计表.xlsx",
-        _xlsx([g]),
+        to_xlsx([g]),
         "monthly",
         "月度推进情况统计表：每星一组 已完成任务数 | 任务总数（右侧另有合计组），月份只在标题（9月份）",
         year,
@@ -1524,7 +1524,7 @@ def tasks_checklist() -> CorpusFile:
         g.merge(start, 2, row - 1, 2, u.name)
     return CorpusFile(
         "大刘镇2025年任务完成情况.xlsx",
-        _xlsx([g]),
+        to_xlsx([g]),
         "tasks",
         "任务完成情况：村名合并在其全部任务之上、星合并在其任务之上；达标打√，未达标留空；乡镇和年度只在标题",
         year,
@@ -1557,7 +1557,7 @@ def csv_gbk_scientific_codes() -> CorpusFile:
         ],
     )
     for i, p in enumerate(picks, start=2):
-        ticks = ["√" if sid in p.held else "" for sid, _ in CSV_HEADER_STARS]
+        ticks = ["√" if sid in p.held else "×" for sid, _ in CSV_HEADER_STARS]
         code = f"{float(p.unit.code):.5E}"  # what Excel shows, and saves, for a 12-digit number
         g.put(
             i,
@@ -1766,7 +1766,6 @@ def unknown_and_ambiguous_names() -> CorpusFile:
 
 
 def full_sheet(
-    key: str,
     sheet: str,
     picks: Sequence[Pick],
     year: int,
@@ -1774,7 +1773,6 @@ def full_sheet(
     lay: Layout,
     footer_style: str = "merged",
 ) -> tuple[Grid, list[dict[str, Any]], ExpectedSheet]:
-    del key
     g = Grid(sheet)
     width = layout_width(lay)
     row = 1
@@ -1817,8 +1815,8 @@ def everything_county() -> CorpusFile:
     must = [unit_by("周庄村", "大刘镇"), unit_by("周庄村", "问十乡")]
     rural = rate(rng, pick(rng, 20, YUANHUI, unit_type="rural", unique_in="township", must=must))
     urban = rate(rng, pick(rng, 10, YUANHUI, unit_type="urban", unique_in="township"))
-    g1, r1, s1 = full_sheet("r", "农村", rural, year, heading, replace(MESSY, star_types=("rural",)))
-    g2, r2, s2 = full_sheet("u", "城市社区", urban, year, heading, replace(MESSY, star_types=("urban",)))
+    g1, r1, s1 = full_sheet("农村", rural, year, heading, replace(MESSY, star_types=("rural",)))
+    g2, r2, s2 = full_sheet("城市社区", urban, year, heading, replace(MESSY, star_types=("urban",)))
     notes, lists = notes_sheet(), lists_sheet()
     return annual_file(
         "源汇区2025年度五星支部创建评定结果汇总表（终）.xlsx",
@@ -1852,7 +1850,7 @@ def everything_xls_townships() -> CorpusFile:
             f"填报单位：{tname}{'党工委' if tname.endswith('街道') else '党委'}（盖章）",
         ]
         lay = replace(MESSY, star_types=types, township_col=None, merge_township=False, subtotals=False)
-        g, r, s = full_sheet(tname, tname, picks, year, heading, lay, footer_style="cells")
+        g, r, s = full_sheet(tname, picks, year, heading, lay, footer_style="cells")
         grids.append(g)
         expected[tname] = s
         rows += r
@@ -1882,8 +1880,8 @@ def everything_city_next_year() -> CorpusFile:
     rural = rate(rng, pick(rng, 21, counties, unit_type="rural", unique_in="township", must=must))
     urban = rate(rng, pick(rng, 9, counties, unit_type="urban", unique_in="township"))
     lay = replace(MESSY, county_col="县（市、区）", merge_county=True, subtotals=False)
-    g1, r1, s1 = full_sheet("r", "农村", rural, year, heading, replace(lay, star_types=("rural",)))
-    g2, r2, s2 = full_sheet("u", "城市社区", urban, year, heading, replace(lay, star_types=("urban",)))
+    g1, r1, s1 = full_sheet("农村", rural, year, heading, replace(lay, star_types=("rural",)))
+    g2, r2, s2 = full_sheet("城市社区", urban, year, heading, replace(lay, star_types=("urban",)))
     notes = notes_sheet("说明")
     return annual_file(
         "漯河市2026年度五星支部创建评定结果汇总表.xlsx",

@@ -324,3 +324,21 @@ def load_standard_file_dir() -> dict[int, Standard]:
     from xingtu.reference.standards import load_standards
 
     return load_standards(DATA_DIR / "standard")
+
+
+def test_standards_are_read_from_the_store_and_from_an_older_store(
+    small_store_path: Path, tmp_path: Path
+) -> None:
+    """query_standards reads standard_docs; a store written before it existed is read from its tasks."""
+    sample = load_standard_file(DATA_DIR / "standard" / "2022.yaml")
+    with duckdb.connect(str(small_store_path), read_only=True) as con:
+        stored = query_standards(con)
+    assert list(stored) == [2022] and stored[2022] == sample
+    path = tmp_path / "old.duckdb"
+    shutil.copyfile(small_store_path, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("DROP TABLE standard_docs")
+        legacy = query_standards(con)
+    assert list(legacy) == [2022]
+    for t in UNIT_TYPES:
+        assert legacy[2022].stars_for(t) == sample.stars_for(t)

@@ -21,7 +21,6 @@ from streamlit.testing.v1 import AppTest
 from components import coverage
 from tests.conftest import SMALL_COUNTIES
 from tests.scope_check import open_as
-from xingtu.auth.principal import Principal
 from xingtu.settings import ROOT, get_settings
 from xingtu.store import queries as q
 from xingtu.store import versions, views
@@ -144,8 +143,8 @@ def test_the_empty_base_holds_the_reference_data_and_no_results(empty_con, small
     years = [r[0] for r in empty_con.execute("SELECT DISTINCT year FROM tasks ORDER BY 1").fetchall()]
     assert years[0] == 2022 and years == list(range(2022, years[-1] + 1))
     meta = q.query_meta(empty_con)
-    assert meta["dataset_kind"] == "empty" and "尚未导入" in meta["dataset_name"]
-    assert "尚无任何评定结果" in meta["dataset_note"]
+    assert meta["dataset_kind"] == "empty" and "仅导入数据" in meta["dataset_name"]
+    assert "不含样例数据" in meta["dataset_note"] and "未导入" in meta["dataset_note"]
     assert empty_con.execute("SELECT count(*) FROM import_coverage").fetchone()[0] == 0
     assert empty_store_path[1] < 20  # seconds: no generator run (about 2 s here)
 
@@ -312,21 +311,24 @@ def test_after_an_import_the_county_shows_its_levels_and_the_label_stays_away(em
     at = _open("overview", {"r": "411102", "y": "2025"})
     assert not any("尚未导入评定结果" in i.value for i in at.info)
     status = _open("status")
-    matrix = status.dataframe(key="status.coverage.matrix").value
+    matrix = status.dataframe[0].value
     row = matrix[matrix["code"] == YUANHUI].iloc[0]
     assert row["2025"].startswith(f"已导入 {total:,}/") and row["2024"] == "未导入"
     assert set(matrix.loc[matrix["code"] != YUANHUI, "2025"]) == {"未导入"}
-    details = status.dataframe(key="status.coverage.details").value
+    details = status.dataframe[1].value
     assert list(details["county"]) == ["源汇区"] and list(details["file_name"]) == [f"{YUANHUI}-2025.xlsx"]
 
 
-def test_a_county_account_sees_the_coverage_of_its_own_county_only(empty_env, small_store_path):
+def test_a_county_account_sees_the_coverage_of_its_own_county_only(
+    empty_env, small_store_path, users_file, monkeypatch
+):
+    monkeypatch.setenv("XINGTU_USERS_FILE", str(users_file))
+    monkeypatch.setenv("XINGTU_AUDIT_FILE", str(empty_env.parent / "audit.jsonl"))
     ensure_store()
     _import_county(small_store_path, YANCHENG, 2025, user="郾城区委组织部")
-    who = Principal(user="yuanhui", role="county", region=YUANHUI, name="源汇区委组织部")
-    at = open_as(who, "status")
+    at = open_as(None, "status", login="yuanhui")
     assert not at.exception, [e.value for e in at.exception]
-    matrix = at.dataframe(key="status.coverage.matrix").value
+    matrix = at.dataframe[0].value
     assert list(matrix["code"]) == [YUANHUI] and set(
         matrix.drop(columns=["city", "county", "code", "units"]).iloc[0]
     ) == {"未导入"}

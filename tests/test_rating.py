@@ -10,13 +10,16 @@ import pytest
 
 from xingtu.domain.rating import (
     compute_level,
+    compute_levels_matrix,
     compute_star_held_matrix,
+    compute_star_stats_matrix,
     compute_stars,
     compute_tasks_short_matrix,
     level_label,
     required_met,
     star_held,
     tasks_short,
+    veto_unmet,
 )
 from xingtu.domain.standard import Standard, Star, Task
 from xingtu.reference.standards import load_standard_file
@@ -262,3 +265,40 @@ def test_star_held_matrix_rejects_wrong_shape() -> None:
 def test_star_held_matrix_accepts_ints_and_empty() -> None:
     assert compute_star_held_matrix(STAR10, np.ones((2, 10), dtype=int)).tolist() == [True, True]
     assert compute_star_held_matrix(STAR10, np.zeros((0, 10), dtype=bool)).tolist() == []
+
+
+@pytest.mark.parametrize("veto_required", [True, False])
+def test_star_stats_matrix_agrees_with_the_scalar_rule(sample: Standard, veto_required: bool) -> None:
+    """The one vectorised form used by the generator and by imports: every star_results column."""
+    rng = np.random.default_rng(7)
+    for unit_type in ("rural", "urban"):
+        for star in sample.stars_for(unit_type):
+            star = dataclasses.replace(star, veto_required=veto_required)
+            met = rng.random((200, len(star.tasks))) < rng.choice([0.7, 0.9, 0.97], size=(200, 1))
+            stats = compute_star_stats_matrix(star, met)
+            assert stats.tasks_total == len(star.tasks)
+            assert stats.required == required_met(len(star.tasks), star.min_share_met)
+            for i, row in enumerate(met):
+                as_dict = dict(zip(star.task_ids, row.tolist(), strict=True))
+                assert bool(stats.held[i]) is star_held(star, as_dict)
+                assert int(stats.tasks_met[i]) == sum(as_dict.values())
+                assert int(stats.veto_unmet[i]) == veto_unmet(star, as_dict)
+                assert int(stats.tasks_short[i]) == tasks_short(star, as_dict)
+            if not veto_required:
+                assert not stats.veto_unmet.any()  # veto tasks count only where the star requires them
+
+
+def test_levels_matrix_agrees_with_compute_level(sample: Standard) -> None:
+    rng = np.random.default_rng(11)
+    for unit_type in ("rural", "urban"):
+        tasks = sample.tasks_for(unit_type)
+        met = rng.random((300, len(tasks))) < rng.choice([0.8, 0.9, 0.95, 1.0], size=(300, 1))
+        levels = compute_levels_matrix(sample, unit_type, met)
+        expected = [
+            compute_level(sample, unit_type, dict(zip((t.id for t in tasks), row, strict=True)))
+            for row in met
+        ]
+        assert levels.tolist() == expected
+        assert len(set(expected)) > 2
+    with pytest.raises(ValueError, match="90 列"):
+        compute_levels_matrix(sample, "rural", np.ones((1, 89), dtype=bool))

@@ -88,7 +88,7 @@ def store(
     con.close()
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc=catalogues())
 def test_generator_and_import_give_the_same_stars_and_levels(store, doc: dict[str, Any]) -> None:
     con, units = store

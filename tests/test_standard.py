@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from xingtu.domain.standard import Standard, StandardError, parse_standard, standard_for_year
+from xingtu.domain.standard import Standard, StandardError, parse_standard, standard_for_year, standard_to_doc
 from xingtu.reference.standards import load_standard_file, load_standards
 from xingtu.settings import DATA_DIR
 
@@ -424,3 +425,32 @@ def test_sample_flag_must_be_a_real_boolean(value) -> None:
     doc["sample"] = value
     with pytest.raises(StandardError, match="sample 应为 true 或 false"):
         parse_standard(doc)
+
+
+def test_override_can_lift_the_veto_rule_for_one_star() -> None:
+    doc = make_doc()
+    doc["rule"]["overrides"] = {"safety": {"veto_required": False}, "branch": {"min_share_met": 0.6}}
+    std = parse_standard(doc)
+    for unit_type in ("rural", "urban"):
+        rule = {s.id: (s.min_share_met, s.veto_required) for s in std.stars_for(unit_type)}
+        assert rule["safety"] == (0.8, False) and rule["branch"] == (0.6, True)
+    doc["rule"]["overrides"] = {"safety": {"veto_required": "no"}}
+    with pytest.raises(StandardError, match=r"rule\.overrides\.safety\.veto_required 应为 true 或 false"):
+        parse_standard(doc)
+    doc["rule"]["overrides"] = {"safety": {"share": 0.5}}
+    with pytest.raises(StandardError, match=r"rule\.overrides\.safety 应写成"):
+        parse_standard(doc)
+
+
+def test_standard_to_doc_parses_back_to_the_same_catalogue() -> None:
+    sample = load_standard_file(DATA_DIR / "standard" / "2022.yaml")
+    doc = make_doc()
+    doc["rule"] = {
+        "veto_required": False,
+        "min_share_met": 0.7,
+        "overrides": {"branch": {"veto_required": True}},
+    }
+    for std in (sample, parse_standard(doc)):
+        again = parse_standard(standard_to_doc(std))
+        assert again == dataclasses.replace(std, tasks_by_id=again.tasks_by_id)
+        assert again.tasks_by_id == std.tasks_by_id

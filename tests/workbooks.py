@@ -127,3 +127,69 @@ def xlsx(rows: list[list[Any]]) -> bytes:
 def _wide(text: str) -> str:
     """Some names arrive with full-width letters or digits (e.g. typed with an IME)."""
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+TARGET_WORDS = ("争创{n}星", "保{p}冲{n}", "冲{n}", "巩固{n}星", "创建{n}星")
+CN = "零一二三四五"
+
+
+def write_county_workbook(
+    frame: pd.DataFrame, stars_by_type: dict[str, list[tuple[str, str]]], year: int, county: str
+) -> bytes:
+    """A county's results as its organisation department sends them: the year and county only in
+    the title, one sheet 农村 and one 城市社区 (each with its own stars), units written as party
+    organisations with no code, the township merged over its units, stars ticked （达标打√） with
+    blanks for "no", targets in words, a 合计 row, a signer footer, and a 填表说明 sheet.
+
+    ``stars_by_type``: unit type -> [(star_id, star_name)] in catalogue order.
+    """
+    book = Workbook()
+    book.remove(book.active)
+    for sheet, utype, suffix in (("农村", "rural", "村党支部"), ("城市社区", "urban", "社区党委")):
+        rows = frame[frame["unit_type"] == utype].sort_values(["township", "code"]).reset_index(drop=True)
+        stars = stars_by_type[utype]
+        ws = book.create_sheet(sheet)
+        width = 5 + len(stars)
+        ws.append([f"{county}{year}年度“五星”支部创建评定结果汇总表"])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+        ws.append([f"填报单位：{county}委组织部（盖章）", None, None, None, f"填报时间：{year + 1}年1月5日"])
+        ws.append(["序号", "乡镇（街道）", "党组织名称", "创建目标", "星级评定情况（达标打√）"] + [None] * (len(stars) - 1) + ["评定星级"])
+        ws.append([None] * 4 + [name for _, name in stars] + [None])
+        ws.merge_cells(start_row=3, start_column=5, end_row=3, end_column=4 + len(stars))
+        for col in (1, 2, 3, 4, width):
+            ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+        first = 5
+        start = 0
+        for i, row in enumerate(rows.itertuples(index=False)):
+            level, target = int(row.level), int(row.target_level)
+            words = TARGET_WORDS[i % len(TARGET_WORDS)].format(n=CN[target], p=CN[max(target - 1, 1)])
+            base = row.name.removesuffix("村").removesuffix("社区")
+            ws.append(
+                [
+                    i + 1,
+                    row.township if i == start else None,
+                    base + suffix,
+                    words if target >= 2 or "{p}" not in TARGET_WORDS[i % len(TARGET_WORDS)] else f"争创{CN[target]}星",
+                    *["√" if bool(getattr(row, sid)) else None for sid, _ in stars],
+                    f"{CN[level]}星" if level else "未评星",
+                ]
+            )
+            last = i + 1 == len(rows) or rows.at[i + 1, "township"] != row.township
+            if last:
+                if i > start:
+                    ws.merge_cells(start_row=first + start, start_column=2, end_row=first + i, end_column=2)
+                start = i + 1
+        ws.append(["合计", None, f"{len(rows)}个"])
+        ws.append(["填表人：王某某", None, "审核人：李某某", None, "联系电话：0395-0000000"])
+        ws.append([f"{year + 1}年1月5日"])
+    book.create_sheet("填表说明").append(["1. 达标的星打√，未达标的空白。2. 创建目标填写“争创X星”等。"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def stars_by_type(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for utype, sid, name in con.execute("SELECT unit_type, star_id, star_name FROM stars ORDER BY unit_type, ord").fetchall():
+        out.setdefault(utype, []).append((sid, name))
+    return out

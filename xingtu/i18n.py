@@ -547,7 +547,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "import.tab.templates": ("下载模板", "Templates"),
     "import.kind": ("文件内容", "File contents"),
     "import.crs": ("坐标系（必选）", "Coordinate system (required)"),
-    "import.file": ("上传 .xlsx 或 .csv（UTF-8 或 GBK）", "Upload .xlsx or .csv (UTF-8 or GBK)"),
+    "import.file": (
+        "上传 .xlsx、.xls 或 .csv（UTF-8 或 GBK）",
+        "Upload .xlsx, .xls or .csv (UTF-8 or GBK)",
+    ),
     "import.hint": (
         "上传后先完整检查，列出全部问题（工作表、行、列、值和改法）；有任何问题都不会改动数据。"
         "标题行、空行、合并表头、“四星/★★★★/４”等写法均可识别。",
@@ -565,8 +568,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Showing {shown} of {n}; all are in the report.",
     ),
     "import.ok": (
-        "检查通过：{file}（工作表“{sheet}”）· {kind} · {rows} 行 · {units} 个单位 · 年度 {years}",
-        "Checked: {file} (sheet {sheet}) · {kind} · {rows} rows · {units} units · years {years}",
+        "检查通过：{file} · {kind} · {rows} 行 · {units} 个单位 · 年度 {years}",
+        "Checked: {file} · {kind} · {rows} rows · {units} units · years {years}",
     ),
     "import.ignored": ("未使用的列：{columns}", "Columns not used: {columns}"),
     "import.as": (
@@ -599,6 +602,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "import.v.state": ("状态", "State"),
     "import.v.pruned": ("文件已清理", "file pruned"),
     "import.v.base": ("初始数据（样例）", "Initial data (sample)"),
+    "import.kind.auto": ("自动识别（按表头）", "Recognise from the headers"),
+    "import.note.auto": (
+        "按表头判断文件内容；年度、县区、村/社区取自标题、工作表名或文件名，导入前可在下方更正。",
+        "The headers tell what the file holds; the year, region and village/community come from the title, "
+        "sheet names or file name and can be corrected below before importing.",
+    ),
+    "import.auto": ("自动（取自文件）", "Automatic (from the file)"),
+    "import.override": ("更正识别结果", "Correct what was understood"),
+    "import.override.note": (
+        "标题、工作表名或文件名写得不全时，在这里指定；指定的值优先于文件中的写法。",
+        "Where the title, sheet names or file name say too little, state it here; it wins over the file.",
+    ),
+    "import.override.year": ("年度", "Year"),
+    "import.override.region": ("地区（市、县区或乡镇）", "Region (city, county or township)"),
+    "import.override.type": ("村 / 社区", "Villages / communities"),
+    "import.override.month": ("月份（月度进度）", "Month (monthly progress)"),
+    "import.type.rural": ("村", "Villages"),
+    "import.type.urban": ("社区", "Communities"),
+    "import.understood": ("识别结果", "What was understood"),
     "import.kind.annual": ("年度评定结果", "Annual results"),
     "import.note.annual": (
         "每个村（社区）每年一行；各星列填 是/否（√/×、达标/未达标、1/0 均可），评定星级须等于所得星数。",

@@ -8,7 +8,7 @@ import json
 import duckdb
 
 from tests.e2e.conftest import sign_in, wait_for_app
-from tests.workbooks import annual_rows, star_names, write_messy_annual
+from tests.workbooks import annual_rows, star_names, stars_by_type, write_county_workbook, write_messy_annual
 
 
 def _upload(page, path) -> None:
@@ -66,4 +66,67 @@ def test_a_county_user_has_no_import_page(browser, auth_server):
     assert page.get_by_test_id("stSidebarNav").get_by_text("数据导入").count() == 0
     assert page.locator("input[type=file]").count() == 0
     assert "源汇区" in page.get_by_test_id("stSidebar").inner_text()
+    page.close()
+
+
+def _year_options(page) -> list[str]:
+    """The options of the sidebar's 评定年度 choice, as the user sees them when opening it."""
+    box = page.get_by_test_id("stSelectbox").filter(has_text="评定年度")
+    box.locator("[data-baseweb='select']").click()
+    options = page.get_by_role("option")
+    options.first.wait_for(timeout=30_000)
+    texts = options.all_inner_texts()
+    page.keyboard.press("Escape")
+    return [t.strip() for t in texts]
+
+
+def test_a_next_year_workbook_adds_the_year_everywhere_and_rollback_removes_it(
+    browser, auth_server, small_store_path, tmp_path
+):
+    """2026 results as a county sends them: year and county only in the title, two sheets, no codes."""
+    with duckdb.connect(str(small_store_path), read_only=True) as con:
+        frame = annual_rows(con, 2025, ["411102000000"])
+        data = write_county_workbook(frame, stars_by_type(con), 2026, "源汇区")
+    path = tmp_path / "关于报送2026年度五星支部评定结果的通知（源汇区）.xlsx"
+    path.write_bytes(data)
+
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    sign_in(page, f"{auth_server.url}/import", "admin")
+    _upload(page, path)
+    understood = page.locator(".st-key-import-understood")
+    understood.get_by_text("年度 2026（取自标题）").wait_for(timeout=60_000)
+    text = understood.inner_text()
+    assert "县区 源汇区（取自标题）" in text, text
+    assert "工作表 农村 110 行、城市社区 19 行" in text, text
+    assert "新增年度 2026" in text and "未读取工作表“填表说明”" in text, text
+    page.get_by_role("button", name="导入为新版本").click()
+    page.get_by_test_id("sample-badge").filter(has_text="v1").wait_for(timeout=60_000)
+
+    page.goto(f"{auth_server.url}/?r=411102")
+    wait_for_app(page)
+    assert "2026" in _year_options(page)
+    page.goto(f"{auth_server.url}/?r=411102&y=2026")
+    wait_for_app(page)
+    assert "Traceback" not in page.inner_text("body")
+    page.goto(f"{auth_server.url}/trends?r=411102")
+    wait_for_app(page)
+    page.locator("[data-testid='stPlotlyChart']").first.wait_for(timeout=60_000)
+    charts = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => JSON.stringify(p.data || []))"
+    )
+    assert any("2026" in c for c in charts), "trends do not show 2026"
+    screen = browser.new_page(viewport={"width": 1920, "height": 1080})
+    screen.goto(f"{auth_server.url}/screen?r=411102&every=0")
+    screen.get_by_test_id("screen-tiles").wait_for(timeout=90_000)
+    screen.get_by_text("2026 年").first.wait_for(timeout=60_000)
+    screen.close()
+
+    page.goto(f"{auth_server.url}/import")
+    wait_for_app(page)
+    page.get_by_role("tab", name="数据版本").click()
+    page.get_by_role("button", name="回退到上一版本").click()
+    page.get_by_text("当前显示：v0").wait_for(timeout=60_000)
+    page.goto(f"{auth_server.url}/?r=411102")
+    wait_for_app(page)
+    assert "2026" not in _year_options(page)
     page.close()

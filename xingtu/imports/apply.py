@@ -265,16 +265,25 @@ def _tasks(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, ref: Reference) 
     per-township ``task_unmet`` aggregate is recounted for the touched townships.
     """
     del ref
+    # typed once (the frame's columns are Python objects); a literal year list lets every scan of
+    # task_results, stored in year order, skip the other years
+    years = ", ".join(str(int(y)) for y in pd.unique(frame["year"]))
     con.execute(
-        """UPDATE task_results t SET met = i.met FROM imp i
-           WHERE t.code = i.code AND t.year = i.year AND t.task_id = i.task_id"""
+        "CREATE OR REPLACE TEMP TABLE imp_tasks AS SELECT code, year::SMALLINT AS year, task_id, met FROM imp"
     )
     con.execute(
-        """INSERT INTO task_results SELECT i.code, i.year, i.task_id, i.met
-           FROM imp i ANTI JOIN task_results t
-             ON t.code = i.code AND t.year = i.year AND t.task_id = i.task_id"""
+        f"""UPDATE task_results t SET met = i.met FROM imp_tasks i
+            WHERE t.year IN ({years}) AND t.code = i.code AND t.year = i.year AND t.task_id = i.task_id
+              AND t.met IS DISTINCT FROM i.met"""  # noqa: S608 - integers
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT code, year FROM imp")
+    con.execute(
+        f"""INSERT INTO task_results SELECT i.code, i.year, i.task_id, i.met
+            FROM imp_tasks i
+            ANTI JOIN (SELECT code, year, task_id FROM task_results WHERE year IN ({years})) t
+              ON t.code = i.code AND t.year = i.year AND t.task_id = i.task_id"""  # noqa: S608 - integers
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT code, year FROM imp_tasks")
+    con.execute("DROP TABLE imp_tasks")
     recompute_ratings(con, "touched")
     con.execute(
         """CREATE TEMP TABLE touched_towns AS
@@ -285,12 +294,13 @@ def _tasks(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, ref: Reference) 
            WHERE u.year = t.year AND u.township_code = t.township_code"""
     )
     con.execute(
-        """INSERT INTO task_unmet
-           SELECT t.year, u.township_code, u.unit_type, t.task_id,
-                  count(*)::INTEGER, count(*) FILTER (WHERE NOT t.met)::INTEGER
-           FROM task_results t JOIN units u USING (code)
-           SEMI JOIN touched_towns w ON w.year = t.year AND w.township_code = u.township_code
-           GROUP BY ALL"""
+        f"""INSERT INTO task_unmet
+            SELECT t.year, u.township_code, u.unit_type, t.task_id,
+                   count(*)::INTEGER, count(*) FILTER (WHERE NOT t.met)::INTEGER
+            FROM task_results t JOIN units u USING (code)
+            SEMI JOIN touched_towns w ON w.year = t.year AND w.township_code = u.township_code
+            WHERE t.year IN ({years})
+            GROUP BY ALL"""  # noqa: S608 - integers
     )
     con.execute("DROP TABLE touched; DROP TABLE touched_towns")
 
@@ -494,12 +504,14 @@ def recompute_ratings(
     con.register("rate_pairs", pairs)
     con.register("rate_taskpos", taskpos)
     try:
+        years = ", ".join(str(g[0]) for g in groups)  # literal: the scan skips other years' row groups
         got = con.execute(
-            """SELECT p.i, c.col, coalesce(t.met, false) AS met
-               FROM task_results t
-               JOIN rate_pairs p ON p.code = t.code AND p.year = t.year
-               JOIN rate_taskpos c
-                 ON c.year = t.year AND c.unit_type = p.unit_type AND c.task_id = t.task_id"""
+            f"""SELECT p.i, c.col, coalesce(t.met, false) AS met
+                FROM task_results t
+                JOIN rate_pairs p ON p.code = t.code AND p.year = t.year
+                JOIN rate_taskpos c
+                  ON c.year = t.year AND c.unit_type = p.unit_type AND c.task_id = t.task_id
+                WHERE t.year IN ({years})"""  # noqa: S608 - integers
         ).fetchnumpy()
     finally:
         con.unregister("rate_taskpos")
@@ -643,7 +655,7 @@ def apply_standard(
         )
     else:
         units = 0
-    latest_year = max([*dataset_years(con), year])
+    latest_year = max(dataset_years(con), default=year)
     if standard_for_year(standards, latest_year) is standards[year]:  # the catalogue the pages show
         for utype in UNIT_TYPES:
             for star in standard.stars_for(utype):

@@ -17,7 +17,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from xingtu.imports.apply import apply_frame, query_reference
+from xingtu.imports.apply import apply_frame, query_level_changes, query_reference
+from xingtu.imports.context import Overrides
+from xingtu.imports.preview import LevelChanges
 from xingtu.imports.spec import Crs, Kind
 from xingtu.imports.templates import build_template
 from xingtu.imports.validate import Checked, Reference, check_file
@@ -44,10 +46,33 @@ def load_reference() -> Reference:
     return _reference(access.store_path())
 
 
-def check_upload(data: bytes, file_name: str, kind: Kind, crs: Crs | None) -> Checked:
-    """Check an uploaded file against the version in force (nothing is written)."""
+def check_upload(
+    data: bytes, file_name: str, kind: Kind | None, crs: Crs | None, overrides: Overrides | None = None
+) -> Checked:
+    """Check an uploaded file against the version in force (nothing is written); ``kind`` None recognises it."""
     _admin()
-    return check_file(data, file_name, kind, load_reference(), crs)
+    return check_file(data, file_name, kind, load_reference(), crs, overrides)
+
+
+def level_changes(checked: Checked) -> LevelChanges | None:
+    """How applying a clean annual file would move unit levels against the version in force."""
+    _admin()
+    with duckdb.connect(access.store_path(), read_only=True) as con:
+        return query_level_changes(con, checked)
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """(code, label) of every city, county and township, for correcting the region a file names."""
+    _admin()
+    ref = load_reference()
+    regions = ref.regions if ref.regions is not None else pd.DataFrame(columns=["code", "name", "level"])
+    counties = dict(zip(regions["code"], regions["name"], strict=True))
+    out = []
+    for code, name, level, county in regions[["code", "name", "level", "county_code"]].itertuples(index=False):
+        if level == "township" and county in counties and not name.startswith(counties[county]):
+            name = f"{counties[county]} {name}"
+        out.append((code, name))
+    return out
 
 
 def import_checked(checked: Checked) -> versions.Version:

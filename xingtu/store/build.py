@@ -267,10 +267,12 @@ def _sample_meta(province: str, cal: Calibration) -> dict[str, str]:
 
 def _empty_meta(province: str) -> dict[str, str]:
     return {
-        "dataset_kind": "empty",
-        "dataset_name": f"{province}五星支部创建数据（尚未导入）",
-        "dataset_note": "本数据集只含真实的行政区划、边界与任务清单，尚无任何评定结果：各县区导入后逐一显示，"
-        "未导入的地区标为“未导入”；导入情况见“数据概况”页的覆盖情况。村（社区）位置为近似位置，可导入实际位置。",
+        "dataset_kind": "empty",  # an import makes it 'imported' (versions._stamp)
+        # true before and after imports (the name and note are kept by them): no sample rows, ever
+        "dataset_name": f"{province}五星支部创建数据（仅导入数据）",
+        "dataset_note": "本数据集只含真实的行政区划、边界与任务清单，不含样例数据："
+        "评定结果等全部来自各县区的导入，尚未导入的地区标为“未导入”，导入情况见“数据概况”页的覆盖情况。"
+        "村（社区）位置为近似位置，可导入实际位置。",
         "as_of": dt.date.today().isoformat(),
         "sources": json.dumps([*SOURCES[:3], EMPTY_RESULTS_SOURCE], ensure_ascii=False),
     }
