@@ -7,6 +7,7 @@ import json
 
 import duckdb
 
+from tests.conftest import password_of
 from tests.e2e.conftest import sign_in, wait_for_app
 from tests.workbooks import annual_rows, star_names, stars_by_type, write_county_workbook, write_messy_annual
 
@@ -72,7 +73,7 @@ def test_a_county_user_has_no_import_page(browser, auth_server):
 def _year_options(page) -> list[str]:
     """The options of the sidebar's 评定年度 choice, as the user sees them when opening it."""
     box = page.get_by_test_id("stSelectbox").filter(has_text="评定年度")
-    box.locator("[data-baseweb='select']").click()
+    box.click()
     options = page.get_by_role("option")
     options.first.wait_for(timeout=30_000)
     texts = options.all_inner_texts()
@@ -102,14 +103,12 @@ def test_a_next_year_workbook_adds_the_year_everywhere_and_rollback_removes_it(
     page.get_by_role("button", name="导入为新版本").click()
     page.get_by_test_id("sample-badge").filter(has_text="v1").wait_for(timeout=60_000)
 
-    page.goto(f"{auth_server.url}/?r=411102")
-    wait_for_app(page)
+    # a reload asks for the password again (sessions live in the websocket), so each page signs in
+    sign_in(page, f"{auth_server.url}/?r=411102", "admin")
     assert "2026" in _year_options(page)
-    page.goto(f"{auth_server.url}/?r=411102&y=2026")
-    wait_for_app(page)
+    sign_in(page, f"{auth_server.url}/?r=411102&y=2026", "admin")
     assert "Traceback" not in page.inner_text("body")
-    page.goto(f"{auth_server.url}/trends?r=411102")
-    wait_for_app(page)
+    sign_in(page, f"{auth_server.url}/trends?r=411102", "admin")
     page.locator("[data-testid='stPlotlyChart']").first.wait_for(timeout=60_000)
     charts = page.evaluate(
         "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(p => JSON.stringify(p.data || []))"
@@ -117,16 +116,17 @@ def test_a_next_year_workbook_adds_the_year_everywhere_and_rollback_removes_it(
     assert any("2026" in c for c in charts), "trends do not show 2026"
     screen = browser.new_page(viewport={"width": 1920, "height": 1080})
     screen.goto(f"{auth_server.url}/screen?r=411102&every=0")
+    screen.get_by_label("账号").fill("admin")
+    screen.get_by_label("密码").fill(password_of("admin"))
+    screen.get_by_role("button", name="登录").click()
     screen.get_by_test_id("screen-tiles").wait_for(timeout=90_000)
-    screen.get_by_text("2026 年").first.wait_for(timeout=60_000)
+    screen.get_by_test_id("screen-tiles").get_by_text("2026").first.wait_for(timeout=60_000)
     screen.close()
 
-    page.goto(f"{auth_server.url}/import")
-    wait_for_app(page)
+    sign_in(page, f"{auth_server.url}/import", "admin")
     page.get_by_role("tab", name="数据版本").click()
     page.get_by_role("button", name="回退到上一版本").click()
     page.get_by_text("当前显示：v0").wait_for(timeout=60_000)
-    page.goto(f"{auth_server.url}/?r=411102")
-    wait_for_app(page)
+    sign_in(page, f"{auth_server.url}/?r=411102", "admin")
     assert "2026" not in _year_options(page)
     page.close()

@@ -63,6 +63,7 @@ class Context:
     month: int | None = None
     month_source: str = ""
     ambiguous_region: tuple[str, ...] = ()  # names seen that fit several regions
+    named: tuple[tuple[str, str], ...] = ()  # every (region code, source) named in title, sheet, file name
 
 
 class RegionNames:
@@ -234,6 +235,7 @@ def infer_context(
             sources.setdefault(code, source)
         codes += found
         ambiguous += amb
+    ctx = replace(ctx, named=tuple(sources.items()))
     region = names.resolve(codes)
     if region is not None:
         ctx = replace(

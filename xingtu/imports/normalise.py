@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 _SPACE = re.compile(r"\s+")
@@ -39,6 +40,8 @@ _TRUE = {
     "已完成",
     "完成",
     "○",
+    "已销号",
+    "销号",
 }
 _FALSE = {
     "否",
@@ -60,6 +63,7 @@ _FALSE = {
     "未获得",
     "未完成",
     "/",
+    "未销号",
 }
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -272,11 +276,40 @@ def parse_date(value: Any) -> dt.date | None:
         return None
     match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\d{1,2}:\d{2}(?::\d{2})?)?", text)
     if not match:
+        month = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})月?(?:份)?", text)  # 2025年5月, 2025.5: the 1st
+        if month and 1 <= int(month.group(2)) <= 12:
+            return dt.date(int(month.group(1)), int(month.group(2)), 1)
         raise ValueError("应为日期，如 2025-06-30")
     try:
         return dt.date(*(int(g) for g in match.groups()))
     except ValueError:
         raise ValueError("不是有效日期") from None
+
+
+@dataclass(frozen=True)
+class MonthEnd:
+    """A deadline written as 10月底前 / 10月底 / 10月前: the end of that month of the file's year."""
+
+    month: int
+
+
+LONG_TERM = "长期"
+_LONG_TERM = re.compile(r"^(长期|长期坚持|持续推进|持续|常态化|长效)")
+_MONTH_END = re.compile(r"^(\d{1,2})月(底|末|份)?(前|以前|之前|完成)?$")
+
+
+def parse_deadline(value: Any) -> dt.date | MonthEnd | str | None:
+    """A deadline: any date :func:`parse_date` reads, 10月底前 (a :class:`MonthEnd`), or 长期坚持 (LONG_TERM)."""
+    try:
+        return parse_date(value)
+    except ValueError:
+        text = clean_text(value) or ""
+        if _LONG_TERM.match(text):
+            return LONG_TERM
+        hit = _MONTH_END.match(text)
+        if hit and 1 <= int(hit.group(1)) <= 12:
+            return MonthEnd(int(hit.group(1)))
+        raise ValueError("应为日期（如 2025-06-30、2025年6月30日、10月底前）或“长期坚持”") from None
 
 
 def parse_code(value: Any) -> str | None:

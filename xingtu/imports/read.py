@@ -224,7 +224,8 @@ def is_tick_hint(text: str) -> bool:
 
 def title_lines(sheet: Sheet, header: HeaderMatch) -> list[str]:
     """The text above the header: title rows, 填报单位/填报时间 lines, notes."""
-    return [str(v).strip() for row in sheet.rows[: min(header.header_rows)] for v in row if not _blank(v)]
+    rows = sheet.title_rows or sheet.rows[: min(header.header_rows)]
+    return [str(v).strip() for row in rows for v in row if not _blank(v)]
 
 
 def _variants(text: str) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from rapidfuzz import process
 from xingtu.imports import normalise as n
 from xingtu.imports.context import (
     CAMPAIGN_START,
+    SOURCE_SHEET,
     Context,
     Overrides,
     RegionNames,
@@ -310,7 +311,7 @@ _DISTINCT: dict[str, tuple[str, ...]] = {
     "annual": ("level", "target_level", "weak_lax"),
     "tasks": ("task_id", "task_name", "met"),
     "monthly": ("month", "tasks_met", "tasks_total"),
-    "problems": ("problem", "measure", "deadline", "status", "helper", "closed_on"),
+    "problems": ("problem", "measure", "deadline", "status", "helper", "closed_on", "closed"),
     "pairings": ("strong_code", "strong_name", "weak_code", "weak_name", "kind", "since"),
     "locations": ("lon", "lat"),
 }
@@ -469,7 +470,7 @@ def _check_file(
             continue
         ticks = _tick_columns(sheet, header, fields)
         frame, row_problems, footer = _parse_rows(sheet, header, fields, ticks)
-        report.rows = len(frame)
+        report.rows = int(frame["_row"].nunique())  # a wide monthly row is one unit, several stars
         report.footer_rows = footer
         problems += row_problems
         if frame.empty and not row_problems:
@@ -481,7 +482,7 @@ def _check_file(
         frames.append(frame)
     imported = checked.imported_sheets
     checked.sheet = "、".join(s.name for s in imported)
-    checked.context = _file_context(imported)
+    checked.context = _file_context(imported, ref.region_names)
     if not imported:
         names = "、".join(f.header for f in fields if f.required or f.key in ("code", "name"))
         skipped = "；".join(f"“{s.name}”：{s.reason}" for s in checked.sheets)
@@ -533,7 +534,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _file_context(imported: list[SheetReport]) -> Context:
+def _file_context(imported: list[SheetReport], names: RegionNames) -> Context:
     """The context shown for the file: the sheets' common year and region (the first sheet's otherwise)."""
     contexts = [s.context for s in imported if s.context is not None]
     if not contexts:
@@ -544,7 +545,14 @@ def _file_context(imported: list[SheetReport]) -> Context:
         counties = {(c.region_code or "")[:6] for c in contexts}
         if len(counties) == 1 and None not in regions:
             county = counties.pop() + "000000"
-            first = replace(first, region_code=county, region_name="", region_level="county")
+            named = dict(first.named)
+            first = replace(
+                first,
+                region_code=county,
+                region_name=names.name(county),
+                region_level="county",
+                region_source=named.get(county, SOURCE_SHEET),
+            )
     types = {c.unit_type for c in contexts}
     if len(types) > 1:
         first = replace(first, unit_type=None, unit_type_source="")
@@ -633,6 +641,8 @@ def _column_problems(
     groups = [("code", "name", "村(社区)名称或单位代码")]
     if kind == "tasks":
         groups.append(("task_id", "task_name", "任务编号或任务名称"))
+    if kind == "problems":
+        groups.append(("status", "closed", "整改状态或是否销号"))
     if kind == "pairings":
         groups = [
             ("strong_code", "strong_name", "帮带村(社区)或其代码"),
@@ -853,14 +863,19 @@ def _resolve(
         p = f"{side}_" if side else ""
         idx = []
         for r in range(len(frame)):
+            own_town = _get(frame, p + "township", r)
+            town = own_town or _get(frame, "township", r)  # a pairing list's 乡镇 column: the row's
+            args = (_get(frame, p + "code", r), _get(frame, p + "name", r))
             found = ref.matcher.find(
-                _get(frame, p + "code", r),
-                _get(frame, p + "name", r),
-                _get(frame, p + "township", r) or (None if side else _get(frame, "township", r)),
+                *args,
+                town,
                 _get(frame, "county", r),
                 _get(frame, "_within", r),
                 None if side else _get(frame, "_utype", r),
             )
+            if isinstance(found, str) and side and town and not own_town:
+                retry = ref.matcher.find(*args, None, _get(frame, "county", r), _get(frame, "_within", r), None)
+                found = retry if not isinstance(retry, str) else found
             if isinstance(found, str):
                 col = p + ("code" if _get(frame, p + "code", r) else "name")
                 value = _get(frame, "_raw_" + col, r)
@@ -1073,10 +1088,24 @@ def _resolve_problem_fields(
 ) -> list[Problem]:
     out = []
     statuses = []
+    deadlines = []
     for r in range(len(frame)):
         status = _get(frame, "status", r)
+        closed = _get(frame, "closed", r)
         norm = PROBLEM_STATUS.get(status) if status else None
-        if status and not norm:
+        if closed is True:
+            norm = "已销号"
+        elif norm is None and "closed" in frame.columns and not status:
+            norm = "整改中"  # 是否销号 left blank: still open
+        deadline = _get(frame, "deadline", r)
+        if isinstance(deadline, n.MonthEnd):
+            year = _get(frame, "year", r) or dt.date.today().year
+            nxt = dt.date(int(year) + (deadline.month == 12), deadline.month % 12 + 1, 1)
+            deadline = nxt - dt.timedelta(days=1)
+        elif deadline == n.LONG_TERM:
+            deadline = None
+        deadlines.append(deadline)
+        if status and not PROBLEM_STATUS.get(status):
             out.append(
                 Problem(
                     str(frame.at[r, "_sheet"]),
@@ -1088,6 +1117,8 @@ def _resolve_problem_fields(
             )
         statuses.append(norm)
     _set(frame, "status", pd.Series(statuses, dtype=object))
+    if "deadline" in frame.columns:
+        _set(frame, "deadline", pd.Series(deadlines, dtype=object))
     if "task" in frame.columns:
         by_id = set(ref.tasks["task_id"])
         by_name = {
@@ -1186,6 +1217,7 @@ _MESSAGES = {
     "closed_after_start": "销号日期不合理（早于 2015 年或晚于整改时限一年以上）",
     "date_range": "日期不合理（应在 2015–2035 年之间）",
     "not_self": "帮带与受帮带是同一个单位",
+    "deadline_given": "必填：整改时限（日期、“10月底前”或“长期坚持”）",
 }
 
 
@@ -1265,7 +1297,15 @@ def _schema(kind: Kind, frame: pd.DataFrame, ref: Reference) -> tuple[pa.DataFra
     if kind == "problems":
         col("problem")
         col("status")
-        col("deadline", pa.Check(_date_ok, name="date_range"))
+        col("deadline", pa.Check(_date_ok, name="date_range"), nullable=True)
+        row_check(
+            "deadline_given",
+            "deadline",
+            lambda d: d["deadline"].notna()
+            | d.get("_raw_deadline", pd.Series("", index=d.index)).map(
+                lambda v: bool(n.clean_text(v)) and str(n.clean_text(v)).startswith(("长期", "持续", "常态", "长效"))
+            ),
+        )
         if "closed_on" in frame.columns:
             col("closed_on", pa.Check(_date_ok, name="date_range"), nullable=True)
             row_check(

@@ -78,9 +78,9 @@ def melt_star_groups(
 
     for i in range(header.data_start, len(sheet.rows)):  # noqa: PLR1702
         row = sheet.rows[i]
-        if is_footer_row(row):
-            rows.append(tuple(row))  # the footer stays a footer: reported, never read
-            numbers.append(i + 1)
+        if is_footer_row(row):  # the footer stays a footer: reported, never read
+            rows += [tuple(r) for r in sheet.rows[i:]]
+            numbers += list(range(i + 1, len(sheet.rows) + 1))
             break
         if is_skipped_row(row):
             continue
