@@ -9,12 +9,14 @@ from components.view import t
 
 st.title(t("import.title"))
 import_panel.show_current()
-upload, history, templates = st.tabs(
-    [t("import.tab.upload"), t("import.tab.versions"), t("import.tab.templates")]
+upload, history, catalogue, templates = st.tabs(
+    [t("import.tab.upload"), t("import.tab.versions"), t("import.tab.catalogue"), t("import.tab.templates")]
 )
 with upload:
     import_panel.show_upload(key="import")
 with history:
     import_panel.show_versions(key="versions")
+with catalogue:
+    import_panel.show_catalogue(key="catalogue")
 with templates:
     import_panel.show_templates(key="templates")

@@ -4,8 +4,11 @@ Prints figures, asserts nothing (target: ≤ 20 s for the whole import on a 2-co
 The workbook is written the way counties send them (title, two-row merged header, names
 instead of codes, levels as 4/４/四星/四星级/★★★★, stars as 是/√/1/达标, a 合计 row), from
 the store's own 2025 results, so it is valid and every row goes through name matching.
-Two runs: names (matched within township and county; codes only for the few units that
-share their name with another in the same township), and 12-digit codes for every row.
+Three runs: names (matched within township and county; codes only for the few units that
+share their name with another in the same township), 12-digit codes for every row, and a
+new assessment year (2026): two sheets 农村 and 城市社区, the year only in the title, units
+as party organisations (刘庄村党支部), stars ticked with blanks, targets in words (保三冲四),
+a signer footer — the import adds the year to the dataset.
 
 Run: ``.venv/bin/python bench/bench_import.py`` (uses a copy of the app's store in a
 temporary folder; the app's own store and versions are not touched).
@@ -25,7 +28,14 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.workbooks import annual_rows, same_named, star_names, write_messy_annual
+from tests.workbooks import (
+    annual_rows,
+    same_named,
+    star_names,
+    stars_by_type,
+    write_county_workbook,
+    write_messy_annual,
+)
 from xingtu.imports.apply import apply_frame, query_reference
 from xingtu.imports.validate import check_file
 from xingtu.settings import get_settings
@@ -44,15 +54,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = dataclasses.replace(get_settings(), store_dir=Path(tmp))
         shutil.copyfile(source, store_path(settings))
-        for with_codes in (False, True):
+        runs = [
+            ("names", "全省2025.xlsx"),
+            ("codes", "全省2025（含代码）.xlsx"),
+            ("new year", "河南省2026年度五星支部创建评定结果汇总表.xlsx"),
+        ]
+        for label, name in runs:
             t0 = time.perf_counter()
-            data = write_messy_annual(
-                frame,
-                stars,
-                2025,
-                with_codes=with_codes,
-                codes_for=frozenset() if with_codes else same_named(frame),
-            )
+            if label == "new year":
+                with duckdb.connect(str(source), read_only=True) as con:
+                    by_type = stars_by_type(con)
+                data = write_county_workbook(frame, by_type, 2026, "河南省", codes_for=same_named(frame))
+            else:
+                data = write_messy_annual(
+                    frame,
+                    stars,
+                    2025,
+                    with_codes=label == "codes",
+                    codes_for=frozenset() if label == "codes" else same_named(frame),
+                )
             t_write = time.perf_counter() - t0
 
             t0 = time.perf_counter()
@@ -60,7 +80,7 @@ def main() -> None:
                 ref = query_reference(con)
             t_ref = time.perf_counter() - t0
             t0 = time.perf_counter()
-            checked = check_file(data, "全省2025.xlsx", "annual", ref)
+            checked = check_file(data, name, None if label == "new year" else "annual", ref)
             t_check = time.perf_counter() - t0
             if not checked.ok:
                 sys.stdout.write(f"unexpected problems: {checked.problems[:5]}\n")
@@ -69,18 +89,21 @@ def main() -> None:
             version = versions.create_version(
                 lambda con, c=checked, r=ref: apply_frame(con, "annual", c.frame, r),
                 user="bench",
-                file_name="全省2025.xlsx",
+                file_name=name,
                 kind="annual",
                 checksum=checked.checksum,
                 settings=settings,
             )
             t_apply = time.perf_counter() - t0
             total = t_ref + t_check + t_apply
-            label = (
-                "with codes" if with_codes else f"names ({len(same_named(frame))} same-named units by code)"
-            )
+            what = {
+                "names": f"names ({len(same_named(frame))} same-named units by code)",
+                "codes": "with codes",
+                "new year": f"new year {checked.new_years} from the title, sheets "
+                + "、".join(f"{s.name} {s.rows:,}" for s in checked.imported_sheets),
+            }[label]
             sys.stdout.write(
-                f"{label}: {checked.rows:,} rows, {len(data) / 1e6:.1f} MB workbook"
+                f"{what}: {checked.rows:,} rows, {len(data) / 1e6:.1f} MB workbook"
                 f" (written in {t_write:.1f} s)\n"
                 f"  reference {t_ref:.2f} s + check {t_check:.2f} s + new version {t_apply:.2f} s"
                 f" = {total:.2f} s (target ≤ 20 s) → {version.label}\n"

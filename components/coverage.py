@@ -104,6 +104,9 @@ def compute_details(cov: Coverage, kind: str | None = None) -> pd.DataFrame:
     df["kind_label"] = [t(f"import.kind.{k}") for k in df["kind"]]
     df["year"] = df["year"].astype("Int64")
     df["version_label"] = [f"v{int(v)}" for v in df["version"]]
+    df["when"] = [
+        str(c or "")[:16].replace("T", " ") for c in df["created_at"]
+    ]  # minutes, local to the import
     return df.sort_values(["created_at", "county_code"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -116,7 +119,7 @@ def detail_columns() -> dict[str, str]:
         "units": t("coverage.col.imported_units"),
         "of": t("coverage.col.units"),
         "rows": t("coverage.col.rows"),
-        "created_at": t("coverage.col.when"),
+        "when": t("coverage.col.when"),
         "user_name": t("coverage.col.user"),
         "file_name": t("coverage.col.file"),
         "version_label": t("coverage.col.version"),

@@ -11,6 +11,8 @@ import streamlit as st
 
 from components.view import lang, t
 from xingtu.export import file_stem
+from xingtu.imports.catalogue import preview_rows as catalogue_preview_rows
+from xingtu.imports.catalogue import summary_lines
 from xingtu.imports.context import CAMPAIGN_START, Overrides
 from xingtu.imports.preview import LevelChanges, describe
 from xingtu.imports.report import build_error_report
@@ -163,14 +165,25 @@ def compute_preview(checked: Checked, rows: int = 20) -> pd.DataFrame:
     if checked.frame is None:
         return pd.DataFrame()
     names = {f.key: f.header for f in fields_for(SPECS[checked.kind], admin.load_reference())}
+    names["name"] = "村(社区)名称（原文）"
     names |= {"_row": "行", "code": "单位代码", "unit_type": "类型", "county_code": "县区代码"}
+    names |= {"_sheet": "工作表", "_matched": "匹配到", "year": "年度", "month": "月份"}
     names |= {
         "star_id": "星",
         "task_id": "任务编号",
         "strong_code": "帮带单位代码",
         "weak_code": "受帮带单位代码",
     }
+    ref = admin.load_reference()
     head = checked.frame.head(rows).copy()
+    if "code" in head:  # the unit each row was matched to, as the division list names it
+        units = ref.units.set_index("code")
+        found = head["code"].map(lambda c: f"{units.at[c, 'name']}（{units.at[c, 'township']}）" if c in units.index else "")
+        head.insert(0, "_matched", found)
+    if "_sheet" in head:
+        head.insert(0, "_sheet", head.pop("_sheet"))
+    if "_row" in head:
+        head.insert(1, "_row", head.pop("_row"))
     for col in head.columns:
         if head[col].dtype == "boolean":
             head[col] = head[col].map({True: "是", False: "否"})
@@ -286,3 +299,87 @@ def show_templates(key: str) -> None:
                 width="stretch",
             )
             st.caption(t(f"import.note.{kind}"))
+
+
+def show_catalogue(key: str) -> None:
+    """The province's own task catalogue (评星标准对照表): download the one in force, edit, import for a year."""
+    ref = admin.load_reference()
+    years = list(range(CAMPAIGN_START, ref.max_year + 2))
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        year = st.selectbox(
+            t("import.cat.year"), list(reversed(years)), index=min(1, len(years) - 1), key=f"{key}.year"
+        )
+        st.caption(t("import.cat.note"))
+        st.download_button(
+            t("import.cat.download", year=year),
+            data=admin.catalogue_bytes(int(year)),
+            file_name=f"评星标准对照表（{year}年）.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"{key}.download",
+        )
+        upload = st.file_uploader(t("import.cat.file"), type=["xlsx", "xls"], key=f"{key}.file")
+    with right:
+        if upload is None:
+            st.info(t("import.cat.hint"))
+            return
+        data = upload.getvalue()
+        token = (upload.file_id, int(year), access.store_path())
+        state = st.session_state.get(f"{key}.checked")
+        if state is None or state[0] != token:
+            with st.spinner(t("import.checking", size=len(data) / _MB)):
+                checked = admin.check_catalogue_upload(data, upload.name, int(year))
+            st.session_state[f"{key}.checked"] = (token, checked)
+        else:
+            checked = state[1]
+        with st.container(border=True, key="catalogue-understood"):
+            st.markdown(f"**{t('import.understood')}**")
+            lines = summary_lines(checked, lang())
+            if checked.ok and checked.impact:
+                lines.append(
+                    t(
+                        "import.cat.impact",
+                        years="、".join(map(str, checked.impact.get("years", []))) or "—",
+                        dropped=checked.impact.get("results_dropped", 0),
+                        units=checked.impact.get("unit_years", 0),
+                    )
+                )
+            st.markdown("\n".join(f"- {md(line)}" for line in lines) or "-")
+        if not checked.ok:
+            st.error(
+                t("import.rejected", n=len(checked.problems), file=md(checked.file_name)),
+                icon=":material/block:",
+            )
+            rows = [
+                (p.sheet, p.row, p.column, p.value, p.message_en if lang() == "en" else p.message)
+                for p in checked.problems[:SHOWN_PROBLEMS]
+            ]
+            table = pd.DataFrame(rows, columns=["工作表", "行", "列", "填写的值", "问题与改法"]).astype(
+                {"行": "Int64"}
+            )
+            st.dataframe(table, hide_index=True, width="stretch")
+            return
+        diff = pd.DataFrame(catalogue_preview_rows(checked, lang()))
+        if not diff.empty:
+            st.dataframe(
+                diff.rename(columns={c: t(f"import.cat.col.{c}") for c in diff.columns}),
+                hide_index=True,
+                width="stretch",
+                height=min(360, 38 + 35 * len(diff)),
+            )
+        st.caption(t("import.as", name=md(access.principal().name)))
+        if st.button(t("import.cat.apply", year=year), type="primary", key=f"{key}.apply"):
+            try:
+                with st.spinner(t("import.applying")):
+                    version = admin.import_catalogue(data, upload.name, int(year))
+            except Exception as exc:  # a failed write changes nothing; say so, never a traceback
+                st.error(t("import.failed", error=type(exc).__name__), icon=":material/error:")
+                return
+            st.session_state.pop(f"{key}.checked", None)
+            if version is not None:
+                st.toast(
+                    t("import.done", version=version.label, rows=version.rows, units=version.units), icon="✅"
+                )
+            st.rerun()

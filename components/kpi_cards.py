@@ -26,8 +26,9 @@ def compute_cards(
 ) -> list[Card]:
     """The cards' texts from the scope's summary and level counts (and last year's, for deltas).
 
-    Only results count: a scope nothing was imported for shows "—", never zeros, and a year
-    before that had no results gives no change (a change from nothing is not a rise).
+    Only results count: a scope nothing was imported for shows its units as not imported and no
+    other card (never zeros), and a year before without results gives no change (a change from
+    nothing is not a rise).
     """
     units = int(summary["units"])
     expected = int(summary.get("expected", units) or 0)
@@ -37,17 +38,13 @@ def compute_cards(
         dict(zip(prev_counts["level"], prev_counts["units"], strict=True)) if prev_counts is not None else {}
     )
     first = Card(t("overview.kpi.units"), f"{units:,}", None)
-    if units < expected:
-        note = t("overview.kpi.imported", expected=f"{expected:,}", missing=f"{expected - units:,}")
-        first = Card(first.label, first.value, note, delta_color="off", delta_arrow="off")
-    if units == 0:
-        blank = [Card(t(f"level.{level}"), "—", None) for level in LEVELS_DESC]
+    if units == 0:  # nothing imported: the units the divisions list; every other number is unknown
         return [
-            first,
-            *blank,
-            Card(t("overview.kpi.below_target"), "—", None),
-            Card(t("overview.kpi.overdue"), "—", None),
+            Card(first.label, f"{expected:,}", t("nodata.not_imported"), delta_color="off", delta_arrow="off")
         ]
+    if units < expected:  # partly imported: the figures count the imported units; say how many are not
+        note = t("overview.kpi.imported", missing=f"{expected - units:,}")
+        first = Card(first.label, first.value, note, delta_color="off", delta_arrow="off")
     cards = [first]
     for level in LEVELS_DESC:
         row = counts[counts["level"] == level].iloc[0]
@@ -78,9 +75,13 @@ def compute_cards(
     return cards
 
 
+SLOTS = 9  # the full row: units, six levels, below target, overdue
+
+
 def render(cards: list[Card], prev_year: int | None) -> None:
-    cols = st.columns(len(cards), gap="small")
-    for col, card in zip(cols, cards, strict=True):
+    """The cards in one row of ``SLOTS`` (a lone card keeps its width; phones stack them)."""
+    cols = st.columns(max(len(cards), SLOTS), gap="small")
+    for col, card in zip(cols, cards, strict=False):
         col.metric(
             card.label,
             card.value,

@@ -19,7 +19,7 @@ import streamlit as st
 
 from components import map_controls, ranking, region_map
 from components.region_map import MapTexts
-from components.theme import FONT_FAMILY, LEVEL_COLORS
+from components.theme import FONT_FAMILY, LEVEL_COLORS, NO_DATA_COLOR
 from components.trend_charts import compute_movers
 from components.view import t
 from xingtu.domain.metrics import format_change, format_metric
@@ -32,6 +32,7 @@ MUTED = "#9FB0CC"
 GOLD = "#F5C04A"
 UP = "#4ADE80"
 DOWN = "#FF6B6B"
+NO_DATA = "#26354F"  # regions without results: a muted tone of the dark screen, not a bright blank
 MAP_HEIGHT = 610
 MAP_WIDTH = 960
 
@@ -79,7 +80,7 @@ html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-tes
 .xs-list .v {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
 .xs-legend {{ display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 17px; color: {MUTED}; }}
 .xs-legend i {{ display: inline-block; width: 14px; height: 14px; border-radius: 2px; margin-right: 5px;
-  vertical-align: -1px; }}
+  vertical-align: -1px; box-shadow: inset 0 0 0 1px #4A5F82; }}
 .xs-trend {{ display: grid; grid-template-columns: repeat(var(--years), minmax(0, 1fr)); gap: 14px; }}
 .xs-year .head {{ display: flex; justify-content: space-between; font-size: 18px; color: {MUTED}; }}
 .xs-year .head b {{ color: {TEXT}; font-size: 20px; }}
@@ -364,8 +365,14 @@ def build_map(
     fig = region_map.build_region_map(children, metric, geojson_url, texts)
     for trace in fig.data:
         if trace.type == "choropleth" and trace.name == "regions":
-            trace.marker.line.color = BG
+            trace.marker.line.color = "#3B4E6E"
             trace.marker.line.width = 1
+            trace.colorscale = [[v, NO_DATA if c == NO_DATA_COLOR else c] for v, c in trace.colorscale]
+        elif trace.name == "points":
+            trace.marker.color = [NO_DATA if c == NO_DATA_COLOR else c for c in trace.marker.color]
+    meta = dict(fig.layout.meta or {})
+    meta["legend"] = [[NO_DATA if c == NO_DATA_COLOR else c, label] for c, label in meta.get("legend", [])]
+    fig.layout.meta = meta
     if len(five_star):
         fig.add_trace(
             go.Scattergeo(
@@ -387,7 +394,8 @@ def build_map(
     return fig
 
 
-def build_legend_html(fig: go.Figure, five_star_label: str, five_star_count: int) -> str:
+def build_legend_html(fig: go.Figure, five_star_label: str, five_star_count: int | None) -> str:
+    """The map's classes, then the 五星 dots with their count (none: nothing imported, no dots)."""
     title, ordered = region_map.compute_legend(fig)
     keys = "".join(
         f'<span><i style="background:{html.escape(c)}"></i>{html.escape(label)}</span>'
@@ -396,6 +404,8 @@ def build_legend_html(fig: go.Figure, five_star_label: str, five_star_count: int
     star = (
         f'<span><i style="background:{GOLD};border-radius:50%"></i>{html.escape(five_star_label)} '
         f"{five_star_count:,}</span>"
+        if five_star_count is not None
+        else ""
     )
     return (
         f'<div class="xs xs-legend" data-testid="screen-legend"><b>{html.escape(title)}</b>{keys}{star}</div>'
@@ -529,5 +539,6 @@ def render_view(data: Screen, frame: Frame, geojson_url: str | None) -> None:
                 render_map(
                     fig, key=f"screen.map.{frame.region}.{frame.metric}.{frame.scale}", scale=frame.scale
                 )
-                render_html(build_legend_html(fig, t("screen.five_star"), len(data.five_star)))
+                count = len(data.five_star) if int(ov.summary["units"]) else None
+                render_html(build_legend_html(fig, t("screen.five_star"), count))
     render_html(build_trend_html(data.level_trend, data.year_metrics, trend_texts()))

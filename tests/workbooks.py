@@ -134,29 +134,48 @@ CN = "零一二三四五"
 
 
 def write_county_workbook(
-    frame: pd.DataFrame, stars_by_type: dict[str, list[tuple[str, str]]], year: int, county: str
+    frame: pd.DataFrame,
+    stars_by_type: dict[str, list[tuple[str, str]]],
+    year: int,
+    county: str,
+    codes_for: frozenset[str] | None = None,
 ) -> bytes:
     """A county's results as its organisation department sends them: the year and county only in
     the title, one sheet 农村 and one 城市社区 (each with its own stars), units written as party
     organisations with no code, the township merged over its units, stars ticked （达标打√） with
     blanks for "no", targets in words, a 合计 row, a signer footer, and a 填表说明 sheet.
 
-    ``stars_by_type``: unit type -> [(star_id, star_name)] in catalogue order.
+    ``stars_by_type``: unit type -> [(star_id, star_name)] in catalogue order. ``codes_for``
+    (a province- or city-wide table): add a 县（市、区） column, and a code column filled only for
+    those units (same-named units of one township, as the importer asks).
     """
+    wide = codes_for is not None
     book = Workbook()
     book.remove(book.active)
     for sheet, utype, suffix in (("农村", "rural", "村党支部"), ("城市社区", "urban", "社区党委")):
-        rows = frame[frame["unit_type"] == utype].sort_values(["township", "code"]).reset_index(drop=True)
+        rows = (
+            frame[frame["unit_type"] == utype]
+            .sort_values(["county", "township", "code"])
+            .reset_index(drop=True)
+        )
         stars = stars_by_type[utype]
         ws = book.create_sheet(sheet)
-        width = 5 + len(stars)
+        lead = [
+            "序号",
+            *(["县（市、区）", "统计用区划代码"] if wide else []),
+            "乡镇（街道）",
+            "党组织名称",
+            "创建目标",
+        ]
+        width = len(lead) + 1 + len(stars)
+        g = len(lead) + 1  # first star column
         ws.append([f"{county}{year}年度“五星”支部创建评定结果汇总表"])
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
         ws.append([f"填报单位：{county}委组织部（盖章）", None, None, None, f"填报时间：{year + 1}年1月5日"])
-        ws.append(["序号", "乡镇（街道）", "党组织名称", "创建目标", "星级评定情况（达标打√）"] + [None] * (len(stars) - 1) + ["评定星级"])
-        ws.append([None] * 4 + [name for _, name in stars] + [None])
-        ws.merge_cells(start_row=3, start_column=5, end_row=3, end_column=4 + len(stars))
-        for col in (1, 2, 3, 4, width):
+        ws.append([*lead, "星级评定情况（达标打√）"] + [None] * (len(stars) - 1) + ["评定星级"])
+        ws.append([None] * len(lead) + [name for _, name in stars] + [None])
+        ws.merge_cells(start_row=3, start_column=g, end_row=3, end_column=g - 1 + len(stars))
+        for col in (*range(1, len(lead) + 1), width):
             ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
         first = 5
         start = 0
@@ -167,9 +186,12 @@ def write_county_workbook(
             ws.append(
                 [
                     i + 1,
+                    *([row.county, row.code if row.code in (codes_for or ()) else None] if wide else []),
                     row.township if i == start else None,
                     base + suffix,
-                    words if target >= 2 or "{p}" not in TARGET_WORDS[i % len(TARGET_WORDS)] else f"争创{CN[target]}星",
+                    words
+                    if target >= 2 or "{p}" not in TARGET_WORDS[i % len(TARGET_WORDS)]
+                    else f"争创{CN[target]}星",
                     *["√" if bool(getattr(row, sid)) else None for sid, _ in stars],
                     f"{CN[level]}星" if level else "未评星",
                 ]
@@ -177,7 +199,10 @@ def write_county_workbook(
             last = i + 1 == len(rows) or rows.at[i + 1, "township"] != row.township
             if last:
                 if i > start:
-                    ws.merge_cells(start_row=first + start, start_column=2, end_row=first + i, end_column=2)
+                    col = 4 if wide else 2
+                    ws.merge_cells(
+                        start_row=first + start, start_column=col, end_row=first + i, end_column=col
+                    )
                 start = i + 1
         ws.append(["合计", None, f"{len(rows)}个"])
         ws.append(["填表人：王某某", None, "审核人：李某某", None, "联系电话：0395-0000000"])
@@ -190,6 +215,8 @@ def write_county_workbook(
 
 def stars_by_type(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
     out: dict[str, list[tuple[str, str]]] = {}
-    for utype, sid, name in con.execute("SELECT unit_type, star_id, star_name FROM stars ORDER BY unit_type, ord").fetchall():
+    for utype, sid, name in con.execute(
+        "SELECT unit_type, star_id, star_name FROM stars ORDER BY unit_type, ord"
+    ).fetchall():
         out.setdefault(utype, []).append((sid, name))
     return out

@@ -621,6 +621,35 @@ TEXTS: dict[str, tuple[str, str]] = {
     "import.type.rural": ("村", "Villages"),
     "import.type.urban": ("社区", "Communities"),
     "import.understood": ("识别结果", "What was understood"),
+    "import.kind.standard": ("任务清单（评星标准）", "Task catalogue"),
+    "import.tab.catalogue": ("任务清单", "Task catalogue"),
+    "import.cat.year": ("自哪一年起施行", "In force from the year"),
+    "import.cat.note": (
+        "先下载该年现行的任务清单（每类单位一个工作表：星、序号、任务、说明、否决项；另有“得星规则”表），"
+        "在 Excel 中修改后上传。导入后该年及以后各年按新清单计算星级，可随时回退。",
+        "Download the catalogue in force for that year (a sheet per unit type: star, no., task, description, "
+        "veto; and a rule sheet), edit it in Excel and upload it. That year and later ones are then rated "
+        "with it; rolling back restores the previous catalogue.",
+    ),
+    "import.cat.download": ("下载 {year} 年现行任务清单（Excel）", "Download the catalogue in force in {year} (Excel)"),
+    "import.cat.file": ("上传任务清单（.xlsx）", "Upload a catalogue (.xlsx)"),
+    "import.cat.hint": (
+        "上传后先完整检查：每类单位五颗星、任务不重复、否决项写法、得星规则；并列出与现行清单的差异。",
+        "The catalogue is checked first (five stars per type, unique tasks, veto flags, the rule) and "
+        "compared with the one in force.",
+    ),
+    "import.cat.impact": (
+        "影响：{years} 年按新清单重新计算星级；删除已不在清单中的任务结果 {dropped} 条；重新计算 {units} 个村（社区）·年度",
+        "Effect: {years} re-rated with it; {dropped} results of removed tasks dropped; {units} unit-years re-rated",
+    ),
+    "import.cat.apply": ("自 {year} 年起施行此清单（生成新版本）", "Put it in force from {year} (new version)"),
+    "import.cat.col.unit_type": ("类型", "Type"),
+    "import.cat.col.change": ("变更", "Change"),
+    "import.cat.col.star": ("星", "Star"),
+    "import.cat.col.task": ("任务", "Task"),
+    "import.cat.col.before": ("原为", "Before"),
+    "import.cat.col.after": ("改为", "After"),
+    "import.cat.col.task_id": ("编号", "Id"),
     "import.kind.annual": ("年度评定结果", "Annual results"),
     "import.note.annual": (
         "每个村（社区）每年一行；各星列填 是/否（√/×、达标/未达标、1/0 均可），评定星级须等于所得星数。",
@@ -697,7 +726,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "尚无任何年度的数据：以上为数据集的评定年度",
         "No year has data yet: these are the dataset's assessment years",
     ),
-    "overview.kpi.imported": ("共 {expected} · 未导入 {missing}", "of {expected} · {missing} not imported"),
+    "overview.kpi.imported": ("未导入 {missing}", "{missing} not imported"),
     "auth.demo.empty": (
         "演示模式 · 只读：未配置账号，不能导入。",
         "Demo mode · read-only: no accounts configured, no imports.",
@@ -744,6 +773,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Imports (latest per county, year and contents)",
     ),
     "coverage.details.none": ("还没有任何导入。", "Nothing has been imported yet."),
+    "import.current.base.empty": (
+        "当前显示：v0 初始数据（真实区划、边界与任务清单，不含样例数据，尚无导入的结果）。"
+        "每次导入生成一个新版本，可随时回退。",
+        "Showing v0, the initial data (real divisions, boundaries and catalogue; no sample data, "
+        "nothing imported yet). Every import makes a new version you can roll back.",
+    ),
 }
 
 

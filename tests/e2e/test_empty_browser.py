@@ -19,23 +19,24 @@ import duckdb
 import pytest
 
 from tests.conftest import SHARE_SECRET, SMALL_COUNTIES
-from tests.e2e.conftest import _serve, sign_in, wait_for_app
+from tests.e2e.conftest import _serve, sign_in
 from tests.workbooks import annual_rows, star_names, write_messy_annual
 from xingtu.imports.apply import import_bytes
 from xingtu.settings import get_settings
 
 YUANHUI, YANCHENG, ZONE = SMALL_COUNTIES
 UNIT = "411102001001"  # 滨西社区, 源汇区
-# page path, link parameters, whether the page names what is not imported
+DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# sidebar link, url path, text (or selector) only that page shows, whether it names what is missing
 PAGES = [
-    ("", "r=4111", True),
-    ("trends", "r=4111", True),
-    ("unit", f"u={UNIT}", True),
-    ("weak", "r=4111", True),
-    ("status", "", True),
-    ("visit", "r=4111", True),
-    ("import", "", False),
-    ("access", "", False),
+    ("进度趋势", "trends", "尚未导入任何年度的评定结果", True),
+    ("村级画像", "unit", "滨西社区尚未导入任何年度的评定结果", True),
+    ("短板分析", "weak", "尚未导入评定结果", True),
+    ("数据概况", "status", "便于催报", True),
+    ("观摩路线", "visit", "尚未导入评定结果", True),
+    ("数据导入", "import", "数据导入与版本", False),
+    ("访问与审计", "access", "访问与审计", False),
+    ("全省概览", "", "[data-testid='map-legend']", True),
 ]
 SHOT_SIZES = [(1920, 1080), (390, 844), (3840, 2160)]
 
@@ -67,11 +68,25 @@ def _no_error(page) -> str:
     return body
 
 
-def _open_screen(page, url: str) -> str:
-    page.goto(url)
+def _go(page, link: str, path: str, marker: str) -> str:
+    """Open a page from the sidebar (the session, and its sign-in, stay); its text once drawn."""
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=link, exact=True).click()
+    page.wait_for_url(lambda u: u.split("?")[0].rstrip("/").endswith(f"/{path}".rstrip("/")), timeout=60_000)
+    main = page.locator("[data-testid='stMain']")  # not the sidebar's links, not the page before's text
+    (main.locator(marker) if marker.startswith("[") else main.get_by_text(marker)).first.wait_for(
+        timeout=120_000
+    )
+    page.wait_for_selector(DONE, timeout=60_000)
+    return _no_error(page)
+
+
+def _open_screen(page, size: tuple[int, int]) -> str:
+    page.set_viewport_size({"width": size[0], "height": size[1]})
     page.get_by_test_id("screen-tiles").wait_for(timeout=90_000)
     page.wait_for_selector("[data-testid='stPlotlyChart'] .geolayer", timeout=60_000)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_selector(DONE, timeout=60_000)
+    page.wait_for_timeout(1500)  # the reported window size may redraw the map once (as the screen test)
+    page.wait_for_selector(DONE, timeout=60_000)
     return _no_error(page)
 
 
@@ -95,20 +110,14 @@ def test_an_empty_deployment_names_what_is_missing_and_fills_in_as_counties_impo
     shots = _shots(tmp_path)
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
-    sign_in(page, f"{url}/?r=4111", "admin")
-    for path, params, says in PAGES:
-        page.goto(f"{url}/{path}?{params}")
-        wait_for_app(page)
-        if path == "":
-            page.locator("button[data-code]").first.wait_for(timeout=60_000)
-        body = _no_error(page)
+    sign_in(page, f"{url}/?r=4111&y=2025&u={UNIT}&every=0", "admin")
+    for link, path, marker, says in PAGES:
+        body = _go(page, link, path, marker)
         assert "本数据集尚无任何评定结果" in body, path  # the frame says so on every page
         assert "样例数据" not in body, path
         if says:
             assert "未导入" in body, (path, body[:800])
     # the overview: every county greyed on the map with a legend entry, 未导入 in the ranking
-    page.goto(f"{url}/?r=4111&y=2025")
-    wait_for_app(page)
     rows = _ranking(page)
     assert set(rows) == set(SMALL_COUNTIES) and all("未导入" in text for text in rows.values()), rows
     assert "未导入" in page.get_by_test_id("map-legend").inner_text()
@@ -119,14 +128,13 @@ def test_an_empty_deployment_names_what_is_missing_and_fills_in_as_counties_impo
         page.screenshot(path=str(shots / f"empty-overview-{width}x{height}.png"), full_page=True)
     page.set_viewport_size({"width": 1920, "height": 1080})
     # the big screen: the counties still missing, greyed map, no numbers made up
-    for width, height in ((1920, 1080), (3840, 2160)):
-        screen = context.new_page()
-        screen.set_viewport_size({"width": width, "height": height})
-        body = _open_screen(screen, f"{url}/screen?r=4111&every=0")
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="数据大屏").click()
+    for size in ((1920, 1080), (3840, 2160)):
+        body = _open_screen(page, size)
         assert "未导入的县（区）（3）" in body and "尚无已导入的评定结果" in body, body[:800]
-        assert "未导入" in screen.get_by_test_id("screen-legend").inner_text()
-        screen.screenshot(path=str(shots / f"empty-screen-{width}x{height}.png"))
-        screen.close()
+        assert "未导入" in page.get_by_test_id("screen-legend").inner_text()
+        page.screenshot(path=str(shots / f"empty-screen-{size[0]}x{size[1]}.png"))
+    context.close()
 
     # one county sends its annual workbook; it goes through the importer as an upload would
     with duckdb.connect(str(small_store_path), read_only=True) as con:
@@ -139,12 +147,12 @@ def test_an_empty_deployment_names_what_is_missing_and_fills_in_as_counties_impo
     assert version is not None, checked
     levels = frame["level"].value_counts().to_dict()
 
-    page.goto(f"{url}/?r=4111&y=2025")
-    wait_for_app(page)
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    sign_in(page, f"{url}/?r=4111&y=2025", "admin")
     rows = _ranking(page)
     assert "未导入" not in rows[YUANHUI] and "未导入" in rows[YANCHENG] and "未导入" in rows[ZONE], rows
-    page.goto(f"{url}/?r=411102&y=2025")
-    wait_for_app(page)
+    sign_in(page, f"{url}/?r=411102&y=2025", "admin")
     body = _no_error(page)
     assert "尚未导入评定结果" not in body and "样例数据" not in body
     cards = {
@@ -159,11 +167,8 @@ def test_an_empty_deployment_names_what_is_missing_and_fills_in_as_counties_impo
     page.screenshot(path=str(shots / "imported-county-overview-1920x1080.png"))
 
     # the coverage view lists the county (and who imported it); the others are still to chase
-    page.goto(f"{url}/status")
-    wait_for_app(page)
-    _no_error(page)
-    page.get_by_text("覆盖情况").first.wait_for(timeout=60_000)
-    assert "已导入 1 / 3 个县区" in page.inner_text("body")
+    body = _go(page, "数据概况", "status", "便于催报")
+    assert "已导入 1 / 3 个县区" in body, body[:1500]
     matrix = {r["代码"]: r for r in _download_csv(page, ".st-key-status-coverage-matrix-export")}
     assert (
         matrix[YUANHUI]["2025"].startswith(f"已导入 {len(frame):,}/") and "admin" in matrix[YUANHUI]["2025"]

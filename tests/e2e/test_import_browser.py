@@ -13,9 +13,11 @@ from tests.workbooks import annual_rows, star_names, stars_by_type, write_county
 
 
 def _upload(page, path) -> None:
-    page.locator("input[type=file]").set_input_files(str(path))
-    page.wait_for_timeout(500)
-    wait_for_app(page)
+    """Upload on the 导入文件 tab (the 任务清单 tab has an uploader of its own)."""
+    page.get_by_label("上传 .xlsx、.xls 或 .csv（UTF-8 或 GBK）").get_by_test_id(
+        "stFileUploaderDropzoneInput"
+    ).set_input_files(str(path))
+    # callers wait for what the check shows (problems, 检查通过, 识别结果): no fixed pause here
 
 
 def test_reject_import_and_roll_back(browser, auth_server, small_store_path, tmp_path):

@@ -28,9 +28,9 @@ from xingtu.imports.apply import (
     query_level_changes,
     query_reference,
 )
+from xingtu.imports.catalogue import summary_lines
 from xingtu.imports.context import Overrides
 from xingtu.imports.preview import describe
-from xingtu.imports.catalogue import summary_lines
 from xingtu.imports.report import build_error_report, format_problem
 from xingtu.imports.spec import KINDS, SPECS
 from xingtu.imports.templates import build_template
@@ -183,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
             _report(checked, args)
             if version is None:
                 return 1
-            _audit("import", args.user, version=version.id, file=path.name, kind=checked.kind, rows=version.rows)
+            _audit(
+                "import", args.user, version=version.id, file=path.name, kind=checked.kind, rows=version.rows
+            )
             _out(f"已导入为 {version.label}：{version.rows:,} 行，{version.units:,} 个单位")
         elif args.command == "versions":
             current = versions.current_id()

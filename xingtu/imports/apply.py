@@ -33,7 +33,9 @@ from xingtu.store.queries import query_standards, query_unit_index
 
 def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(
-        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()[0][0]
+        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()[
+            0
+        ][0]
     )
 
 
@@ -97,7 +99,9 @@ def _catalogue_rows(standards: dict[int, Standard], year: int) -> pd.DataFrame:
     try:
         standard = standard_for_year(standards, year)
     except LookupError:
-        return pd.DataFrame(columns=["year", "unit_type", "task_id", "star_id", "ord", "name", "description", "veto"])
+        return pd.DataFrame(
+            columns=["year", "unit_type", "task_id", "star_id", "ord", "name", "description", "veto"]
+        )
     return pd.DataFrame(
         [
             (year, t, task.id, task.star, j + 1, task.name, task.description, task.veto)
@@ -132,7 +136,7 @@ def apply_frame(
 ) -> dict[str, Any]:
     """Apply a checked frame; returns what changed (rows, units, years, coverage) for the version log."""
     frame = frame.drop(columns=["_row", "_sheet"], errors="ignore")
-    years = sorted({int(y) for y in frame["year"]}) if "year" in frame else []
+    years = sorted(int(y) for y in pd.unique(frame["year"].dropna())) if "year" in frame else []
     materialise_tasks(con, years)  # a new year gets its catalogue's tasks
     con.register("imp", frame)
     try:
@@ -147,37 +151,44 @@ def apply_frame(
     finally:
         con.unregister("imp")
     _update_year_meta(con)
-    codes = set(frame["code"]) if "code" in frame else set(frame["strong_code"]) | set(frame["weak_code"])
-    return {"rows": len(frame), "units": len(codes), "years": years, "coverage": _coverage(kind, frame)}
+    if "code" in frame:
+        units = int(frame["code"].nunique())
+    else:
+        units = int(pd.concat([frame["strong_code"], frame["weak_code"]]).nunique())
+    return {"rows": len(frame), "units": units, "years": years, "coverage": _coverage(con, kind, frame)}
 
 
-def _coverage(kind: Kind, frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _coverage(con: duckdb.DuckDBPyConnection, kind: Kind, frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows and units per county (and year) that the import touched: the coverage view's record."""
     code = "code" if "code" in frame.columns else "weak_code"
     county = "county_code" if "county_code" in frame.columns else "weak_county_code"
-    if county not in frame.columns:
-        county_values = frame[code].str[:6] + "000000"
-    else:
-        county_values = frame[county]
     keys = pd.DataFrame(
         {
-            "county_code": county_values,
-            "year": frame["year"].astype("Int64") if "year" in frame.columns else pd.array([None] * len(frame), dtype="Int64"),
-            "code": frame[code],
+            "code": frame[code].astype(str),
+            "county_code": frame[county] if county in frame.columns else frame[code].str[:6] + "000000",
+            "year": frame["year"].astype("Int64")
+            if "year" in frame.columns
+            else pd.array([None] * len(frame), "Int64"),
         }
     )
-    out = []
-    for (county_code, year), group in keys.groupby(["county_code", "year"], dropna=False):
-        out.append(
-            {
-                "kind": kind,
-                "year": None if pd.isna(year) else int(year),
-                "county_code": county_code,
-                "rows": len(group),
-                "units": int(group["code"].nunique()),
-            }
-        )
-    return out
+    con.register("cov_keys", keys)
+    try:
+        rows = con.execute(
+            """SELECT county_code, year, count(*) AS n, count(DISTINCT code) AS units
+               FROM cov_keys GROUP BY ALL ORDER BY ALL"""
+        ).fetchall()
+    finally:
+        con.unregister("cov_keys")
+    return [
+        {
+            "kind": kind,
+            "year": None if year is None else int(year),
+            "county_code": c,
+            "rows": int(n),
+            "units": int(u),
+        }
+        for c, year, n, u in rows
+    ]
 
 
 def _update_year_meta(con: duckdb.DuckDBPyConnection) -> None:
@@ -249,7 +260,7 @@ def _replace_earlier(con: duckdb.DuckDBPyConnection, kind: Kind, ref: Reference)
                   SEMI JOIN covered c ON c.county_code = n.county_code AND c.year = n.year
                   ANTI JOIN imp i ON i.code = a.code AND i.year = a.year
                   WHERE a.source = 'imported'"""
-        con.execute(f"CREATE TEMP TABLE gone AS {gone}")  # noqa: S608 - fixed text
+        con.execute(f"CREATE TEMP TABLE gone AS {gone}")
         for table in ("star_results", "task_results", "monthly_progress", "problems", "annual_results"):
             con.execute(f"DELETE FROM {table} t USING gone g WHERE t.code = g.code AND t.year = g.year")  # noqa: S608
         con.execute("DROP TABLE gone")

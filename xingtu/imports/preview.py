@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xingtu.imports.context import SOURCE_EN, Context
-from xingtu.imports.validate import KIND_NAMES_EN, Checked
 from xingtu.imports.spec import SPECS
+from xingtu.imports.validate import KIND_NAMES_EN, Checked
 
 _LEVEL_WORD = {"county": "县区", "city": "市", "township": "乡镇（街道）"}
 _LEVEL_EN = {"county": "county", "city": "city", "township": "township"}
@@ -60,7 +60,9 @@ def context_line(ctx: Context, checked: Checked, lang: str = "zh") -> str:
     if ctx.region_code:
         name = ctx.region_name or ctx.region_code
         if lang == "en":
-            parts.append(f"{_LEVEL_EN.get(ctx.region_level, 'region')} {name} ({_src(ctx.region_source, lang)})")
+            parts.append(
+                f"{_LEVEL_EN.get(ctx.region_level, 'region')} {name} ({_src(ctx.region_source, lang)})"
+            )
         else:
             word = _LEVEL_WORD.get(ctx.region_level, "地区")
             parts.append(f"{word} {name}（{_src(ctx.region_source, lang)}）")
@@ -91,8 +93,11 @@ def describe(checked: Checked, changes: LevelChanges | None = None, lang: str = 
         lines.append(line)
     for sheet in checked.imported_sheets:
         ctx = sheet.context
-        if ctx is not None and len(checked.imported_sheets) > 1 and ctx.region_code and (
-            ctx.region_code != checked.context.region_code
+        if (
+            ctx is not None
+            and len(checked.imported_sheets) > 1
+            and ctx.region_code
+            and (ctx.region_code != checked.context.region_code)
         ):
             name = ctx.region_name or ctx.region_code
             lines.append(

@@ -46,8 +46,8 @@ from xingtu.imports.read import (
     read_sheets,
     title_lines,
 )
-from xingtu.imports.wide import melt_star_groups
 from xingtu.imports.spec import KINDS, PROBLEM_STATUS, SPECS, Crs, Field, Kind, KindSpec
+from xingtu.imports.wide import melt_star_groups
 
 MAX_PROBLEMS = 50_000
 HENAN_BOX = (110.0, 31.0, 117.0, 37.0)  # generous lon/lat bounds for a first sanity check
@@ -784,7 +784,9 @@ def _duplicate_problems(
                 Problem(
                     row["_sheet"],
                     int(row["_row"]),
-                    labels.get("name", "村(社区)名称") if "_raw_name" in frame.columns else labels.get("code", "单位代码"),
+                    labels.get("name", "村(社区)名称")
+                    if "_raw_name" in frame.columns
+                    else labels.get("code", "单位代码"),
                     _show(row.get("_raw_name") if "_raw_name" in frame.columns else unit),
                     f"与{where}是同一单位 {label}{_dup_what(kind)}，出现多行{detail}。请删去其中一行"
                     f" / the same unit appears again in row {int(other['_row'])}",
@@ -874,7 +876,9 @@ def _resolve(
                 None if side else _get(frame, "_utype", r),
             )
             if isinstance(found, str) and side and town and not own_town:
-                retry = ref.matcher.find(*args, None, _get(frame, "county", r), _get(frame, "_within", r), None)
+                retry = ref.matcher.find(
+                    *args, None, _get(frame, "county", r), _get(frame, "_within", r), None
+                )
                 found = retry if not isinstance(retry, str) else found
             if isinstance(found, str):
                 col = p + ("code" if _get(frame, p + "code", r) else "name")
@@ -1301,9 +1305,14 @@ def _schema(kind: Kind, frame: pd.DataFrame, ref: Reference) -> tuple[pa.DataFra
         row_check(
             "deadline_given",
             "deadline",
-            lambda d: d["deadline"].notna()
-            | d.get("_raw_deadline", pd.Series("", index=d.index)).map(
-                lambda v: bool(n.clean_text(v)) and str(n.clean_text(v)).startswith(("长期", "持续", "常态", "长效"))
+            lambda d: (
+                d["deadline"].notna()
+                | d.get("_raw_deadline", pd.Series("", index=d.index)).map(
+                    lambda v: (
+                        bool(n.clean_text(v))
+                        and str(n.clean_text(v)).startswith(("长期", "持续", "常态", "长效"))
+                    )
+                )
             ),
         )
         if "closed_on" in frame.columns:

@@ -66,9 +66,7 @@ def melt_star_groups(
     if not groups:
         return sheet, header
     keep = {
-        key: col
-        for key, col in header.columns.items()
-        if key not in ("tasks_met", "tasks_total", "star")
+        key: col for key, col in header.columns.items() if key not in ("tasks_met", "tasks_total", "star")
     }
     order = list(keep)
     head_row = tuple([header.labels[k] for k in order] + [STAR_HEADER, MET_HEADER, TOTAL_HEADER])
@@ -76,7 +74,7 @@ def melt_star_groups(
     numbers = [header.data_start]  # the header keeps the Excel number of the last header row
     from xingtu.imports.read import is_footer_row, is_skipped_row
 
-    for i in range(header.data_start, len(sheet.rows)):  # noqa: PLR1702
+    for i in range(header.data_start, len(sheet.rows)):
         row = sheet.rows[i]
         if is_footer_row(row):  # the footer stays a footer: reported, never read
             rows += [tuple(r) for r in sheet.rows[i:]]

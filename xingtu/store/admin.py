@@ -17,12 +17,21 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from xingtu.imports.apply import apply_frame, query_level_changes, query_reference
+from xingtu.imports.apply import (
+    apply_frame,
+    check_standard,
+    export_standard,
+    import_standard,
+    query_level_changes,
+    query_reference,
+)
+from xingtu.imports.catalogue import CatalogueCheck
 from xingtu.imports.context import Overrides
 from xingtu.imports.preview import LevelChanges
 from xingtu.imports.spec import Crs, Kind
 from xingtu.imports.templates import build_template
 from xingtu.imports.validate import Checked, Reference, check_file
+from xingtu.settings import get_settings
 from xingtu.store import access, versions
 
 
@@ -68,7 +77,9 @@ def region_choices() -> list[tuple[str, str]]:
     regions = ref.regions if ref.regions is not None else pd.DataFrame(columns=["code", "name", "level"])
     counties = dict(zip(regions["code"], regions["name"], strict=True))
     out = []
-    for code, name, level, county in regions[["code", "name", "level", "county_code"]].itertuples(index=False):
+    for code, name, level, county in regions[["code", "name", "level", "county_code"]].itertuples(
+        index=False
+    ):
         if level == "township" and county in counties and not name.startswith(counties[county]):
             name = f"{counties[county]} {name}"
         out.append((code, name))
@@ -101,6 +112,44 @@ def import_checked(checked: Checked) -> versions.Version:
     )
     access.sync_version()
     return version
+
+
+def check_catalogue_upload(data: bytes, file_name: str, year: int) -> CatalogueCheck:
+    """Check a task catalogue workbook (评星标准对照表) for ``year`` against the catalogue in force."""
+    _admin()
+    return check_standard(data, file_name, year, get_settings())
+
+
+def import_catalogue(data: bytes, file_name: str, year: int) -> versions.Version | None:
+    """Put a catalogue in force from ``year`` as a new version (None: it has problems; nothing changed)."""
+    _admin()
+    who = access.principal()
+    user = who.name if who.name == who.user else f"{who.name}（{who.user}）"
+    checked, version = import_standard(data, file_name, year, user=user, settings=get_settings())
+    if version is None:
+        return None
+    _audit(
+        "import",
+        version=version.id,
+        file=file_name,
+        kind="standard",
+        rows=version.rows,
+        sha256=checked.checksum,
+    )
+    access.sync_version()
+    return version
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _catalogue(year: int, store: str) -> bytes:
+    del store  # cache key only: a new version may hold another catalogue
+    return export_standard(year, get_settings())
+
+
+def catalogue_bytes(year: int) -> Callable[[], bytes]:
+    """The catalogue in force in ``year`` as the Excel layout staff edit (a deferred download)."""
+    _admin()
+    return functools.partial(_catalogue, year, access.store_path())
 
 
 def switch_version(version_id: int | None) -> int:

@@ -210,9 +210,7 @@ def _dump(log: list[Version]) -> str:
     return json.dumps([asdict(v) for v in log], ensure_ascii=False, indent=1)
 
 
-def _stamp(
-    con: duckdb.DuckDBPyConnection, version: Version, coverage: Iterable[dict[str, Any]] = ()
-) -> None:
+def _stamp(con: duckdb.DuckDBPyConnection, version: Version, coverage: Iterable[dict[str, Any]] = ()) -> None:
     """Record the version in the store itself: meta keys, the import history, the sample label, and
     per county and year what the import covered (``import_coverage``, read by the coverage view)."""
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
