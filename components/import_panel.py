@@ -34,7 +34,8 @@ def show_current() -> None:
     current, log = admin.load_versions()
     entry = next((v for v in log if v.id == current), None)
     if entry is None:
-        st.caption(t("import.current.base"))
+        empty = access.load_meta().get("dataset_kind") == "empty"
+        st.caption(t("import.current.base.empty" if empty else "import.current.base"))
     else:
         st.caption(
             t(
@@ -258,7 +259,9 @@ def show_versions(key: str) -> None:
             t("import.v.version"): "v0",
             t("import.v.current"): "●" if current == 0 else "",
             t("import.v.when"): admin.base_built_at()[:19].replace("T", " "),
-            t("import.v.kind"): t("import.v.base"),
+            t("import.v.kind"): t(
+                "import.v.base.empty" if access.load_meta().get("dataset_kind") == "empty" else "import.v.base"
+            ),
         }
     )
     st.dataframe(pd.DataFrame(rows).astype(object).fillna(""), hide_index=True, width="stretch")

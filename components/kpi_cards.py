@@ -79,8 +79,9 @@ SLOTS = 9  # the full row: units, six levels, below target, overdue
 
 
 def render(cards: list[Card], prev_year: int | None) -> None:
-    """The cards in one row of ``SLOTS`` (a lone card keeps its width; phones stack them)."""
-    cols = st.columns(max(len(cards), SLOTS), gap="small")
+    """The cards in one row of ``SLOTS`` (fewer cards keep their width; phones stack them)."""
+    spare = SLOTS - len(cards)
+    cols = st.columns([1] * len(cards) + ([spare] if spare > 0 else []), gap="small")
     for col, card in zip(cols, cards, strict=False):
         col.metric(
             card.label,

@@ -602,6 +602,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "import.v.state": ("状态", "State"),
     "import.v.pruned": ("文件已清理", "file pruned"),
     "import.v.base": ("初始数据（样例）", "Initial data (sample)"),
+    "import.v.base.empty": ("初始数据（空：仅区划、边界与任务清单）", "Initial data (empty: divisions, boundaries, catalogue)"),
     "import.kind.auto": ("自动识别（按表头）", "Recognise from the headers"),
     "import.note.auto": (
         "按表头判断文件内容；年度、县区、村/社区取自标题、工作表名或文件名，导入前可在下方更正。",

@@ -103,7 +103,7 @@ def test_a_next_year_workbook_adds_the_year_everywhere_and_rollback_removes_it(
     assert "工作表 农村 110 行、城市社区 19 行" in text, text
     assert "新增年度 2026" in text and "未读取工作表“填表说明”" in text, text
     page.get_by_role("button", name="导入为新版本").click()
-    page.get_by_test_id("sample-badge").filter(has_text="v1").wait_for(timeout=60_000)
+    page.get_by_text("当前显示：v1").wait_for(timeout=60_000)
 
     # a reload asks for the password again (sessions live in the websocket), so each page signs in
     sign_in(page, f"{auth_server.url}/?r=411102", "admin")
@@ -122,11 +122,16 @@ def test_a_next_year_workbook_adds_the_year_everywhere_and_rollback_removes_it(
     screen.get_by_label("密码").fill(password_of("admin"))
     screen.get_by_role("button", name="登录").click()
     screen.get_by_test_id("screen-tiles").wait_for(timeout=90_000)
-    screen.get_by_test_id("screen-tiles").get_by_text("2026").first.wait_for(timeout=60_000)
+    screen.locator(".xs-band .meta").filter(has_text="2026 年").wait_for(timeout=60_000)  # the year shown
+    assert "2026" in screen.get_by_test_id("screen-trend").inner_text()  # and in the year-on-year strip
     screen.close()
 
     sign_in(page, f"{auth_server.url}/import", "admin")
-    page.get_by_role("tab", name="数据版本").click()
+    try:
+        page.get_by_role("tab", name="数据版本").click()
+    except Exception:
+        page.screenshot(path="/tmp/lead/fail.png")
+        raise
     page.get_by_role("button", name="回退到上一版本").click()
     page.get_by_text("当前显示：v0").wait_for(timeout=60_000)
     sign_in(page, f"{auth_server.url}/?r=411102", "admin")

@@ -30,6 +30,7 @@ from xingtu.imports.apply import (
 )
 from xingtu.imports.catalogue import summary_lines
 from xingtu.imports.context import Overrides
+from xingtu.imports.guard import read_sheets_guarded
 from xingtu.imports.preview import describe
 from xingtu.imports.report import build_error_report, format_problem
 from xingtu.imports.spec import KINDS, SPECS
@@ -64,7 +65,9 @@ def _overrides(args: argparse.Namespace) -> Overrides:
 
 def _check(args: argparse.Namespace, ref: Reference) -> Checked:
     path = Path(args.file)
-    return check_file(path.read_bytes(), path.name, args.kind, ref, args.crs, _overrides(args))
+    return check_file(
+        path.read_bytes(), path.name, args.kind, ref, args.crs, _overrides(args), reader=read_sheets_guarded
+    )
 
 
 def _report(checked: Checked, args: argparse.Namespace, changes: object = None) -> int:

@@ -23,6 +23,7 @@ from xingtu.domain.standard import Standard, standard_for_year, standard_to_doc
 from xingtu.domain.units import UNIT_TYPES
 from xingtu.imports.catalogue import CatalogueCheck, check_catalogue, export_catalogue
 from xingtu.imports.context import CAMPAIGN_START, Overrides
+from xingtu.imports.guard import check_file_limits, read_sheets_guarded
 from xingtu.imports.preview import LevelChanges
 from xingtu.imports.spec import Crs, Kind
 from xingtu.imports.validate import Checked, Reference, check_file
@@ -407,7 +408,7 @@ def import_bytes(
     settings = settings or get_settings()
     with duckdb.connect(str(versions.active_path(settings)), read_only=True) as con:
         ref = query_reference(con)
-    checked = check_file(data, file_name, kind, ref, crs, overrides)
+    checked = check_file(data, file_name, kind, ref, crs, overrides, reader=read_sheets_guarded)
     if not checked.ok or checked.frame is None:
         return checked, None
     return checked, apply_checked(checked, ref, user=user, settings=settings, progress=progress)

@@ -344,6 +344,15 @@ def check_catalogue(data: bytes, file_name: str, year: int, current: Standard) -
             f"choose {CAMPAIGN_START} or later",
         )
         return out
+    from xingtu.imports.guard import check_file_limits
+    from xingtu.imports.read import FileError
+
+    try:
+        check_file_limits(data, file_name)  # size and shape first: never build a hostile grid
+    except FileError as exc:
+        zh, _, en = str(exc).partition(" / ")
+        problem("", None, "", "", zh, en or zh)
+        return out
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for every kind of damage

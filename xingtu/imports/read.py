@@ -64,9 +64,12 @@ class HeaderMatch:
 
 def read_sheets(data: bytes, filename: str) -> list[Sheet]:
     """Every sheet of an .xlsx, or the one table of a .csv (UTF-8, with or without BOM, or GBK/GB18030)."""
+    from xingtu.imports.guard import check_file_limits  # limits first: never build a hostile grid
+
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     if not data:
-        raise FileError("文件是空的")
+        raise FileError("文件是空的 / The file is empty")
+    check_file_limits(data, filename)
     if suffix in ("xlsx", "xlsm") or data[:2] == b"PK":
         return _read_book(data)
     if suffix in ("xls", "et") or data[:4] == b"\xd0\xcf\x11\xe0":

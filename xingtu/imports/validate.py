@@ -371,11 +371,17 @@ def check_file(
     ref: Reference,
     crs: Crs | None = None,
     overrides: Overrides | None = None,
+    reader: Callable[[bytes, str], list[Sheet]] = read_sheets,
 ) -> Checked:
-    """Read and check one file (``kind`` None: recognise it); the result has either problems or a clean frame."""
+    """Read and check one file (``kind`` None: recognise it); the result has either problems or a clean frame.
+
+    ``reader``: the doors (upload page, command line) pass ``guard.read_sheets_guarded``, which
+    reads in a memory- and time-limited child process; the default reads in this process
+    (after the same size and shape limits).
+    """
     _LISTS.cache = {}
     try:
-        return _check_file(data, file_name, kind, ref, crs, overrides)
+        return _check_file(data, file_name, kind, ref, crs, overrides, reader)
     finally:
         _LISTS.cache = {}
 
@@ -409,10 +415,11 @@ def _check_file(
     ref: Reference,
     crs: Crs | None,
     overrides: Overrides | None,
+    reader: Callable[[bytes, str], list[Sheet]] = read_sheets,
 ) -> Checked:
     checksum = hashlib.sha256(data).hexdigest()
     try:
-        sheets = read_sheets(data, file_name)
+        sheets = reader(data, file_name)
     except FileError as exc:
         checked = Checked(kind or "annual", file_name, checksum)
         checked.problems.append(Problem("", None, "", "", str(exc)))

@@ -27,6 +27,7 @@ from xingtu.imports.apply import (
 )
 from xingtu.imports.catalogue import CatalogueCheck
 from xingtu.imports.context import Overrides
+from xingtu.imports.guard import read_sheets_guarded
 from xingtu.imports.preview import LevelChanges
 from xingtu.imports.spec import Crs, Kind
 from xingtu.imports.templates import build_template
@@ -60,7 +61,7 @@ def check_upload(
 ) -> Checked:
     """Check an uploaded file against the version in force (nothing is written); ``kind`` None recognises it."""
     _admin()
-    return check_file(data, file_name, kind, load_reference(), crs, overrides)
+    return check_file(data, file_name, kind, load_reference(), crs, overrides, reader=read_sheets_guarded)
 
 
 def level_changes(checked: Checked) -> LevelChanges | None:

@@ -315,7 +315,7 @@ class Coverage:
 
     years: list[int]  # the dataset's assessment years (columns of the view)
     counties: pd.DataFrame  # code, name, kind, city, units
-    imports: pd.DataFrame  # county_code, kind, year, version, created_at, user_name, file_name, rows, units, imports
+    imports: pd.DataFrame  # county_code, kind, year, version, created_at, user_name, file_name, rows, units…
     annual: pd.DataFrame  # county_code, year, imported, sample
 
 

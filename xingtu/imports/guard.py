@@ -1,0 +1,258 @@
+"""Hostile files cannot hurt the server: limits before reading, and reading in a child process.
+
+An uploaded workbook is read in three steps:
+
+1. **Before any parsing** (in the caller, cheap, streaming): the file's size; for a ZIP
+   workbook (.xlsx) that it is one (``xl/workbook.xml``), the unpacked size of every part and
+   of all of them, the compression ratio of the big ones, and — by streaming each sheet's XML
+   once, never building anything — the furthest row and column any cell names, so a sheet with
+   one cell at A1 and one at XFD1048576 is refused before a reader would build the dense grid
+   between them (calamine would ask for 512 GB and abort the process).
+2. **Reading** (``read_sheets``) runs in a child process with an address-space limit
+   (``RLIMIT_AS``) and a CPU limit, under a wall-clock timeout; a file that still gets through
+   ends only that child, and the user reads a clear message.
+3. The sheets come back pickled through a pipe; the server holds one upload's worth of memory.
+
+Messages are in Chinese and English and say what to do. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import pickle
+import re
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+
+from xingtu.imports.read import FileError, Sheet
+from xingtu.settings import ROOT
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    file_bytes: int = 50 * MB  # what is uploaded
+    part_bytes: int = 200 * MB  # one unpacked part of an .xlsx (a sheet, the shared strings)
+    total_bytes: int = 400 * MB  # all parts together, unpacked
+    ratio: int = 200  # unpacked / packed, for parts over 10 MB unpacked: a ZIP bomb
+    rows: int = 500_000  # the furthest row a sheet names
+    cells: int = 6_000_000  # furthest row × furthest column of a sheet: the reader's grid
+    memory_bytes: int = 1536 * MB  # the child's address space
+    seconds: int = 60  # the child's wall-clock and CPU time
+
+
+LIMITS = Limits()
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d{1,7})"')
+_BIG_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d{6,7})"')  # rows 100,000 and further
+_WIDE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{2,3})(\d{1,7})"')  # columns AA and further
+_CHUNK = 4 * MB
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def check_file_limits(data: bytes, file_name: str, limits: Limits = LIMITS) -> None:
+    """Refuse a file whose size or shape alone would hurt the reader (FileError, both languages)."""
+    if len(data) > limits.file_bytes:
+        raise FileError(
+            f"文件过大（{len(data) / MB:.1f} MB，上限 {limits.file_bytes / MB:.0f} MB）：请按县区拆分后分批导入"
+            f" / The file is too large ({len(data) / MB:.1f} MB, limit {limits.file_bytes / MB:.0f} MB):"
+            " split it by county"
+        )
+    if data[:2] != b"PK":
+        return  # .xls, .csv: bounded by the file size; the child's limits do the rest
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+        infos = book.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise FileError(
+            "文件不是完整的 Excel 工作簿（压缩包已损坏）：请在 Excel 或 WPS 中另存为 .xlsx 后重试"
+            " / The workbook is damaged: save it again as .xlsx"
+        ) from None
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        raise FileError(
+            "这是一个压缩包，但不是 Excel 工作簿（缺少 xl/workbook.xml）：请上传 .xlsx、.xls 或 .csv"
+            " / This is a ZIP archive but not an Excel workbook: upload .xlsx, .xls or .csv"
+        )
+    total = 0
+    for info in infos:
+        size = info.file_size
+        total += size
+        if size > limits.part_bytes or (size > 10 * MB and size > limits.ratio * max(info.compress_size, 1)):
+            what = _part_name(info.filename)
+            raise FileError(
+                f"工作簿中的{what}解压后达 {size / MB:,.0f} MB（上限 {limits.part_bytes / MB:.0f} MB），"
+                "不像正常的台账：请删去多余的行列和格式，或另存为 CSV 后导入"
+                f" / The workbook's {_part_name_en(info.filename)} unpacks to {size / MB:,.0f} MB: remove"
+                " empty rows, columns and formatting, or save it as CSV"
+            )
+    if total > limits.total_bytes:
+        raise FileError(
+            f"工作簿解压后共 {total / MB:,.0f} MB（上限 {limits.total_bytes / MB:.0f} MB）：请按县区拆分后分批导入"
+            f" / The workbook unpacks to {total / MB:,.0f} MB in all: split it by county"
+        )
+    names_by_part = _sheet_names(book)
+    for info in infos:
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            _check_sheet_extent(book, info, limits, names_by_part.get(info.filename))
+
+
+_SHEET_TAG = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
+_REL_TAG = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+_REL_TAG_REV = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+
+
+def _sheet_names(book: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet part -> the name the user sees on its tab (for messages); empty when unreadable."""
+    try:
+        workbook = book.read("xl/workbook.xml")[: 2 * MB]
+        rels = book.read("xl/_rels/workbook.xml.rels")[: 2 * MB]
+    except KeyError:
+        return {}
+    targets = {i.decode(): t.decode() for i, t in _REL_TAG.findall(rels)}
+    targets |= {i.decode(): t.decode() for t, i in _REL_TAG_REV.findall(rels)}
+    out = {}
+    for name, rid in _SHEET_TAG.findall(workbook):
+        target = targets.get(rid.decode(), "").lstrip("/")
+        part = target if target.startswith("xl/") else f"xl/{target}"
+        out[part] = html.unescape(name.decode("utf-8", "replace"))
+    return out
+
+
+def _part_name(name: str) -> str:
+    if "sharedStrings" in name:
+        return "共享文本（sharedStrings）"
+    if name.startswith("xl/worksheets/"):
+        return f"工作表（{name.rsplit('/', 1)[-1]}）"
+    return f"部件 {name}"
+
+
+def _part_name_en(name: str) -> str:
+    if "sharedStrings" in name:
+        return "shared strings"
+    if name.startswith("xl/worksheets/"):
+        return f"sheet {name.rsplit('/', 1)[-1]}"
+    return f"part {name}"
+
+
+def _check_sheet_extent(
+    book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, name: str | None = None
+) -> None:
+    """The furthest row and column a sheet's XML names, read as a stream (a few MB at a time).
+
+    Fast on normal sheets: only rows numbered 100,000 or more, cells in columns AA or further,
+    and each chunk's last row are looked at; the declared ``<dimension>`` is not trusted.
+    """
+    max_row = max_col = 0
+    tail = b""
+    with book.open(info) as fh:
+        while chunk := fh.read(_CHUNK):
+            block = tail + chunk
+            for row in _BIG_ROW.findall(block):
+                max_row = max(max_row, int(row))
+            for letters, row in _WIDE_CELL.findall(block):
+                max_col = max(max_col, _column_number(letters))
+                max_row = max(max_row, int(row))
+            last = max(block.rfind(b"<row"), block.rfind(b":row"))
+            if last >= 0 and (hit := _ROW_REF.search(block, max(0, last - 2))):
+                max_row = max(max_row, int(hit.group(1)))
+            tail = block[-256:]  # a tag cut between two chunks is seen whole in the next block
+            if max_row > limits.rows or (max_col > 26 and max_row * max_col > limits.cells):
+                break
+    if max_col > limits.cells // max(limits.rows, 1):  # wide: measure every row, as rows may be shuffled
+        with book.open(info) as fh:
+            tail = b""
+            while chunk := fh.read(_CHUNK):
+                block = tail + chunk
+                for row in _ROW_REF.findall(block):
+                    max_row = max(max_row, int(row))
+                tail = block[-256:]
+    sheet = f"“{name}”" if name else info.filename.rsplit("/", 1)[-1]
+    if max_row * max(max_col, 1) > limits.cells and max_col > 26:
+        corner = f"{_column_letters(max_col)}{max_row}"
+        raise FileError(
+            f"工作表 {sheet} 的内容从 A1 延伸到 {corner}（{max_row:,} 行 × {max_col:,} 列），远超台账的大小："
+            "表格右侧或下方的远处可能有误填的单元格，请删去后重试"
+            f" / Sheet {sheet} spans A1 to {corner} ({max_row:,} rows × {max_col:,} columns): a stray cell"
+            " far right or below the table; delete it and try again"
+        )
+    if max_row > limits.rows:
+        raise FileError(
+            f"工作表 {sheet} 用到了第 {max_row:,} 行以后（上限 {limits.rows:,} 行）：请删去表格下方多余的行，或按县区拆分"
+            f" / Sheet {sheet} reaches row {max_row:,} or further (limit {limits.rows:,}): delete the rows below"
+            " the table, or split the file by county"
+        )
+
+
+def read_sheets_guarded(data: bytes, file_name: str, limits: Limits = LIMITS) -> list[Sheet]:
+    """``read_sheets`` behind the limits and in a child process (memory, CPU and time limited)."""
+    check_file_limits(data, file_name, limits)
+    env = {**os.environ, "XINGTU_CHILD_MEMORY": str(limits.memory_bytes), "XINGTU_CHILD_SECONDS": str(limits.seconds)}
+    payload = pickle.dumps((data, file_name))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "xingtu.imports.guard"],
+            input=payload,
+            capture_output=True,
+            timeout=limits.seconds + 5,
+            env=env,
+            cwd=str(ROOT),
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise FileError(
+            f"读取文件超过 {limits.seconds} 秒仍未完成，已停止：文件可能过大或结构异常，请另存为 .xlsx 或按县区拆分"
+            f" / Reading took over {limits.seconds} s and was stopped: save the file again or split it"
+        ) from None
+    if done.returncode != 0 or not done.stdout:
+        raise FileError(
+            "读取文件时超出内存或时间限制，已停止（服务器未受影响）：文件可能含大量空白行列或格式，"
+            "请删去多余的行列后另存，或另存为 CSV 后导入 / Reading the file exceeded the memory or time limit"
+            " and was stopped (the server is unaffected): remove empty rows, columns and formatting, or save as CSV"
+        )
+    kind, value = pickle.loads(done.stdout)  # noqa: S301 - our own child's output, never the user's bytes
+    if kind == "error":
+        raise FileError(value)
+    return value
+
+
+def _child() -> None:
+    """The child: set its own limits, read the sheets, write them pickled to stdout."""
+    import resource
+
+    memory = int(os.environ.get("XINGTU_CHILD_MEMORY", LIMITS.memory_bytes))
+    seconds = int(os.environ.get("XINGTU_CHILD_SECONDS", LIMITS.seconds))
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    from xingtu.imports.read import read_sheets
+
+    data, file_name = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - from our parent process
+    try:
+        result: tuple[str, object] = ("ok", read_sheets(data, file_name))
+    except FileError as exc:
+        result = ("error", str(exc))
+    except MemoryError:
+        sys.exit(3)
+    sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+if __name__ == "__main__":
+    _child()
