@@ -127,11 +127,7 @@ def test_a_next_year_workbook_adds_the_year_everywhere_and_rollback_removes_it(
     screen.close()
 
     sign_in(page, f"{auth_server.url}/import", "admin")
-    try:
-        page.get_by_role("tab", name="数据版本").click()
-    except Exception:
-        page.screenshot(path="/tmp/lead/fail.png")
-        raise
+    page.get_by_role("tab", name="数据版本").click(timeout=90_000)
     page.get_by_role("button", name="回退到上一版本").click()
     page.get_by_text("当前显示：v0").wait_for(timeout=60_000)
     sign_in(page, f"{auth_server.url}/?r=411102", "admin")
