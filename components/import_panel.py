@@ -133,9 +133,23 @@ def _render_understood(checked: Checked, changes: LevelChanges | None) -> None:
         st.markdown("\n".join(f"- {md(line)}" for line in lines))
 
 
+def _in_language(message: str) -> str:
+    """A problem message in the reader's language: "中文 / English" halves, Chinese where only that exists."""
+    zh, sep, en = message.partition(" / ")
+    return en if sep and lang() == "en" else zh if sep else message
+
+
 def _render_problems(checked: Checked, key: str) -> None:
     n = len(checked.problems)
-    st.error(t("import.rejected", n=n, file=md(checked.file_name)), icon=":material/block:")
+    # problems of the whole file or a whole sheet are read first, in words (the table below has the rest)
+    whole = [p for p in checked.problems if p.row is None][:5]
+    lines = "".join(
+        f"\n- {md(p.sheet + '：') if p.sheet else ''}{md(_in_language(p.message))}" for p in whole
+    )
+    st.error(
+        t("import.rejected", n=n, file=md(checked.file_name)) + ("\n" + lines if lines else ""),
+        icon=":material/block:",
+    )
     st.download_button(
         t("import.report"),
         data=lambda: build_error_report(checked.problems),
@@ -179,7 +193,9 @@ def compute_preview(checked: Checked, rows: int = 20) -> pd.DataFrame:
     head = checked.frame.head(rows).copy()
     if "code" in head:  # the unit each row was matched to, as the division list names it
         units = ref.units.set_index("code")
-        found = head["code"].map(lambda c: f"{units.at[c, 'name']}（{units.at[c, 'township']}）" if c in units.index else "")
+        found = head["code"].map(
+            lambda c: f"{units.at[c, 'name']}（{units.at[c, 'township']}）" if c in units.index else ""
+        )
         head.insert(0, "_matched", found)
     if "_sheet" in head:
         head.insert(0, "_sheet", head.pop("_sheet"))
@@ -260,7 +276,9 @@ def show_versions(key: str) -> None:
             t("import.v.current"): "●" if current == 0 else "",
             t("import.v.when"): admin.base_built_at()[:19].replace("T", " "),
             t("import.v.kind"): t(
-                "import.v.base.empty" if access.load_meta().get("dataset_kind") == "empty" else "import.v.base"
+                "import.v.base.empty"
+                if access.load_meta().get("dataset_kind") == "empty"
+                else "import.v.base"
             ),
         }
     )

@@ -89,7 +89,8 @@ def test_demo_is_read_only_province_wide():
 
 # --- the users file ---------------------------------------------------------------------------
 
-GOOD_HASH = hash_password("a-good-password")
+# fixed (not hashed at import): parallel test workers must collect identical test ids
+GOOD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$su+oo1BGRXWsaZhl/3pVVw$zVGcBxHidaRVOVwxFtFSlQ9aYheeEw8CCQpsS16xMzo"  # argon2id of "a-good-password"
 
 
 def _file(entry: str) -> str:

@@ -59,6 +59,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+SERVER_PIDS: dict[str, int] = {}  # url -> the server process, for tests that check it survived
+
+
 def _serve(store_dir: Path, log: Path, extra_env: dict[str, str]) -> Iterator[str]:
     port = _free_port()
     env = {
@@ -102,6 +105,7 @@ def _serve(store_dir: Path, log: Path, extra_env: dict[str, str]) -> Iterator[st
         else:
             proc.kill()
             pytest.fail(f"streamlit did not start: {log.read_text()}")
+        SERVER_PIDS[url] = proc.pid
         yield url
         proc.terminate()
         proc.wait(timeout=10)

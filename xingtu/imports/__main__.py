@@ -30,12 +30,13 @@ from xingtu.imports.apply import (
 )
 from xingtu.imports.catalogue import summary_lines
 from xingtu.imports.context import Overrides
-from xingtu.imports.guard import read_sheets_guarded
+from xingtu.imports.guard import check_file_limits, read_sheets_guarded
+from xingtu.imports.read import FileError
 from xingtu.imports.preview import describe
 from xingtu.imports.report import build_error_report, format_problem
 from xingtu.imports.spec import KINDS, SPECS
 from xingtu.imports.templates import build_template
-from xingtu.imports.validate import Checked, Reference, check_file
+from xingtu.imports.validate import Checked, Problem, Reference, check_file
 from xingtu.settings import get_settings
 from xingtu.store import versions
 from xingtu.store.build import ensure_store
@@ -61,6 +62,17 @@ def _reference() -> Reference:
 
 def _overrides(args: argparse.Namespace) -> Overrides:
     return Overrides(year=args.year, region=args.region, unit_type=args.unit_type, month=args.month)
+
+
+def _refused_early(path: Path, args: argparse.Namespace) -> int | None:
+    """A file whose size or shape alone is refused, before the store is even opened."""
+    try:
+        check_file_limits(path.read_bytes(), path.name)
+    except FileError as exc:
+        checked = Checked(args.kind or "annual", path.name, "")
+        checked.problems.append(Problem("", None, "", "", str(exc)))
+        return _report(checked, args)
+    return None
 
 
 def _check(args: argparse.Namespace, ref: Reference) -> Checked:
@@ -166,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command in ("check", "load") and args.kind == "standard":
             return _standard(args)
+        if args.command in ("check", "load"):
+            refused = _refused_early(Path(args.file), args)
+            if refused is not None:
+                return refused
         if args.command == "check":
             ref = _reference()
             checked = _check(args, ref)

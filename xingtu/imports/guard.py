@@ -83,7 +83,7 @@ def check_file_limits(data: bytes, file_name: str, limits: Limits = LIMITS) -> N
         infos = book.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
         raise FileError(
-            "文件不是完整的 Excel 工作簿（压缩包已损坏）：请在 Excel 或 WPS 中另存为 .xlsx 后重试"
+            "无法打开 Excel 文件：文件不完整（压缩包已损坏）。请在 Excel 或 WPS 中另存为 .xlsx 后重试"
             " / The workbook is damaged: save it again as .xlsx"
         ) from None
     names = {i.filename for i in infos}

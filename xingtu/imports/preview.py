@@ -87,7 +87,8 @@ def describe(checked: Checked, changes: LevelChanges | None = None, lang: str = 
     lines = []
     kind = KIND_NAMES_EN[checked.kind] if en else SPECS[checked.kind].title
     how = (" (recognised from the headers)" if en else "（按表头识别）") if checked.kind_source else ""
-    lines.append(f"Kind: {kind}{how}" if en else f"文件类型：{kind}{how}")
+    if checked.sheets:  # a file refused before any sheet was read has no kind to speak of
+        lines.append(f"Kind: {kind}{how}" if en else f"文件类型：{kind}{how}")
     line = context_line(checked.context, checked, lang)
     if line:
         lines.append(line)
