@@ -69,14 +69,27 @@ def cli_env(tmp_path_factory, small_store_path) -> dict[str, str]:
     }
 
 
+# Linux carries a process's peak RSS over fork and exec, so a command started straight from this
+# (large) test process would report the test's own peak. A small go-between starts it instead and
+# reports the command's own exit code and peak.
+_GO_BETWEEN = (
+    "import os, subprocess, sys\n"
+    "p = subprocess.Popen(sys.argv[1:])\n"
+    "_, status, usage = os.wait4(p.pid, 0)\n"
+    "sys.stderr.write(f'\\nPEAK {usage.ru_maxrss} CODE {os.waitstatus_to_exitcode(status)}\\n')\n"
+)
+
+
 def _run(cmd: list[str], env: dict[str, str]) -> tuple[int, float, float, str, str]:
-    """Run ``cmd``: (exit code, seconds, peak resident MB of the process, stdout, stderr)."""
+    """Run ``cmd``: (exit code, seconds, peak resident MB of the command, stdout, stderr)."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = proc.stdout.read().decode(), proc.stderr.read().decode()  # small: a few lines
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, time.perf_counter() - started, usage.ru_maxrss / 1024, out, err
+    done = subprocess.run(
+        [sys.executable, "-c", _GO_BETWEEN, *cmd], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    seconds = time.perf_counter() - started
+    last = done.stderr.strip().splitlines()[-1].split()
+    assert last[0] == "PEAK", done.stderr
+    return int(last[3]), seconds, int(last[1]) / 1024, done.stdout, done.stderr
 
 
 @pytest.mark.parametrize("hostile", HOSTILE, ids=lambda h: h.why)

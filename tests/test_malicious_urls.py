@@ -102,7 +102,11 @@ def test_the_generator_covers_what_it_claims():
     assert sum(any(len(v) > 1000 for v in p.values()) for _, p in cases) > 10
 
 
-@pytest.mark.parametrize("batch", range(BATCHES))
+@pytest.mark.parametrize(
+    "batch",
+    # the first batch runs in every run; all of them with `-m heavy` (about four minutes of CPU)
+    [0, *(pytest.param(b, marks=pytest.mark.heavy) for b in range(1, BATCHES))],
+)
 def test_malicious_links_raise_nothing_and_show_nothing_out_of_scope(auth_env, app_env, batch):
     markers = forbidden_markers(app_env)
     size = CASES // BATCHES

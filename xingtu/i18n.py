@@ -552,10 +552,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Upload .xlsx, .xls or .csv (UTF-8 or GBK)",
     ),
     "import.hint": (
-        "上传后先完整检查，列出全部问题（工作表、行、列、值和改法）；有任何问题都不会改动数据。"
-        "标题行、空行、合并表头、“四星/★★★★/４”等写法均可识别。",
-        "A file is checked completely first and every problem is listed (sheet, row, column, value, fix); "
-        "a file with any problem changes nothing.",
+        "上传后先完整检查：读取每个工作表，年度、县区、村/社区可取自标题、工作表名或文件名，导入前列出识别结果"
+        "和全部问题（工作表、行、列、值和改法）；有任何问题都不会改动数据。标题行、合并表头、打√、"
+        "“保三冲四”、党组织名称、表尾签字行等写法均可识别。",
+        "A file is checked completely first: every sheet is read, the year, region and unit type may come "
+        "from the title, sheet names or file name, and what was understood and every problem (sheet, row, "
+        "column, value, fix) are listed before anything changes; a file with any problem changes nothing.",
     ),
     "import.checking": ("正在检查（{size:.1f} MB）…", "Checking ({size:.1f} MB)…"),
     "import.rejected": (
@@ -775,7 +777,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "coverage.details.none": ("还没有任何导入。", "Nothing has been imported yet."),
     "import.current.base.empty": (
-        "当前显示：v0 初始数据（真实区划、边界与任务清单，不含样例数据，尚无导入的结果）。"
+        "当前显示：v0 初始数据（真实区划、边界与任务清单，尚无导入的结果）。"
         "每次导入生成一个新版本，可随时回退。",
         "Showing v0, the initial data (real divisions, boundaries and catalogue; no sample data, "
         "nothing imported yet). Every import makes a new version you can roll back.",

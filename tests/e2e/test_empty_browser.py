@@ -155,6 +155,7 @@ def test_an_empty_deployment_names_what_is_missing_and_fills_in_as_counties_impo
     sign_in(page, f"{url}/?r=411102&y=2025", "admin")
     body = _no_error(page)
     assert "尚未导入评定结果" not in body and "样例数据" not in body
+    page.get_by_test_id("stMetric").filter(has_text="村（社区）总数").wait_for(timeout=60_000)
     cards = {
         m.get_by_test_id("stMetricLabel").inner_text().split(" · ")[0]: m.get_by_test_id(
             "stMetricValue"

@@ -6,6 +6,8 @@ same unit and filters; and the language switch. Assertions are on text and test 
 
 from __future__ import annotations
 
+import pytest
+
 from urllib.parse import parse_qs, urlparse
 
 from tests.e2e.conftest import wait_for_app
@@ -79,6 +81,7 @@ def test_drill_down_then_share_the_link(browser, server):
     other.close()
 
 
+@pytest.mark.heavy
 def test_language_switch_keeps_the_view(browser, server):
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(f"{server}/trends?r=4111&y=2024")
@@ -97,6 +100,7 @@ def test_language_switch_keeps_the_view(browser, server):
     page.close()
 
 
+@pytest.mark.heavy
 def test_hand_edited_link_gets_a_notice_not_a_traceback(browser, server):
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(f"{server}/overview?r=99&y=1999&m=%3Cscript%3E")

@@ -3,6 +3,8 @@ reader's session keeps working and the server process stays the same."""
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import urllib.request
 
@@ -10,6 +12,7 @@ from tests.e2e.conftest import SERVER_PIDS, sign_in, wait_for_app
 from tests.hostile import HOSTILE
 
 
+@pytest.mark.heavy
 def test_hostile_uploads_are_refused_and_the_server_keeps_serving(browser, auth_server, tmp_path):
     pid = SERVER_PIDS[auth_server.url]
     reader = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()

@@ -70,6 +70,7 @@ def test_screen_fits_without_scrolling_overflow_or_overlap(browser, server, tmp_
     page.close()
 
 
+@pytest.mark.heavy
 def test_the_playlist_turns_on_its_timer_and_space_pauses_it(browser, server):
     page = _open(browser, f"{server}/screen?play=411102,411103&every=5", 1920, 1080)
     scope = page.get_by_test_id("screen-scope")

@@ -187,6 +187,7 @@ def _deck_tooltip(page, offset: tuple[float, float]) -> dict | None:
     return None
 
 
+@pytest.mark.heavy
 def test_payloads_in_every_imported_field_render_inertly(browser, hostile, small_con):
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     dialogs: list[str] = []
