@@ -152,7 +152,7 @@ def write_county_workbook(
     wide = codes_for is not None
     book = Workbook()
     book.remove(book.active)
-    for sheet, utype, suffix in (("农村", "rural", "村党支部"), ("城市社区", "urban", "社区党委")):
+    for sheet, utype, suffix in (("农村", "rural", "党支部"), ("城市社区", "urban", "党委")):
         rows = (
             frame[frame["unit_type"] == utype]
             .sort_values(["county", "township", "code"])
@@ -182,13 +182,12 @@ def write_county_workbook(
         for i, row in enumerate(rows.itertuples(index=False)):
             level, target = int(row.level), int(row.target_level)
             words = TARGET_WORDS[i % len(TARGET_WORDS)].format(n=CN[target], p=CN[max(target - 1, 1)])
-            base = row.name.removesuffix("村").removesuffix("社区")
             ws.append(
                 [
                     i + 1,
                     *([row.county, row.code if row.code in (codes_for or ()) else None] if wide else []),
                     row.township if i == start else None,
-                    base + suffix,
+                    row.name + suffix,
                     words
                     if target >= 2 or "{p}" not in TARGET_WORDS[i % len(TARGET_WORDS)]
                     else f"争创{CN[target]}星",
