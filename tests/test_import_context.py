@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 
 from xingtu.imports import normalise as n
-from xingtu.imports.context import Overrides, RegionNames, find_month, find_unit_type, find_year, infer_context
+from xingtu.imports.context import (
+    Overrides,
+    RegionNames,
+    find_month,
+    find_unit_type,
+    find_year,
+    infer_context,
+)
 from xingtu.imports.read import is_footer_row, is_tick_hint
 
 

@@ -6,9 +6,9 @@ same unit and filters; and the language switch. Assertions are on text and test 
 
 from __future__ import annotations
 
-import pytest
-
 from urllib.parse import parse_qs, urlparse
+
+import pytest
 
 from tests.e2e.conftest import wait_for_app
 

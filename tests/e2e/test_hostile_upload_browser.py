@@ -3,10 +3,10 @@ reader's session keeps working and the server process stays the same."""
 
 from __future__ import annotations
 
-import pytest
-
 import os
 import urllib.request
+
+import pytest
 
 from tests.e2e.conftest import SERVER_PIDS, sign_in, wait_for_app
 from tests.hostile import HOSTILE

@@ -23,7 +23,7 @@ from xingtu.domain.standard import Standard, standard_for_year, standard_to_doc
 from xingtu.domain.units import UNIT_TYPES
 from xingtu.imports.catalogue import CatalogueCheck, check_catalogue, export_catalogue
 from xingtu.imports.context import CAMPAIGN_START, Overrides
-from xingtu.imports.guard import check_file_limits, read_sheets_guarded
+from xingtu.imports.guard import read_sheets_guarded
 from xingtu.imports.preview import LevelChanges
 from xingtu.imports.spec import Crs, Kind
 from xingtu.imports.validate import Checked, Reference, check_file
