@@ -80,12 +80,26 @@ def _go(page, link: str, path: str, marker: str) -> str:
     return _no_error(page)
 
 
+def _wait_laid_out(page, width: int) -> None:
+    """Poll until the page is laid out for ``width``: the document has that width and every plotly
+    chart fills its container (charts redraw after a resize)."""
+    page.wait_for_function(
+        """w => document.documentElement.clientWidth === w &&
+             Array.from(document.querySelectorAll('.js-plotly-plot .main-svg')).every(svg => {
+               const box = svg.closest('[data-testid=stPlotlyChart]');
+               return !box || Math.abs(svg.getBoundingClientRect().width - box.getBoundingClientRect().width) < 2;
+             })""",
+        arg=width,
+        timeout=30_000,
+    )
+
+
 def _open_screen(page, size: tuple[int, int]) -> str:
     page.set_viewport_size({"width": size[0], "height": size[1]})
     page.get_by_test_id("screen-tiles").wait_for(timeout=90_000)
     page.wait_for_selector("[data-testid='stPlotlyChart'] .geolayer", timeout=60_000)
     page.wait_for_selector(DONE, timeout=60_000)
-    page.wait_for_timeout(1500)  # the reported window size may redraw the map once (as the screen test)
+    _wait_laid_out(page, size[0])  # the reported window size may redraw the map once
     page.wait_for_selector(DONE, timeout=60_000)
     return _no_error(page)
 
@@ -124,7 +138,7 @@ def test_an_empty_deployment_names_what_is_missing_and_fills_in_as_counties_impo
     assert "尚无任何年度的数据" in page.locator("[data-testid='stSidebar']").inner_text()
     for width, height in SHOT_SIZES:
         page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(500)  # the layout reflows; nothing reruns
+        _wait_laid_out(page, width)  # the layout reflows; nothing reruns
         page.screenshot(path=str(shots / f"empty-overview-{width}x{height}.png"), full_page=True)
     page.set_viewport_size({"width": 1920, "height": 1080})
     # the big screen: the counties still missing, greyed map, no numbers made up

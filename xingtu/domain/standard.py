@@ -220,6 +220,28 @@ def standard_for_year(standards: Mapping[int, Standard], year: int) -> Standard:
 UNIT_TYPE_LABELS: dict[UnitType, str] = {"rural": "村", "urban": "社区"}
 
 
+def rule_to_doc(by_id: Mapping[str, tuple[float, bool]]) -> dict[str, Any]:
+    """A rule section from each star's (share, veto required): the defaults are the most common
+    share and veto setting (ties: the first star's); a star that differs gets an override."""
+    values = list(by_id.values())
+
+    def mode(items: list[Any]) -> Any:
+        return max(items, key=lambda v: (items.count(v), -items.index(v)))
+
+    share = mode([v[0] for v in values])
+    veto = mode([v[1] for v in values])
+    overrides: dict[str, dict[str, Any]] = {}
+    for sid, (s_share, s_veto) in by_id.items():
+        entry: dict[str, Any] = {}
+        if s_share != share:
+            entry["min_share_met"] = s_share
+        if s_veto != veto:
+            entry["veto_required"] = s_veto
+        if entry:
+            overrides[sid] = entry
+    return {"veto_required": veto, "min_share_met": share, "overrides": overrides}
+
+
 def standard_to_doc(standard: Standard) -> dict[str, Any]:
     """The document (the shape of data/standard/<year>.yaml) that parses back to ``standard``.
 
@@ -236,26 +258,12 @@ def standard_to_doc(standard: Standard) -> dict[str, Any]:
                 standard.name, [f"星 {star.id} 在村和社区中的得星规则不同：同一 id 的星须用同一规则"]
             )
 
-    def mode(values: list[Any]) -> Any:
-        return max(values, key=lambda v: (values.count(v), -values.index(v)))
-
-    share = mode([r[0] for r in by_id.values()])
-    veto = mode([r[1] for r in by_id.values()])
-    overrides: dict[str, dict[str, Any]] = {}
-    for sid, (s_share, s_veto) in by_id.items():
-        entry: dict[str, Any] = {}
-        if s_share != share:
-            entry["min_share_met"] = s_share
-        if s_veto != veto:
-            entry["veto_required"] = s_veto
-        if entry:
-            overrides[sid] = entry
     return {
         "name": standard.name,
         "sample": standard.sample,
         "effective_from": standard.effective_from,
         "source_note": standard.source_note,
-        "rule": {"veto_required": veto, "min_share_met": share, "overrides": overrides},
+        "rule": rule_to_doc(by_id),
         "types": {
             t: {
                 "label": UNIT_TYPE_LABELS[t],

@@ -22,7 +22,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineWorkbook
 
 from xingtu.domain.standard import (
     STARS_PER_TYPE,
@@ -30,6 +29,7 @@ from xingtu.domain.standard import (
     Standard,
     StandardError,
     parse_standard,
+    rule_to_doc,
     standard_to_doc,
 )
 from xingtu.domain.units import UNIT_TYPES, UnitType
@@ -284,18 +284,6 @@ def _find_header(
     return None
 
 
-def _fill_merged(rows: list[list[Any]], merged: list[Any] | None) -> None:
-    """Copy each merged range's top-left value into every cell of the range."""
-    for (r0, c0), (r1, c1) in merged or []:
-        if r0 >= len(rows):
-            continue
-        value = rows[r0][c0] if c0 < len(rows[r0]) else None
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            for c in range(c0, c1 + 1):
-                if c < len(rows[r]) and (r, c) != (r0, c0):
-                    rows[r][c] = value
-
-
 def _star_match(text: str, stars: dict[str, str]) -> str | None:
     """The star id for a written star name (一、支部过硬星（18项） → branch), else None."""
     key = _PAREN.sub("", _STAR_PREFIX.sub("", _key(text)))
@@ -344,31 +332,19 @@ def check_catalogue(data: bytes, file_name: str, year: int, current: Standard) -
             f"choose {CAMPAIGN_START} or later",
         )
         return out
-    from xingtu.imports.guard import check_file_limits
-    from xingtu.imports.read import FileError
+    from xingtu.imports.read import FileError, read_sheets
 
-    try:
-        check_file_limits(data, file_name)  # size and shape first: never build a hostile grid
+    try:  # the importer's reader: size and shape limits first, cells merged down filled in
+        sheets = read_sheets(data, file_name)
     except FileError as exc:
         zh, _, en = str(exc).partition(" / ")
         problem("", None, "", "", zh, en or zh)
         return out
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
-        problem(
-            "",
-            None,
-            "",
-            "",
-            f"无法打开 Excel 文件（{type(exc).__name__}）：请上传 .xlsx 格式的评星标准对照表",
-            f"cannot open the workbook ({type(exc).__name__}): upload the catalogue as .xlsx",
-        )
-        return out
 
     rows_by_type: dict[UnitType, list[_Row]] = {}
     rule_rows: list[tuple[str, int, dict[str, Any]]] = []
-    for name in book.sheet_names:
+    for sheet in sheets:
+        name = sheet.name
         kind = _sheet_type(name)
         if kind is None:
             out.sheets.append((name, "skipped", 0, "不是村/社区任务表或得星规则表"))
@@ -379,8 +355,7 @@ def check_catalogue(data: bytes, file_name: str, year: int, current: Standard) -
                 )
             )
             continue
-        sheet = book.get_sheet_by_name(name)
-        rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        rows = [list(r) for r in sheet.rows]
         if len(rows) > MAX_ROWS:
             problem(
                 name,
@@ -391,7 +366,6 @@ def check_catalogue(data: bytes, file_name: str, year: int, current: Standard) -
                 f"the sheet has {len(rows):,} rows, too many for a catalogue: check the file",
             )
             continue
-        _fill_merged(rows, sheet.merged_cell_ranges)
         if kind == "rule":
             rule_rows += _read_rule_sheet(name, rows, problem)
             out.sheets.append((name, "imported", len(rule_rows), ""))
@@ -914,24 +888,7 @@ def _rule_text(share: float, veto: bool) -> str:
 
 
 def _rule_doc(rule: dict[tuple[UnitType, str], tuple[float, bool]]) -> dict[str, Any]:
-    by_id = {sid: value for (_, sid), value in rule.items()}
-    values = list(by_id.values())
-
-    def mode(items: list[Any]) -> Any:
-        return max(items, key=lambda v: (items.count(v), -items.index(v)))
-
-    share = mode([v[0] for v in values])
-    veto = mode([v[1] for v in values])
-    overrides: dict[str, dict[str, Any]] = {}
-    for sid, (s_share, s_veto) in by_id.items():
-        entry: dict[str, Any] = {}
-        if s_share != share:
-            entry["min_share_met"] = s_share
-        if s_veto != veto:
-            entry["veto_required"] = s_veto
-        if entry:
-            overrides[sid] = entry
-    return {"veto_required": veto, "min_share_met": share, "overrides": overrides}
+    return rule_to_doc({sid: value for (_, sid), value in rule.items()})
 
 
 def preview_rows(check: CatalogueCheck, lang: str = "zh") -> list[dict[str, str]]:
