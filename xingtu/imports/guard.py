@@ -101,7 +101,7 @@ def check_file_limits(data: bytes, file_name: str, limits: Limits = LIMITS) -> N
             raise FileError(
                 f"工作簿中的{what}解压后达 {size / MB:,.0f} MB（上限 {limits.part_bytes / MB:.0f} MB），"
                 "不像正常的台账：请删去多余的行列和格式，或另存为 CSV 后导入"
-                f" / The workbook's {_part_name_en(info.filename)} unpacks to {size / MB:,.0f} MB: remove"
+                f" / The workbook's {_part_name(info.filename, en=True)} unpacks to {size / MB:,.0f} MB: remove"
                 " empty rows, columns and formatting, or save it as CSV"
             )
     if total > limits.total_bytes:
@@ -137,20 +137,14 @@ def _sheet_names(book: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _part_name(name: str) -> str:
+def _part_name(name: str, en: bool = False) -> str:
+    """A workbook part as a message names it: the shared strings, a sheet, or the part's path."""
     if "sharedStrings" in name:
-        return "共享文本（sharedStrings）"
+        return "shared strings" if en else "共享文本（sharedStrings）"
     if name.startswith("xl/worksheets/"):
-        return f"工作表（{name.rsplit('/', 1)[-1]}）"
-    return f"部件 {name}"
-
-
-def _part_name_en(name: str) -> str:
-    if "sharedStrings" in name:
-        return "shared strings"
-    if name.startswith("xl/worksheets/"):
-        return f"sheet {name.rsplit('/', 1)[-1]}"
-    return f"part {name}"
+        sheet = name.rsplit("/", 1)[-1]
+        return f"sheet {sheet}" if en else f"工作表（{sheet}）"
+    return f"part {name}" if en else f"部件 {name}"
 
 
 def _check_sheet_extent(

@@ -115,7 +115,7 @@ def _read_book(data: bytes) -> list[Sheet]:
                 f"文件超过 {MAX_ROWS:,} 行：请按县区拆分后分批导入 / More than {MAX_ROWS:,} rows: split the file"
             )
         _fill_merged(rows, merged)
-        while rows and all(_blank(v) for v in rows[-1]):
+        while rows and all(is_blank(v) for v in rows[-1]):
             rows.pop()
         sheets.append(Sheet(name, [tuple(r) for r in rows], visible.get(name, True), merged))
     return sheets
@@ -128,7 +128,7 @@ def _fill_merged(rows: list[list[Any]], merged: Sequence[tuple[int, int, int, in
             continue
         value = rows[r0][c0]
         for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
-            if c0 < len(rows[r]) and _blank(rows[r][c0]):
+            if c0 < len(rows[r]) and is_blank(rows[r][c0]):
                 rows[r][c0] = value
 
 
@@ -157,20 +157,20 @@ def _read_csv(data: bytes) -> list[tuple[Any, ...]]:
         ) from None
     if len(rows) > MAX_ROWS:
         raise FileError(f"文件超过 {MAX_ROWS:,} 行：请按县区拆分后分批导入")
-    while rows and all(_blank(v) for v in rows[-1]):
+    while rows and all(is_blank(v) for v in rows[-1]):
         rows.pop()
     return rows
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
 def is_skipped_row(row: Sequence[Any]) -> bool:
     """Blank rows and 合计/小计 rows carry no unit."""
-    if all(_blank(v) for v in row):
+    if all(is_blank(v) for v in row):
         return True
-    first = [clean_text(v) for v in row[:4] if not _blank(v)]
+    first = [clean_text(v) for v in row[:4] if not is_blank(v)]
     return bool(first) and (first[0] or "").lower() in _TOTAL_ROW
 
 
@@ -184,7 +184,7 @@ _TICK_HINT = re.compile(r"打\s*[\"“”']?[√✓✔]|[√✓✔]\s*[/／]|是
 
 def is_footer_row(row: Sequence[Any]) -> bool:
     """A signer line under the table (填表人：… 审核人：…, （盖章）, a note) or a lone date: the table ends."""
-    cells = [v for v in row if not _blank(v)]
+    cells = [v for v in row if not is_blank(v)]
     if not cells:
         return False
     first = clean_text(cells[0]) or ""
@@ -202,7 +202,7 @@ def column_hints(sheet: Sheet, header: HeaderMatch) -> dict[int, str]:
         parts = []
         for r in rows:
             row = sheet.rows[r] if r < len(sheet.rows) else ()
-            if col < len(row) and not _blank(row[col]):
+            if col < len(row) and not is_blank(row[col]):
                 parts.append(str(row[col]))
             for r0, c0, r1, c1 in sheet.merged:
                 if r0 <= r <= r1 and c0 <= col <= c1 and (r0, c0) != (r, col) and c0 < len(sheet.rows[r0]):
@@ -217,7 +217,7 @@ def legend_says_tick(sheet: Sheet, header: HeaderMatch) -> bool:
         _TICK_HINT.search(clean_text(v) or "")
         for row in (sheet.title_rows or sheet.rows[: min(header.header_rows)])
         for v in row
-        if not _blank(v)
+        if not is_blank(v)
     )
 
 
@@ -228,7 +228,7 @@ def is_tick_hint(text: str) -> bool:
 def title_lines(sheet: Sheet, header: HeaderMatch) -> list[str]:
     """The text above the header: title rows, 填报单位/填报时间 lines, notes."""
     rows = sheet.title_rows or sheet.rows[: min(header.header_rows)]
-    return [str(v).strip() for row in rows for v in row if not _blank(v)]
+    return [str(v).strip() for row in rows for v in row if not is_blank(v)]
 
 
 def _variants(text: str) -> tuple[str, ...]:
@@ -298,6 +298,6 @@ def locate_header(sheet: Sheet, lookup: dict[str, str]) -> HeaderMatch | None:
     ignored = [
         str(v).strip()
         for c, v in enumerate(scan[best])
-        if not _blank(v) and c not in columns.values() and not _match(v, lookup)
+        if not is_blank(v) and c not in columns.values() and not _match(v, lookup)
     ]
     return HeaderMatch(sheet.name, header_rows or (best,), columns, labels, duplicates, ignored)

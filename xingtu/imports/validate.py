@@ -38,6 +38,7 @@ from xingtu.imports.read import (
     Sheet,
     build_lookup,
     column_hints,
+    is_blank,
     is_footer_row,
     is_skipped_row,
     is_tick_hint,
@@ -456,7 +457,7 @@ def _check_file(
         if not sheet.visible:
             report.reason = "隐藏的工作表，未读取（如需导入，请在 Excel 中取消隐藏）/ hidden sheet, not read"
             continue
-        if not any(not _blank(v) for row in sheet.rows for v in row):
+        if not any(not is_blank(v) for row in sheet.rows for v in row):
             report.reason = "空工作表 / empty sheet"
             continue
         header = locate_header(sheet, lookup)
@@ -535,10 +536,6 @@ def _check_file(
         )
         checked.replaces = _replaced(kind, checked.frame, ref)
     return checked
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _file_context(imported: list[SheetReport], names: RegionNames) -> Context:
@@ -692,7 +689,7 @@ def _parse_rows(
         row = rows[i]
         number = sheet.excel_row(i)
         if footer or is_footer_row(row):
-            if not all(_blank(v) for v in row):
+            if not all(is_blank(v) for v in row):
                 footer.append(number)
             continue
         if is_skipped_row(row):
