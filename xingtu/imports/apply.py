@@ -29,6 +29,7 @@ from xingtu.imports.spec import Crs, Kind
 from xingtu.imports.validate import Checked, Reference, check_file
 from xingtu.settings import Settings, get_settings
 from xingtu.store import versions
+from xingtu.store.build import compute_task_rows
 from xingtu.store.queries import query_standards, query_unit_index
 
 
@@ -88,29 +89,10 @@ def query_reference(con: duckdb.DuckDBPyConnection) -> Reference:
         coverage=coverage,
     )
     later = [y for y in range(CAMPAIGN_START, ref.max_year + 1) if y not in task_years]
-    extra = [_catalogue_rows(standards, y) for y in later]
-    extra = [e for e in extra if not e.empty]
-    if extra:
-        ref.tasks = pd.concat([tasks, *extra], ignore_index=True)
+    extra = compute_task_rows(standards, later)
+    if not extra.empty:
+        ref.tasks = pd.concat([tasks, extra[tasks.columns]], ignore_index=True)
     return ref
-
-
-def _catalogue_rows(standards: dict[int, Standard], year: int) -> pd.DataFrame:
-    """The ``tasks`` rows of one year, from the catalogue in force for it (empty if none applies)."""
-    try:
-        standard = standard_for_year(standards, year)
-    except LookupError:
-        return pd.DataFrame(
-            columns=["year", "unit_type", "task_id", "star_id", "ord", "name", "description", "veto"]
-        )
-    return pd.DataFrame(
-        [
-            (year, t, task.id, task.star, j + 1, task.name, task.description, task.veto)
-            for t in UNIT_TYPES
-            for j, task in enumerate(standard.tasks_for(t))
-        ],
-        columns=["year", "unit_type", "task_id", "star_id", "ord", "name", "description", "veto"],
-    )
 
 
 def query_level_changes(con: duckdb.DuckDBPyConnection, checked: Checked) -> LevelChanges | None:
@@ -466,7 +448,7 @@ def materialise_tasks(
     if not todo:
         return
     standards = standards if standards is not None else query_standards(con)
-    df = pd.concat([_catalogue_rows(dict(standards), y) for y in todo], ignore_index=True)
+    df = compute_task_rows(standards, todo)
     con.register("new_tasks", df)
     try:
         con.execute("DELETE FROM tasks WHERE list_contains($years, year)", {"years": todo})

@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -30,7 +30,7 @@ from xingtu.demo.calibration import CALIBRATION_PATH, Calibration, load_calibrat
 from xingtu.demo.generator import GENERATOR_VERSION, DemoData, generate_demo
 from xingtu.demo.locations import compute_locations
 from xingtu.domain.hierarchy import compute_regions, compute_units
-from xingtu.domain.standard import standard_for_year
+from xingtu.domain.standard import Standard, standard_for_year
 from xingtu.domain.units import UNIT_TYPES
 from xingtu.reference.boundaries import load_cities, load_counties
 from xingtu.reference.divisions import load_divisions
@@ -185,15 +185,7 @@ def _build(path: Path, settings: Settings, progress: Progress, counties: Sequenc
         ],
         columns=["unit_type", "star_id", "star_name", "ord", "min_share_met"],
     )
-    tasks = pd.DataFrame(
-        [
-            (y, t, task.id, task.star, j + 1, task.name, task.description, task.veto)
-            for y in cal.years
-            for t in UNIT_TYPES
-            for j, task in enumerate(standard_for_year(standards, y).tasks_for(t))
-        ],
-        columns=["year", "unit_type", "task_id", "star_id", "ord", "name", "description", "veto"],
-    )
+    tasks = compute_task_rows(standards, cal.years)
     province = regions.loc[regions["level"] == "province"].iloc[0]
     meta = {
         "fingerprint": compute_fingerprint(settings, counties),
@@ -373,6 +365,26 @@ def standard_docs(settings: Settings) -> pd.DataFrame:
     ]
     df = pd.DataFrame(rows, columns=["effective_from", "source", "doc", "version"])
     return df.astype({"effective_from": "int32", "version": "int32"})
+
+
+TASK_COLUMNS = ["year", "unit_type", "task_id", "star_id", "ord", "name", "description", "veto"]
+
+
+def compute_task_rows(standards: Mapping[int, Standard], years: Iterable[int]) -> pd.DataFrame:
+    """The ``tasks`` table's rows of ``years``, each from the catalogue in force that year (none
+    for a year no catalogue covers): the one materialisation the build and imports share."""
+    rows = []
+    for y in years:
+        try:
+            standard = standard_for_year(standards, y)
+        except LookupError:
+            continue
+        rows += [
+            (y, t, task.id, task.star, j + 1, task.name, task.description, task.veto)
+            for t in UNIT_TYPES
+            for j, task in enumerate(standard.tasks_for(t))
+        ]
+    return pd.DataFrame(rows, columns=TASK_COLUMNS)
 
 
 def _create(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame, order: str) -> None:
