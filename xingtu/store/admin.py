@@ -74,13 +74,17 @@ def level_changes(checked: Checked) -> LevelChanges | None:
 def region_choices() -> list[tuple[str, str]]:
     """(code, label) of every city, county and township, for correcting the region a file names."""
     _admin()
-    ref = load_reference()
-    regions = ref.regions if ref.regions is not None else pd.DataFrame(columns=["code", "name", "level"])
+    return _region_choices(access.store_path())
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _region_choices(store: str) -> list[tuple[str, str]]:
+    """Built once per store file, not on every rerun of the import page."""
+    ref = _reference(store)
+    regions = ref.regions if ref.regions is not None else pd.DataFrame(columns=["code", "name", "level", "county_code"])
     counties = dict(zip(regions["code"], regions["name"], strict=True))
     out = []
-    for code, name, level, county in regions[["code", "name", "level", "county_code"]].itertuples(
-        index=False
-    ):
+    for code, name, level, county in regions[["code", "name", "level", "county_code"]].itertuples(index=False):
         if level == "township" and county in counties and not name.startswith(counties[county]):
             name = f"{counties[county]} {name}"
         out.append((code, name))
