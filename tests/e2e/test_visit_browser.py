@@ -32,6 +32,10 @@ def test_route_by_criterion_then_the_shared_link_on_a_phone(browser, server, tmp
     page.get_by_role("button", name="加入前").click()
     _settle(page)
     page.wait_for_selector("[data-testid='stPlotlyChart'] .scattergeo", timeout=60_000)
+    # the URL is written after the run that added the stops: poll for it
+    page.wait_for_function(
+        "(new URL(location.href).searchParams.get('stops') || '').split(',').length >= 2", timeout=30_000
+    )
     stops = page.evaluate("new URL(location.href).searchParams.get('stops')").split(",")
     assert len(stops) >= 2
     page.get_by_role("button", name="生成分享链接").click()
