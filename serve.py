@@ -1,0 +1,20 @@
+"""星图's server: the Streamlit app (``app.py``) plus the routes that must check who asks.
+
+Run it as ``streamlit run serve.py``. Streamlit 1.67 finds the ``st.App`` below and serves it
+with uvicorn; beside the app's pages and websocket it mounts the sign-in routes and the
+scope-locked routes for map data, and middleware that guards downloads. Running ``app.py``
+directly is refused by the app itself: without these routes nobody could sign in and no map
+file would be served.
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from xingtu.web import app as web
+
+os.environ["XINGTU_SERVED"] = "1"  # app.py checks it: the routes below are mounted
+
+app = st.App("app.py", routes=web.routes(), middleware=web.middleware())

@@ -1,0 +1,16 @@
+"""The routes and middleware ``serve.py`` mounts beside the Streamlit app."""
+
+from __future__ import annotations
+
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
+
+
+def routes() -> list[BaseRoute]:
+    """Every route of ours, in the order they are matched."""
+    return []
+
+
+def middleware() -> list[Middleware]:
+    """Middleware run before Streamlit's own, outermost first."""
+    return []
