@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import streamlit as st
 
@@ -25,6 +26,10 @@ PAGES = (
 )
 
 st.set_page_config(page_title="星图 · 五星支部创建看板", page_icon="⭐", layout="wide")
+
+if os.environ.get("XINGTU_SERVED") != "1":  # run as app.py alone: no sign-in route, no map-file route
+    st.error(view.t("app.not_served"), icon=":material/dns:")
+    st.stop()
 
 who = auth.show() if store_gate.show() else None  # no principal: the page said why; nothing is read
 if who is None:

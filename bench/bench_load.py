@@ -6,7 +6,7 @@ serves them, so each session is a websocket client speaking Streamlit's own prot
 protocol, as the frontend does: a ``rerun_script`` BackMsg carrying the query string,
 the page and every widget's value; ForwardMsgs back until ``script_finished``.
 
-- The server is started here (``streamlit run app.py`` on a free port, the full store in
+- The server is started here (``streamlit run serve.py`` on a free port, the full store in
   ``var/`` unless ``--store-dir``) and stopped at the end; its RSS is sampled every second
   from /proc (baseline before any session connects, peak, final).
 - Each session opens a random region (or the province) on a random page, then, after a
@@ -17,9 +17,9 @@ the page and every widget's value; ForwardMsgs back until ``script_finished``.
 - Errors: an exception element, an error alert (the app's page error among them), a
   script that did not finish successfully, a page not found, a closed websocket, a rerun
   over ``--timeout`` seconds. A session that lost its connection reconnects.
-- ``--login USER:PASSWORD`` submits the sign-in form (keys ``login.user``,
-  ``login.password``, ``login.submit``) first, for a server with a users file
-  (``--users-file``).
+- ``--login USER:PASSWORD`` signs in first through the server's sign-in route (``POST
+  /auth/signin``, timed as "sign-in") and opens the websocket with the session cookie it
+  sets, as a browser does, for a server with a users file (``--users-file``).
 
 The clients share the machine with the server: their CPU time is printed too, with the
 load average at start and end.
@@ -39,6 +39,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
@@ -186,6 +188,7 @@ class Session:
         self.rng = rng
         self.timeout = timeout
         self.ws: websockets.ClientConnection | None = None
+        self.cookie = ""  # the sign-in session cookie, sent with the websocket handshake
         self.widgets: dict[str, Widget] = {}
         self.pages: dict[str, str] = {}  # url path ("" for the default page) -> page script hash
         self.page_hash = ""
@@ -197,7 +200,11 @@ class Session:
 
     async def connect(self) -> None:
         self.ws = await websockets.connect(
-            self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout
+            self.ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=self.timeout,
+            additional_headers={"Cookie": self.cookie} if self.cookie else None,
         )
         self.widgets, self.pages, self.page_hash, self.cache, self.run_count = {}, {}, "", {}, 0
 
@@ -370,17 +377,32 @@ class Session:
         choices = [o for o in pool if o != w.value] or pool
         return action, {"changed": [WidgetState(id=w.id, string_value=self.rng.choice(choices))]}
 
-    def login_states(self, user: str, password: str) -> list[WidgetState] | None:
-        fields = [self.by_key(k) for k in ("login.user", "login.password", "login.submit")]
-        if any(f is None for f in fields):
+    async def sign_in(self, base_url: str, user: str, password: str) -> float:
+        """POST the sign-in form as a browser does; keep the session cookie. Seconds taken."""
+        t0 = time.perf_counter()
+        self.cookie = await asyncio.to_thread(sign_in_cookie, base_url, user, password, self.timeout)
+        return time.perf_counter() - t0
+
+
+def sign_in_cookie(base_url: str, user: str, password: str, timeout: float) -> str:
+    """The ``name=value`` of the session cookie the sign-in route sets (raises SessionError if none)."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
             return None
-        u, p, submit = fields
-        assert u is not None and p is not None and submit is not None
-        return [
-            WidgetState(id=u.id, string_value=user),
-            WidgetState(id=p.id, string_value=password),
-            WidgetState(id=submit.id, trigger_value=True),
-        ]
+
+    body = urllib.parse.urlencode({"user": user, "password": password, "next": "/"}).encode()
+    request = urllib.request.Request(f"{base_url}/auth/signin", data=body, method="POST")
+    request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        response = opener.open(request, timeout=timeout)
+    except urllib.error.HTTPError as err:  # 303 (not followed) or a refusal
+        response = err
+    cookie = response.headers.get("Set-Cookie", "")
+    if response.status != 303 or not cookie:
+        raise SessionError(f"sign-in refused (HTTP {response.status})")
+    return cookie.split(";", 1)[0]
 
 
 async def run_session(
@@ -412,16 +434,16 @@ async def run_session(
                 )
                 stats.first_loads.append(first.seconds)
                 stats.errors.extend(first.errors)
-                if login is not None:
-                    states = session.login_states(*login)
-                    if states is None:
-                        stats.notes.add("--login given, but no sign-in form was shown")
-                    else:
-                        signed = await session.rerun(changed=states, form="login")
-                        stats.logins.append(signed.seconds)
-                        stats.errors.extend(signed.errors)
-                        if session.by_key("login.submit") is not None:
-                            stats.errors.append("sign-in failed: the form is still shown")
+                if login is not None and not session.cookie:  # signed in once, kept for reconnects
+                    stats.logins.append(await session.sign_in(url, *login))
+                    await session.close()
+                    await session.connect()
+                    first = await session.rerun(
+                        query_string=rng.choice(first_queries),
+                        page_hash="",
+                        page_name="" if page == "overview" else page,
+                    )
+                    stats.errors.extend(first.errors)
                 if session.by_key("filter.city") is None:
                     stats.notes.add("a session saw no filters after opening and stopped (sign-in needed?)")
                     break
@@ -495,7 +517,7 @@ def serve(port: int, store_dir: Path, users_file: Path | None, log: IO[str]) -> 
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "serve.py",
             "--server.port",
             str(port),
             "--server.headless",

@@ -205,7 +205,7 @@ def main() -> None:
     print(f"store: {ensure_store()}")
     app_ms, floor_ms, app_bytes, floor_bytes = [], [], [], []
     with (
-        serve(ROOT / "app.py") as app_url,
+        serve(ROOT / "serve.py") as app_url,
         serve(ROOT / "bench" / "floor" / "app.py") as floor_url,
         sync_playwright() as p,
     ):

@@ -1,9 +1,13 @@
-"""Who may look: the sign-in page, share links opened, the account box and link creation.
+"""Who may look: the signed-in account, share links opened, the account box and link creation.
 
-``show()`` runs before anything reads data. It fixes the session's principal once (a
-signed-in account, an OIDC identity, a share link, or the read-only demo when no account
-is configured) and re-checks it on every run: an expired or revoked link, or an account
-removed from the users file, ends the session. Every refusal is a page with a message.
+``show()`` runs before anything reads data, on every run. An account signs in on the
+server's own sign-in page (``xingtu.web.signin``), which sets the HttpOnly cookie
+``xingtu_session``; here the principal is built from that cookie at each run (the session
+still open and not idle or too old, its account still in the users file, not disabled and
+unchanged), so a reload, a new tab or a reconnect stays signed in, and no password ever
+passes through this websocket session. An OIDC identity, a share link or the read-only
+demo (no account configured) are fixed once and re-checked each run: an expired or revoked
+link ends the session. Every refusal is a page with a message.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ import datetime as dt
 import os
 import secrets
 import time
-from collections.abc import Callable
+import urllib.parse
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import streamlit as st
@@ -23,20 +28,16 @@ from components import view
 from components.view import SHARE_PARAM, t
 from xingtu.auth import audit, share
 from xingtu.auth.principal import READ_PAGES, Principal, demo_principal
-from xingtu.auth.users import Accounts, LoginThrottle, UsersFileError, load_accounts, verify_password
+from xingtu.auth.users import Accounts, UsersFileError, load_accounts
 from xingtu.domain.hierarchy import region_level
+from xingtu.safe import html_text
 from xingtu.settings import get_settings
 from xingtu.store import access
 from xingtu.store.versions import holds_sample
 from xingtu.viewstate import ViewState
+from xingtu.web import signin, state
 
-_SESSION_ID = "_xingtu_session_id"
 _LAST_LINK = "_xingtu_last_link"
-
-
-@st.cache_resource(show_spinner=False)
-def _throttle() -> LoginThrottle:
-    return LoginThrottle()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -91,10 +92,12 @@ def revoked() -> frozenset[str]:
     return audit.revoked_ids(access.load_audit_events())
 
 
-def _session_id() -> str:
-    if _SESSION_ID not in st.session_state:
-        st.session_state[_SESSION_ID] = secrets.token_hex(8)
-    return st.session_state[_SESSION_ID]
+def request_cookies() -> Mapping[str, str]:
+    """The browser's cookies, as sent when this session's websocket was opened.
+
+    The one place the app reads them (tests replace this function: AppTest cannot send cookies).
+    """
+    return dict(st.context.cookies)
 
 
 def show() -> Principal | None:
@@ -107,21 +110,46 @@ def show() -> Principal | None:
         return None
     token = st.query_params.get(SHARE_PARAM)
     who = access.current_principal()
-    if who is not None and not _still_valid(who, accounts, token):
+    if who is not None and who.source != "password":
+        if _still_valid(who, accounts, token):
+            return who
         access.set_principal(None)
-        who = None
-    if who is not None:
-        return who
     if token is not None:
         return _open_link(token, demo=not accounts.configured and not _oidc_configured())
     if not accounts.configured and not _oidc_configured():
         who = demo_principal(province)
         access.set_principal(who)
         return who
+    if accounts.users:
+        signed_in, reason = _cookie_principal(accounts)
+        if signed_in is not None:
+            access.set_principal(signed_in)
+            return signed_in
+        if who is not None and who.source == "password":  # signed in on the last run: now ended
+            access.set_principal(None)
+            access.record_event("logout", who, reason=reason)
+            _signed_out_page(reason if reason != "missing" else "unknown")
+            return None
+        if reason != "missing":  # a cookie that no longer opens anything
+            _signed_out_page(reason)
+            return None
     if _oidc_configured() and st.user.is_logged_in:
         return _oidc_principal(accounts)
     _login_page(accounts)
     return None
+
+
+def _cookie_principal(accounts: Accounts) -> tuple[Principal | None, str]:
+    """The account signed in by this browser's session cookie, or None and why not."""
+    now = time.time()
+    session, reason = signin.cookie_session(request_cookies().get(signin.COOKIE), now)
+    if session is None:
+        return None, reason
+    account = accounts.users.get(session.user)
+    if account is None or account.disabled or state.fingerprint(account) != session.fingerprint:
+        return None, "account"  # the file this process read already says so
+    state.touch(session.id, now)
+    return dataclasses.replace(account.principal(), token=None), "ok"
 
 
 def _still_valid(who: Principal, accounts: Accounts, token: str | None) -> bool:
@@ -129,12 +157,14 @@ def _still_valid(who: Principal, accounts: Accounts, token: str | None) -> bool:
         return who.expires is not None and who.expires > time.time() and who.share_id not in revoked()
     if token is not None and token != "":
         return False  # a link opened in a signed-in tab: the link's scope, not the account's
-    if who.source == "password":
-        account = accounts.users.get(who.user)
-        return account is not None and account.principal() == who
     if who.source == "oidc":
         account = accounts.oidc.get(who.user)
-        return account is not None and account.principal("oidc") == who and st.user.is_logged_in
+        return (
+            account is not None
+            and not account.disabled
+            and account.principal("oidc") == who
+            and st.user.is_logged_in
+        )
     return who.source == "demo" and not accounts.configured and not _oidc_configured()
 
 
@@ -142,14 +172,16 @@ def _open_link(token: str, demo: bool) -> Principal | None:
     try:
         grant = share.read(token, share_secret(demo), time.time(), revoked())
     except share.ShareError as err:
-        access.record_event("share_refused", user="", reason=err.problem, token=token[:40])
+        access.record_event("share_refused", user="", reason=err.problem, id=err.grant_id, token=token[:40])
         _page_error(
             t(f"share.refused.{err.problem}"), title=t("share.refused.title"), icon=":material/link_off:"
         )
         return None
     who = dataclasses.replace(grant.principal(), token=token)
     access.set_principal(who)
-    access.record_event("share_opened", who, id=grant.id, page=grant.page, by=grant.created_by)
+    access.record_event(
+        "share_opened", who, id=grant.id, page=grant.page, by=grant.created_by, kind=grant.kind
+    )
     if set(st.query_params) == {SHARE_PARAM}:  # the link as made: its view comes from the grant
         st.query_params.from_dict({**grant.params, SHARE_PARAM: token})
     return who
@@ -158,7 +190,7 @@ def _open_link(token: str, demo: bool) -> Principal | None:
 def _oidc_principal(accounts: Accounts) -> Principal | None:
     email = str(st.user.get("email") or "").strip().lower()
     account = accounts.oidc.get(email)
-    if account is None:
+    if account is None or account.disabled:
         access.record_event("login_failed", user=email or "?", source="oidc", reason="unmapped")
         _page_error(t("auth.oidc_unknown", email=email or "?"))
         st.button(t("auth.logout"), on_click=st.logout, key="auth.oidc_logout")
@@ -178,42 +210,38 @@ def _panel(title: str) -> DeltaGenerator:
     return middle
 
 
+def signin_url(next_path: str | None = None) -> str:
+    """The server's sign-in page, coming back to ``next_path`` (default: this page and view)."""
+    if next_path is None:
+        path = urllib.parse.urlsplit(st.context.url or "/").path or "/"
+        query = urllib.parse.urlencode(st.query_params.to_dict())
+        next_path = path + (f"?{query}" if query else "")
+    values = {"next": signin.safe_next(next_path)}
+    if view.lang() == "en":
+        values["lang"] = "en"
+    return "/auth/signin?" + urllib.parse.urlencode(values)
+
+
 def _login_page(accounts: Accounts) -> None:
+    """No session: the way to the sign-in page (the server sends a page load there by itself)."""
     with _panel(t("auth.title")):
         st.caption(t("auth.caption"))
         if accounts.users:
-            with st.form("login"):
-                user = st.text_input(t("auth.user"), key="login.user", max_chars=64)
-                password = st.text_input(
-                    t("auth.password"), key="login.password", type="password", max_chars=256
-                )
-                submitted = st.form_submit_button(
-                    t("auth.submit"), key="login.submit", type="primary", width="stretch"
-                )
-            if submitted:
-                _try_login(accounts, user.strip(), password)
+            st.info(t("auth.signin_needed"), icon=":material/login:")
+            st.link_button(
+                t("auth.signin_link"), signin_url(), type="primary", width="stretch", icon=":material/login:"
+            )
         if _oidc_configured():
             st.button(t("auth.oidc"), on_click=st.login, key="auth.oidc", width="stretch")
 
 
-def _try_login(accounts: Accounts, user: str, password: str) -> None:
-    keys = (f"user:{user}", f"session:{_session_id()}")
-    wait = _throttle().wait_seconds(*keys)
-    if wait:
-        access.record_event("login_failed", user=user, reason="throttled")
-        st.error(t("auth.throttled", seconds=wait), icon=":material/lock_clock:")
-        return
-    account = verify_password(accounts, user, password)
-    if account is None:
-        _throttle().failed(*keys)
-        access.record_event("login_failed", user=user, reason="password")
-        st.error(t("auth.wrong"), icon=":material/error:")
-        return
-    _throttle().succeeded(*keys)
-    who = account.principal()
-    access.set_principal(who)
-    access.record_event("login", who, source="password")
-    st.rerun()
+def _signed_out_page(reason: str) -> None:
+    """The session ended (idle, too old, signed out elsewhere, account disabled or changed)."""
+    with _panel(t("auth.title")):
+        st.warning(t(f"auth.ended.{reason}"), icon=":material/logout:")
+        st.link_button(
+            t("auth.signin_link"), signin_url(), type="primary", width="stretch", icon=":material/login:"
+        )
 
 
 def _page_error(message: str, title: str | None = None, icon: str = ":material/error:") -> None:
@@ -240,18 +268,19 @@ def render_account(page: str) -> None:
             if who.source == "oidc":
                 st.button(t("auth.logout"), on_click=st.logout, key="auth.logout", icon=":material/logout:")
             else:
-                st.button(t("auth.logout"), on_click=_logout, key="auth.logout", icon=":material/logout:")
+                _signout_form()
         if who.can_share and page in who.pages and page != "visit":
             _share_view(who, page)
 
 
-def _logout() -> None:
-    who = access.current_principal()
-    if who is not None:
-        access.record_event("logout", who)
-    access.set_principal(None)
-    for key in ("login.user", "login.password"):
-        st.session_state.pop(key, None)
+def _signout_form() -> None:
+    """Sign out: a form posted to the sign-out route, which ends the session and clears the cookie."""
+    lang = "en" if view.lang() == "en" else "zh"
+    st.html(
+        '<form class="xt-signout" method="post" action="/auth/signout">'
+        f'<input type="hidden" name="lang" value="{lang}">'
+        f'<button type="submit">{html_text(t("auth.logout"))}</button></form>'
+    )
 
 
 def _share_view(who: Principal, page: str) -> None:
@@ -319,6 +348,7 @@ def record_share(who: Principal, grant: share.Grant) -> None:
         stops=list(grant.stops),
         expires=grant.expires,
         params=grant.params,
+        kind=grant.kind,
     )
 
 
@@ -342,3 +372,21 @@ def route_region(stops: tuple[str, ...]) -> str:
             region_level(code)
             return code
     return stops[0][:2].ljust(12, "0")
+
+
+def still_valid() -> bool:
+    """Whether this session's principal still holds, for runs that skip ``show()``.
+
+    A fragment's timed rerun (the big screen's rotation) does not run app.py; it calls this
+    first, and on False reruns the whole app, whose ``show()`` then draws the refusal page."""
+    who = access.current_principal()
+    if who is None:
+        return False
+    try:
+        accounts = load_configured_accounts()
+    except UsersFileError:
+        return False
+    if who.source == "password":
+        signed_in, _ = _cookie_principal(accounts)
+        return signed_in is not None and signed_in.user == who.user
+    return _still_valid(who, accounts, st.query_params.get(SHARE_PARAM))

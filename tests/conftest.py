@@ -23,6 +23,10 @@ hypothesis_settings.register_profile("ci", derandomize=True)
 hypothesis_settings.register_profile("explore", derandomize=False)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# AppTest runs app.py as the server entry serve.py would: its routes are "mounted" (the HTTP
+# side is tested on its own, and end to end through the served app in tests/e2e).
+os.environ["XINGTU_SERVED"] = "1"
+
 # 源汇区 (calibrated), 郾城区, and 漯河经济技术开发区 (functional zone, no polygon)
 SMALL_COUNTIES = ("411102000000", "411103000000", "411171000000")
 
@@ -118,3 +122,30 @@ def auth_env(app_env: Path, users_file: Path, tmp_path: Path, monkeypatch: pytes
 
 def password_of(user: str) -> str:
     return next(p for u, _, _, p in ACCOUNTS if u == user)
+
+
+# The cookies the browser "sent" when an AppTest session's websocket opened (AppTest cannot
+# send any): components.auth.request_cookies reads them. Filled by ``sign_in_cookie``.
+BROWSER_COOKIES: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def _browser_cookies(monkeypatch: pytest.MonkeyPatch):
+    import components.auth
+
+    BROWSER_COOKIES.clear()
+    monkeypatch.setattr(components.auth, "request_cookies", lambda: dict(BROWSER_COOKIES))
+    yield
+    BROWSER_COOKIES.clear()
+
+
+def sign_in_cookie(user: str) -> str:
+    """Sign ``user`` in as the sign-in route does (a session and its signed cookie); the session id."""
+    import time
+
+    from xingtu.web import signin, state
+
+    account = state.current_accounts().users[user]
+    session = state.create_session(account, time.time(), "127.0.0.1")
+    BROWSER_COOKIES[signin.COOKIE] = signin.cookie_value(session.id)
+    return session.id

@@ -20,7 +20,7 @@ from python_calamine import CalamineWorkbook
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import password_of
+from tests.conftest import sign_in_cookie
 from xingtu.auth.principal import Principal
 from xingtu.i18n import TEXTS
 from xingtu.settings import ROOT
@@ -151,13 +151,13 @@ def open_as(
     at = AppTest.from_file(APP, default_timeout=180)
     for k, v in (params or {}).items():
         at.query_params[k] = v
-    if principal is not None:
+    if principal is not None and principal.source == "password":
+        login = principal.user  # an account: signed in by its cookie, as the server does
+    elif principal is not None:
         at.session_state["_xingtu_principal"] = principal
-    at.run()
     if login is not None:
-        at.text_input(key="login.user").input(login)
-        at.text_input(key="login.password").input(password_of(login))
-        at.button(key="login.submit").click().run()
+        sign_in_cookie(login)
+    at.run()
     if prepare is not None:
         prepare(at)
     if page != "overview":

@@ -40,37 +40,43 @@ def _events(audit_path) -> list[dict]:
 
 
 def test_with_accounts_configured_the_app_asks_for_a_sign_in_and_shows_no_data(auth_env):
-    at = AppTest.from_file(APP, default_timeout=180).run()
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["r"] = "4111"
+    at.run()
     assert not at.exception
-    assert at.text_input(key="login.user") and at.text_input(key="login.password")
+    button = at.get("link_button")[0].proto
+    assert button.url == "/auth/signin?next=%2F%3Fr%3D4111"  # comes back to the same view
+    assert not at.text_input  # no password field in the websocket session
     assert not at.metric and not at.dataframe and not at.sidebar.selectbox and not at.get("plotly_chart")
 
 
-def test_a_wrong_password_is_refused_then_throttled_and_audited(auth_env):
-    at = AppTest.from_file(APP, default_timeout=180).run()
-    for _ in range(5):
-        at.text_input(key="login.user").input("yancheng")
-        at.text_input(key="login.password").input("not-the-password")
-        at.button(key="login.submit").click().run()
-        assert "账号或密码不正确" in at.error[0].value
-    at.text_input(key="login.password").input("yancheng-pass-2026")  # right, but too late
-    at.button(key="login.submit").click().run()
-    assert "登录失败次数过多" in at.error[0].value and not at.metric
-    events = [e for e in _events(auth_env) if e["user"] == "yancheng"]
-    assert [e["detail"]["reason"] for e in events] == ["password"] * 5 + ["throttled"]
-
-
-def test_a_county_user_signs_in_to_their_county_and_the_login_is_audited(auth_env):
+def test_a_county_user_signed_in_by_cookie_sees_their_county_until_the_account_is_disabled(
+    auth_env, users_file, tmp_path, monkeypatch
+):
     at = open_as(None, login="yuanhui")
     assert not at.exception, [e.value for e in at.exception]
     city, county = at.sidebar.selectbox(key="filter.city"), at.sidebar.selectbox(key="filter.county")
     assert city.disabled and county.disabled and city.options == ["漯河市"] and county.options == ["源汇区"]
     assert at.sidebar.selectbox(key="filter.township").options[0] == "全县（区）"
     assert any("源汇区" in m.value for m in at.markdown)
-    assert [e["event"] for e in _events(auth_env)] == ["login"]
-    assert _events(auth_env)[0]["scope"] == "411102000000"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(PAGES["import"])
+    at.run()  # a reload: the same cookie, still signed in
+    assert at.metric
+
+    edited = tmp_path / "users.toml"  # the admin disables the account
+    edited.write_text(
+        users_file.read_text(encoding="utf-8").replace(
+            'region = "411102000000"', 'region = "411102000000"\ndisabled = true', 1
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("XINGTU_USERS_FILE", str(edited))
+    at.run()  # the next interaction
+    assert not at.metric and not at.dataframe and not at.sidebar.selectbox
+    assert "账号已被停用或修改" in at.warning[0].value
+    logout = [e for e in _events(auth_env) if e["event"] == "logout"]
+    assert logout and logout[0]["user"] == "yuanhui" and logout[0]["detail"]["reason"] == "account"
 
 
 @pytest.mark.parametrize("page", READ_PAGES)

@@ -12,7 +12,6 @@ from xingtu.auth import audit, share
 from xingtu.auth.principal import AccessDenied, Account, Principal, demo_principal
 from xingtu.auth.users import (
     Accounts,
-    LoginThrottle,
     UsersFileError,
     format_accounts,
     hash_password,
@@ -142,22 +141,6 @@ def test_hashes_are_salted():
     assert hash_password("same-password") != hash_password("same-password")
     with pytest.raises(ValueError, match="至少"):
         hash_password("short")
-
-
-def test_login_throttle_locks_after_five_failures_then_frees():
-    now = [1000.0]
-    throttle = LoginThrottle(limit=5, window=300, clock=lambda: now[0])
-    for _ in range(4):
-        throttle.failed("user:a")
-    assert throttle.wait_seconds("user:a") == 0
-    throttle.failed("user:a")
-    assert throttle.wait_seconds("user:a", "session:x") == 301
-    assert throttle.wait_seconds("user:b") == 0
-    now[0] += 301
-    assert throttle.wait_seconds("user:a") == 0
-    throttle.failed("user:a")
-    throttle.succeeded("user:a")
-    assert throttle.wait_seconds("user:a") == 0
 
 
 # --- share links -------------------------------------------------------------------------------

@@ -96,6 +96,48 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "auth.who": ("{name} · {role} · {scope}", "{name} · {role} · {scope}"),
     "auth.logout": ("退出登录", "Sign out"),
+    "auth.disabled": ("此账号已停用，请联系管理员。", "This account is disabled; ask an administrator."),
+    "auth.bad_request": (
+        "请求无效，请重新打开登录页再试。",
+        "The request was not valid; open the sign-in page again and retry.",
+    ),
+    "auth.signout.caption": (
+        "确定要退出登录吗？退出后在本浏览器需要重新输入密码。",
+        "Sign out now? This browser will need the password again.",
+    ),
+    "auth.signed_out": ("已退出登录。", "You have signed out."),
+    "auth.back": ("返回看板", "Back to the dashboard"),
+    "auth.signin_needed": (
+        "请先登录。刷新本页即转到登录页，登录后回到这里。",
+        "Please sign in. Reload this page to reach the sign-in page; you come back here afterwards.",
+    ),
+    "auth.signin_link": ("前往登录页", "Go to the sign-in page"),
+    "auth.ended.ended": (
+        "您已在其他页面退出登录。请刷新本页重新登录。",
+        "You signed out in another page. Reload this page to sign in again.",
+    ),
+    "auth.ended.idle": (
+        "长时间未操作，登录已失效。请刷新本页重新登录。",
+        "You were idle too long and have been signed out. Reload this page to sign in again.",
+    ),
+    "auth.ended.expired": (
+        "登录已到最长有效期。请刷新本页重新登录。",
+        "Your sign-in reached its maximum lifetime. Reload this page to sign in again.",
+    ),
+    "auth.ended.account": (
+        "账号已被停用或修改，登录已失效。请刷新本页重新登录，或联系管理员。",
+        "Your account was disabled or changed, so you have been signed out. "
+        "Reload this page to sign in again, or ask an administrator.",
+    ),
+    "auth.ended.unknown": (
+        "登录已失效。请刷新本页重新登录。",
+        "Your sign-in is no longer valid. Reload this page to sign in again.",
+    ),
+    "app.not_served": (
+        "请用 streamlit run serve.py 启动星图：直接运行 app.py 时没有登录与数据文件的服务，看板不能使用。",
+        "Start Xingtu with streamlit run serve.py: run as app.py alone it has no sign-in and no "
+        "data-file routes, so the dashboard cannot be used.",
+    ),
     "role.admin": ("管理员", "administrator"),
     "role.province": ("省级", "province staff"),
     "role.city": ("市级", "city staff"),
@@ -174,6 +216,33 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit.denied": ("越权访问被拒", "access denied"),
     "access.log.events": ("事件类型", "Events"),
     "access.log.all": ("全部事件", "All events"),
+    # --- display tokens (the meeting-room PC's big screen)
+    "access.display": ("大屏令牌", "Display tokens"),
+    "access.display.note": (
+        "为会议室电脑生成只读令牌：只能打开大屏（可限定一个区域和轮播），有效期内无需登录即可连续运行，"
+        "可随时在下方撤销。请只把链接交给管理会议室电脑的人。",
+        "A read-only token for the meeting-room PC: it opens the big screen only (optionally one "
+        "region and a playlist) and runs for days without anyone signing in; revoke it below at any "
+        "time. Give the link only to whoever looks after that PC.",
+    ),
+    "access.display.region": ("大屏范围", "Screen scope"),
+    "access.display.play": ("轮播区域", "Playlist"),
+    "access.display.play.all": (
+        "不选：范围本身，再依次为其下各市、县",
+        "None: the scope, then each city or county in it",
+    ),
+    "access.display.every": ("每屏停留", "Each view for"),
+    "access.display.every.n": ("{n} 秒", "{n} s"),
+    "access.display.every.0": ("不轮换", "no rotation"),
+    "access.display.create": ("生成大屏令牌", "Create display token"),
+    "access.display.done": (
+        "大屏令牌 {id} 已生成。在会议室电脑的浏览器中打开下面的链接（建议全屏）：",
+        "Display token {id} created. Open this link in the meeting-room PC's browser (full screen):",
+    ),
+    "access.col.kind": ("类型", "Kind"),
+    "access.col.play": ("轮播", "Playlist"),
+    "access.kind.view": ("分享链接", "share link"),
+    "access.kind.display": ("大屏令牌", "display token"),
     "auth.denied": (
         "这部分数据不在您的查看范围内（或需要管理员权限），未显示任何内容。",
         "This data is outside your scope (or needs an administrator); nothing was shown.",
@@ -244,8 +313,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "screen.resume": ("继续", "Resume"),
     "screen.vs_prev": ("较上年", "vs last year"),
     "screen.as_of": ("截至数据日期", "as of the data date"),
-    "screen.top": ("{level}前十 · {metric}", "Top 10 {level} · {metric}"),
-    "screen.bottom": ("{level}后十", "Bottom 10 {level}"),
+    "screen.best": ("排名靠前的{level} · {metric}", "Leading {level} · {metric}"),
+    "screen.worst": ("排名靠后的{level}", "Trailing {level}"),
     "screen.up": ("进步最快的{level}", "{level}: biggest rises"),
     "screen.down": ("退步最多的{level}", "{level}: biggest falls"),
     "screen.none": ("暂无", "none"),

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,7 +81,7 @@ def _serve(store_dir: Path, log: Path, extra_env: dict[str, str]) -> Iterator[st
                 "-m",
                 "streamlit",
                 "run",
-                str(ROOT / "app.py"),
+                str(ROOT / "serve.py"),
                 "--server.port",
                 str(port),
                 "--server.headless",
@@ -139,11 +140,14 @@ def auth_server(tmp_path_factory: pytest.TempPathFactory, users_file: Path) -> I
 
 
 def sign_in(page, url: str, user: str) -> None:
-    """Open ``url`` and sign in through the form, as a person would."""
+    """Open ``url``; on the server's sign-in page (where a page without a session is sent) sign in
+    as a person would, and come back to ``url``. Already signed in (the cookie): nothing to type."""
     page.goto(url)
-    page.get_by_label("账号").fill(user)
-    page.get_by_label("密码").fill(password_of(user))
-    page.get_by_role("button", name="登录").click()
+    if urllib.parse.urlsplit(page.url).path == "/auth/signin":
+        page.get_by_label("账号").fill(user)
+        page.get_by_label("密码").fill(password_of(user))
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(lambda u: urllib.parse.urlsplit(u).path != "/auth/signin")
     wait_for_app(page)
 
 

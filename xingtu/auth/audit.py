@@ -117,6 +117,9 @@ def shares(events: list[Event]) -> list[dict[str, Any]]:
             "stops": len(e.detail.get("stops") or []),
             "expires": int(e.detail.get("expires", 0) or 0),
             "revoked": str(e.detail.get("id")) in revoked,
+            "region": str(e.detail.get("region") or e.scope),  # what the link opens
+            "kind": str(e.detail.get("kind") or "view"),  # display: a meeting-room screen's token
+            "params": e.detail["params"] if isinstance(e.detail.get("params"), dict) else {},
         }
         for e in events
         if e.event == "share_created"

@@ -115,6 +115,7 @@ class Account:
     role: Role
     region: str
     password_hash: str = field(default="", repr=False)
+    disabled: bool = False  # ``disabled = true`` in the users file: kept, but cannot sign in
 
     def principal(self, source: str = "password") -> Principal:
         return Principal(user=self.user, name=self.name, role=self.role, region=self.region, source=source)

@@ -1,4 +1,4 @@
-"""Accounts from a TOML file, with argon2id password hashes (argon2-cffi), and login throttling.
+"""Accounts from a TOML file, with argon2id password hashes (argon2-cffi).
 
 The file holds no secrets a reader could use: only salted hashes. It is written by the
 command line (``python -m xingtu.auth add-user``) and read once per change of its mtime.
@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,7 +93,12 @@ def _account(where: str, user: str, entry: object, province: str, need_password:
             raise UsersFileError(
                 f"{where}：password 应为 argon2 哈希（用 python -m xingtu.auth add-user 生成），不能写明文"
             )
-    return Account(user=user, name=name, role=role, region=region, password_hash=password_hash)
+    disabled = entry.get("disabled", False)
+    if not isinstance(disabled, bool):
+        raise UsersFileError(f"{where}：disabled 应为 true 或 false，当前为 {disabled!r}")
+    return Account(
+        user=user, name=name, role=role, region=region, password_hash=password_hash, disabled=disabled
+    )
 
 
 _LEVEL_NAMES = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇级"}
@@ -140,6 +142,7 @@ def format_accounts(accounts: Accounts) -> str:
     lines = [
         "# 星图账号。由 python -m xingtu.auth 维护；password 为 argon2id 加盐哈希，不是明文。",
         "# role: admin（管理员，可导入/回滚）、province（省级）、city（市级）、county（县级）",
+        "# disabled = true：停用账号（保留记录，不能登录，已登录的会话在下一次操作时退出）",
         "",
     ]
     for table, group in (("users", accounts.users), ("oidc.users", accounts.oidc)):
@@ -150,43 +153,7 @@ def format_accounts(accounts: Accounts) -> str:
                 f"role = {_toml_str(acc.role)}",
                 f"region = {_toml_str(acc.region)}",
                 *([f"password = {_toml_str(acc.password_hash)}"] if table == "users" else []),
+                *(["disabled = true"] if acc.disabled else []),
                 "",
             ]
     return "\n".join(lines)
-
-
-class LoginThrottle:
-    """At most ``limit`` failed logins per account (and per session) in ``window`` seconds."""
-
-    def __init__(self, limit: int = 5, window: float = 300.0, clock: Callable[[], float] = time.time) -> None:
-        self.limit = limit
-        self.window = window
-        self._clock = clock
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str) -> list[float]:
-        now = self._clock()
-        recent = [t for t in self._failures.get(key, []) if now - t < self.window]
-        self._failures[key] = recent
-        return recent
-
-    def wait_seconds(self, *keys: str) -> int:
-        """Seconds until another attempt is allowed (0: allowed now)."""
-        with self._lock:
-            waits = [
-                int(self.window - (self._clock() - recent[0])) + 1
-                for recent in (self._recent(k) for k in keys)
-                if len(recent) >= self.limit
-            ]
-        return max(waits, default=0)
-
-    def failed(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._recent(key).append(self._clock())
-
-    def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)

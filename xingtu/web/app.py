@@ -5,12 +5,14 @@ from __future__ import annotations
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
+from xingtu.web import signin
+
 
 def routes() -> list[BaseRoute]:
     """Every route of ours, in the order they are matched."""
-    return []
+    return [*signin.routes()]
 
 
 def middleware() -> list[Middleware]:
     """Middleware run before Streamlit's own, outermost first."""
-    return []
+    return [Middleware(signin.SignInGuard)]

@@ -48,5 +48,7 @@ def server_key() -> bytes:
     """The key (bytes); made and stored on first use when none is configured."""
     env = os.environ.get("XINGTU_SESSION_SECRET", "").strip()
     if env and len(env) < MIN_SECRET:
-        raise ValueError(f"XINGTU_SESSION_SECRET 至少 {MIN_SECRET} 个字符 / must be at least {MIN_SECRET} characters")
+        raise ValueError(
+            f"XINGTU_SESSION_SECRET 至少 {MIN_SECRET} 个字符 / must be at least {MIN_SECRET} characters"
+        )
     return _cached(env or None, str(_key_file()))
