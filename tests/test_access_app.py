@@ -243,6 +243,36 @@ def test_a_county_user_shares_a_view_the_receiver_sees_only_that_county_and_it_c
     assert "链接已被撤销" in _receiver(token).error[0].value
 
 
+def test_an_admin_makes_a_display_token_that_opens_only_the_big_screen_until_revoked(auth_env, app_env):
+    at = open_as(None, "access", login="admin")
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="access.display.region").select("411102000000")
+    at.selectbox(key="access.display.every").select(0)
+    at.button(key="access.display.create").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    link = at.get("code")[0].proto.code_text
+    assert "/screen?s=" in link
+    created = [e for e in _events(auth_env) if e["event"] == "share_created"][-1]
+    assert created["user"] == "admin" and created["detail"]["kind"] == "display"
+    listed = at.dataframe[0].value
+    assert "大屏令牌" in set(listed["类型"]) and "源汇区" in set(listed["范围"])
+
+    screen = _receiver(link.split("?s=", 1)[1])
+    assert not screen.exception, [e.value for e in screen.exception]
+    assert not screen.get("link_button") and not screen.text_input  # no sign-in asked
+    assert "源汇区" in shown_text(screen) and leaks(shown_text(screen), forbidden_markers(app_env)) == []
+    for page in ("overview", "trends", "access"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            screen.switch_page(PAGES[page])
+    opened = [e for e in _events(auth_env) if e["event"] == "share_opened"][-1]
+    assert opened["detail"]["kind"] == "display" and opened["user"] == f"display:{created['detail']['id']}"
+
+    at.selectbox(key="access.revoke.pick").select(created["detail"]["id"])
+    at.button(key="access.revoke").click().run()
+    screen.run()  # the screen's next refresh
+    assert "链接已被撤销" in screen.error[0].value and not screen.get("plotly_chart")
+
+
 def _token(**kw) -> str:
     grant = share.new_grant(
         COUNTY_USER, kw.pop("page", "overview"), "411102000000", 7, kw.pop("now", time.time())

@@ -161,6 +161,53 @@ def test_a_link_round_trips_and_carries_scope_view_and_expiry():
     assert who.sees_region("411102001000") and not who.sees_region("411103000000")
 
 
+ADMIN = Principal(user="admin", name="管理员", role="admin", region="410000000000")
+
+
+def test_a_display_token_opens_the_big_screen_of_its_region_only():
+    grant = share.new_display(ADMIN, "411100000000", 90, 1_000_000.0, play=("411102000000",), every=20)
+    assert grant.kind == "display" and grant.page == "screen"
+    assert grant.params == {"every": "20", "play": "411102"} and grant.expires == 1_000_000 + 90 * 86400
+    back = share.read(share.sign(grant, SECRET), SECRET, now=1_000_001.0)
+    assert back == grant
+    who = back.principal()
+    assert who.pages == ("screen",) and who.read_only and not who.can_share
+    assert who.sees_region("411103000000") and not who.sees_region("411200000000")
+    with pytest.raises(share.ShareError) as revoked:
+        share.read(share.sign(grant, SECRET), SECRET, now=1_000_001.0, revoked=frozenset({grant.id}))
+    assert revoked.value.problem == "revoked" and revoked.value.grant_id == grant.id
+
+
+@pytest.mark.parametrize(
+    ("who", "region", "days", "play", "every", "error"),
+    [
+        (COUNTY, "411102000000", 30, (), 30, PermissionError),  # only an admin makes one
+        (ADMIN, "411100000000", 7, (), 30, ValueError),  # 30, 90 or 365 days
+        (ADMIN, "411100000000", 30, ("411200000000",), 30, ValueError),  # a playlist outside the scope
+        (ADMIN, "411100000000", 30, ("4111",), 30, ValueError),  # not a code
+        (ADMIN, "411100000000", 30, (), 2, ValueError),  # under 5 s a view
+        (ADMIN, "411100000000", 30, tuple(f"4111{i:02d}000000" for i in range(41)), 30, ValueError),
+    ],
+)
+def test_a_display_token_is_refused_when_it_would_be_wrong(who, region, days, play, every, error):
+    with pytest.raises(error):
+        share.new_display(who, region, days, 1_000_000.0, play=play, every=every)
+
+
+def test_a_view_link_cannot_be_turned_into_a_display_token_or_back():
+    view = _grant()
+    display = share.new_display(ADMIN, "411102000000", 30, 1_000_000.0)
+    serializer = __import__("itsdangerous").URLSafeSerializer(SECRET, salt=share._SALT)
+    payload = serializer.loads(share.sign(view, SECRET))
+    for forged in ({**payload, "k": "display"}, {**payload, "k": "admin"}):  # the wrong page, a bad kind
+        with pytest.raises(share.ShareError):
+            share.read(serializer.dumps(forged), SECRET, now=1_000_001.0)
+    with_stops = {**serializer.loads(share.sign(display, SECRET)), "s": ["411102001001"]}
+    with pytest.raises(share.ShareError):
+        share.read(serializer.dumps(with_stops), SECRET, now=1_000_001.0)
+    assert "k" not in payload  # links made before display tokens read as before
+
+
 def test_a_link_never_widens_its_makers_scope():
     with pytest.raises(AccessDenied):
         _grant(region="411103000000")
