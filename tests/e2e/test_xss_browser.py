@@ -36,7 +36,7 @@ from tests.workbooks import xlsx
 from xingtu.domain.geo import TILE_PX, compute_view
 from xingtu.imports import apply
 from xingtu.settings import get_settings
-from xingtu.store import queries, static_files, versions, views
+from xingtu.store import queries, versions, views
 from xingtu.store.build import store_path
 
 UNIT = "411102001002"  # 源汇区老街街道新华社区
@@ -112,17 +112,14 @@ def _prepare(store_dir: Path, base: Path) -> str:
 def hostile(small_store_path, tmp_path_factory, users_file) -> Iterator[str]:
     """The app with accounts on a store full of payloads; its address."""
     store_dir = tmp_path_factory.mktemp("xss-store")
-    fingerprint = _prepare(store_dir, small_store_path)
+    _prepare(store_dir, small_store_path)
     env = {
         "XINGTU_USERS_FILE": str(users_file),  # an administrator sees every page, the import page too
         "XINGTU_SHARE_SECRET": SHARE_SECRET,
         "XINGTU_AUDIT_FILE": str(store_dir / "audit.jsonl"),
     }
     log = tmp_path_factory.mktemp("xss-log") / "streamlit.log"
-    try:
-        yield from _serve(store_dir, log, env)
-    finally:
-        shutil.rmtree(static_files.GEN_DIR / fingerprint, ignore_errors=True)
+    yield from _serve(store_dir, log, env)  # its map files stay in its own store folder
 
 
 def _assert_inert(page, dialogs: list[str], where: str) -> None:

@@ -15,6 +15,7 @@ to the scope. A session without a principal reads nothing.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from xingtu.store import static_files, versions, views
 from xingtu.store.build import ensure_store
 from xingtu.store.build import store_path as build_store_path
 from xingtu.viewstate import MAX_STOPS
+from xingtu.web import files
 
 CACHE_TTL_S = 3600
 _PRINCIPAL = "_xingtu_principal"
@@ -262,9 +264,16 @@ def is_unit(code: str) -> bool:
     return principal().sees_unit(code) and code in _unit_codes(path, Path(path).stat().st_mtime_ns)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def load_boundary_url(layer: str) -> str:
-    """URL of a boundary layer served as a static file (fetched once, cached by the browser)."""
+    """URL of a boundary layer's file (fetched once, cached by the browser), for this principal.
+
+    The URL carries a token made for the session's principal: the file route
+    (``xingtu.web.files``) serves the file only while that principal still holds."""
+    return files.url_for(_boundary_file(layer), principal(), time.time())
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _boundary_file(layer: str) -> str:
     meta = load_meta()
     static_files.prune_stale(keep=meta["fingerprint"])
     return static_files.write_boundaries(meta["fingerprint"], meta["province_code"][:2], layer)
@@ -283,19 +292,23 @@ def load_points_url(
     level: int | None,
     palette: tuple[tuple[int, int, int], ...],
 ) -> tuple[str, int]:
-    """URL and count of the units-in-scope points file for the village layer (colours by level)."""
-    return _load_points_url(_region(region), unit_type, year, level, palette)
+    """URL and count of the units-in-scope points file for the village layer (colours by level).
+
+    The URL's token opens only files of ``region`` (checked against the principal here and by
+    the file route at each request)."""
+    key, count = _points_file(_region(region), unit_type, year, level, palette)
+    return files.url_for(key, principal(), time.time()), count
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
-def _load_points_url(
+def _points_file(
     region: str,
     unit_type: q.TypeFilter,
     year: int,
     level: int | None,
     palette: tuple[tuple[int, int, int], ...],
 ) -> tuple[str, int]:
-    """URL and count of the units-in-scope points file for the village layer (colours by level)."""
+    """Key (``<fingerprint>/<name>``) and count of the points file, written on first use."""
     with _cursor() as cur:
         return static_files.write_points(
             cur, load_meta()["fingerprint"], region, unit_type, year, level, palette
