@@ -48,15 +48,16 @@ with map_col:
         fig = None
         nodata.show_chart_empty(t("overview.map"))
     elif data.child_level == "village":
-        fig = region_map.build_unit_dots(data.units, {lv: t(f"level.{lv}") for lv in range(6)})
+        fig = region_map.build_unit_dots(
+            data.units, map_controls.level_texts(), *map_controls.outline(state.region), t("common.level")
+        )
     else:
         fig = region_map.build_region_map(
             data.children,
             metric,
             access.load_children_boundary_url(data.child_level),
             map_controls.map_texts(metric),
-            outline_url=access.load_boundary_url("counties") if data.scope_level == "county" else None,
-            outline_code=state.region if data.scope_level == "county" else None,
+            *(map_controls.outline(state.region) if data.scope_level == "county" else ()),
         )
     clicked = None
     if fig is not None:
@@ -85,8 +86,11 @@ with dots_col:
             map_controls.village_tooltip(),
             n,
             map_controls.hex_tooltip(),
+            scope_level=data.scope_level,
+            names=map_controls.point_names(data.units, state.level),
         )
-        village_map.render(deck, key="villages")
+        legend = map_controls.points_legend(layer, data.counts, state.level)
+        village_map.render(deck, key="villages", legend_html=legend)
 with side_col:
     st.markdown(f"**{t('overview.distribution')}**")
     if nothing:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import region_map, table_export, unit_profile, unit_search, view
+from components import map_controls, region_map, table_export, unit_profile, unit_search, view
 from components.theme import chart_config
 from components.view import t
 from xingtu.store import access
@@ -51,9 +51,8 @@ with right:
         unit_profile.build_unit_map(
             page.neighbours,
             code,
-            access.load_boundary_url("counties"),
-            profile.unit["county_code"],
-            {lv: t(f"level.{lv}") for lv in range(6)},
+            *map_controls.outline(profile.unit["county_code"]),  # a zone's unit: its host's outline
+            map_controls.level_texts(),
         ),
         key="unit.map",
         config=region_map.config(f"{name}_{t('unit.map')}"),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from components import view
+from components import region_map, view, village_map
 from components.region_map import MapTexts
 from components.view import t
+from xingtu.store import access
 from xingtu.viewstate import GROUPINGS, LAYERS, METRICS
 
 
@@ -69,3 +71,39 @@ def village_tooltip() -> str:
 def hex_tooltip() -> str:
     """Units in a hexagon (deck.gl's count of points), as fixed template text."""
     return f"{t('metric.units')}：{{colorValue}}"
+
+
+def level_texts() -> dict[int, str]:
+    """五星 … 未评星 in the UI's language, by level."""
+    return {lv: t(f"level.{lv}") for lv in range(6)}
+
+
+def outline(region: str) -> tuple[str | None, str | None]:
+    """(boundary URL, feature id) of the county outline drawn under a county's or township's units."""
+    found = region_map.compute_outline(access.load_region_table(), region)
+    if found is None:
+        return None, None
+    layer, code = found
+    return access.load_boundary_url(layer), code
+
+
+def compute_point_levels(counts: pd.DataFrame, level: int | None) -> list[int]:
+    """The levels the village points are coloured with: those with units, or the one level chosen."""
+    present = [int(lv) for lv in counts.loc[counts["units"] > 0, "level"]]
+    return [lv for lv in present if level is None or lv == int(level)]
+
+
+def points_legend(layer: str, counts: pd.DataFrame, level: int | None) -> str:
+    """The legend of the village points (none for hexagons: their colour is a count, told on hover)."""
+    if layer != "points":
+        return ""
+    levels = compute_point_levels(counts, level)
+    return village_map.build_level_legend(levels, level_texts(), t("common.level"))
+
+
+def point_names(units: pd.DataFrame, level: int | None) -> pd.DataFrame | None:
+    """The units to name on the village points (a township's, at the chosen level); None when many."""
+    if units.empty:
+        return None
+    shown = units if level is None else units[units["level"] == int(level)]
+    return shown if len(shown) <= region_map.LABEL_MAX else None

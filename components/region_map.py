@@ -135,20 +135,7 @@ def build_region_map(
         df["has_polygon"].fillna(False).astype(bool) if geojson_url else pd.Series(False, index=df.index)
     )
     if outline_url and outline_code:
-        traces.append(
-            {
-                "type": "choropleth",
-                "geojson": outline_url,
-                "featureidkey": "id",
-                "locations": [outline_code],
-                "z": [0],
-                "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                "showscale": False,
-                "marker": {"line": {"color": "#8A8A8A", "width": 1.5}},
-                "hoverinfo": "skip",
-                "name": "outline",
-            }
-        )
+        traces.append(outline_trace(outline_url, outline_code, fill="rgba(0,0,0,0)"))
     poly, dots = df[has_poly], df[~has_poly]
     if len(poly):
         traces.append(
@@ -208,20 +195,27 @@ def compute_legend(fig: go.Figure) -> tuple[str, list[tuple[str, str]]]:
     """The legend's title and its (colour, label) entries in reading order: high → low, no data last."""
     meta = fig.layout.meta or {}
     items = [(str(c), str(label)) for c, label in meta.get("legend", [])]
+    if meta.get("legend_order") == "as_given":  # levels, already high → low
+        return str(meta.get("legend_title", "")), items
     return str(meta.get("legend_title", "")), items[:0:-1] + items[:1]
+
+
+def build_key_html(title: str, items: list[tuple[str, str]], testid: str = "map-legend") -> str:
+    """Swatches and labels (in the given order) under a title, as escaped HTML with its style."""
+    if not items:
+        return ""
+    cells = "".join(
+        f'<span class="xt-key"><i style="background:{html.escape(color)}"></i>{html.escape(label)}</span>'
+        for color, label in items
+    )
+    title = html.escape(title)
+    return _LEGEND_CSS + f'<div class="xt-legend" data-testid="{testid}"><b>{title}</b>{cells}</div>'
 
 
 def build_legend_html(fig: go.Figure) -> str:
     """The classes' swatches and ranges (high to low, then no data) as escaped HTML."""
     title, ordered = compute_legend(fig)
-    if not ordered:
-        return ""
-    cells = "".join(
-        f'<span class="xt-key"><i style="background:{html.escape(color)}"></i>{html.escape(label)}</span>'
-        for color, label in ordered
-    )
-    title = html.escape(title)
-    return f'<div class="xt-legend" data-testid="map-legend"><b>{title}</b>{cells}</div>'
+    return build_key_html(title, ordered)
 
 
 _LEGEND_CSS = """
@@ -234,33 +228,251 @@ _LEGEND_CSS = """
 """
 
 
-def build_unit_dots(units: pd.DataFrame, level_text: dict[int, str]) -> go.Figure:
-    """Units of a township as dots coloured by level (the map's finest grouping)."""
-    fig = go.Figure()
+# Units of one township (or a unit among its neighbours) are few: each is drawn large enough to
+# see and click, named when there is room, framed to their own extent, inside the outline of
+# their county for context.
+POINT_PX = 16  # marker diameter in screen pixels (plotly sizes are diameters): radius 8 px
+LABEL_MAX = 40  # name the units when a map shows at most this many
+LABEL_FONT_PX = 12
+EXTENT_PAD = 0.12  # share of the units' span added on each side, so edge points are not cut
+MIN_SPAN = 0.03  # degrees: a township of one or two units still shows some land around them
+# The framed map is drawn before the browser says how wide its column is: the overview's map
+# column is about 540 px at 1920 wide. A frame of the plot's shape fills it (a narrower screen
+# fits the frame's width and leaves a band above and below).
+PLOT_WIDTH_GUESS = 540
+
+
+def _merc(lat: float) -> float:
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+def _unmerc(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(math.radians(y))) - math.pi / 2)
+
+
+def compute_extent(
+    lon: pd.Series,
+    lat: pd.Series,
+    pad: float = EXTENT_PAD,
+    min_span: float = MIN_SPAN,
+    aspect: float | None = None,
+) -> tuple[float, float, float, float]:
+    """The units' extent (min lon, min lat, max lon, max lat) with a margin, at least ``min_span`` wide.
+
+    With ``aspect`` (the plot's width / height on screen), the narrower side is widened, about
+    the same centre, so the frame has the plot's shape in the (Mercator) projection and fills it.
+    """
+    lo = [float(lon.min()), float(lat.min())]
+    hi = [float(lon.max()), float(lat.max())]
+    for i in (0, 1):
+        span = max(hi[i] - lo[i], min_span)
+        mid = (lo[i] + hi[i]) / 2
+        lo[i], hi[i] = mid - span * (0.5 + pad), mid + span * (0.5 + pad)
+    if aspect:
+        x_span, y_lo, y_hi = hi[0] - lo[0], _merc(lo[1]), _merc(hi[1])
+        if x_span / (y_hi - y_lo) < aspect:
+            mid, half = (lo[0] + hi[0]) / 2, aspect * (y_hi - y_lo) / 2
+            lo[0], hi[0] = mid - half, mid + half
+        else:
+            mid, half = (y_lo + y_hi) / 2, x_span / aspect / 2
+            lo[1], hi[1] = _unmerc(mid - half), _unmerc(mid + half)
+    return (lo[0], lo[1], hi[0], hi[1])
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+_PLACES = ("top center", "bottom center", "middle right", "middle left")
+
+
+def _label_px(name: str, font_px: float) -> float:
+    """Width of a name in px (CJK about 1 em a character, Latin about 0.6 em), with a little padding."""
+    return font_px * sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in name) + 4
+
+
+def compute_labels(
+    lon: list[float],
+    lat: list[float],
+    names: list[str],
+    radius_px: list[float],
+    extent: tuple[float, float, float, float],
+    size_px: tuple[float, float],
+    font_px: float = LABEL_FONT_PX,
+) -> list[str | None]:
+    """Where each name goes beside its dot (a plotly ``textposition``), None where it has no room.
+
+    Greedy, in the given order (most important first): the first of above, below, right, left
+    where the name stays inside the frame and covers no dot and no name already placed. A name
+    left out still shows on hover. Positions are estimated for a plot of ``size_px``.
+    """
+    (lo_x, lo_y, hi_x, hi_y), (w, h) = extent, size_px
+    y0, y1 = _merc(lo_y), _merc(hi_y)
+    xs = [(x - lo_x) / (hi_x - lo_x) * w for x in lon]
+    ys = [(y1 - _merc(y)) / (y1 - y0) * h for y in lat]
+    boxes = [(x - r, y - r, x + r, y + r) for x, y, r in zip(xs, ys, radius_px, strict=True)]
+    text_h = font_px * 1.3
+    out: list[str | None] = []
+    for i, (x, y, r, name) in enumerate(zip(xs, ys, radius_px, names, strict=True)):
+        tw, gap = _label_px(name, font_px), r + 2
+        candidates = {
+            "top center": (x - tw / 2, y - gap - text_h, x + tw / 2, y - gap),
+            "bottom center": (x - tw / 2, y + gap, x + tw / 2, y + gap + text_h),
+            "middle right": (x + gap, y - text_h / 2, x + gap + tw, y + text_h / 2),
+            "middle left": (x - gap - tw, y - text_h / 2, x - gap, y + text_h / 2),
+        }
+        placed = None
+        for place in _PLACES:
+            a = candidates[place]
+            inside = a[0] >= 0 and a[1] >= 0 and a[2] <= w and a[3] <= h
+            if inside and not any(j != i and _overlap(a, b) for j, b in enumerate(boxes)):
+                placed = place
+                boxes.append(a)
+                break
+        out.append(placed)
+    return out
+
+
+def compute_outline(regions: pd.DataFrame, region: str) -> tuple[str, str] | None:
+    """(boundary layer, feature id) of the outline that gives ``region``'s units their context.
+
+    A township or county shows its county; a functional zone has no polygon of its own, so it
+    shows the region that hosts it (a county, or the city). None when nothing in ``regions``
+    (code, level, has_polygon, host_code) matches.
+    """
+    county = region[:6] + "000000"
+    row = regions[regions["code"] == county]
+    if row.empty or row.iloc[0]["level"] != "county":
+        return None
+    rec = row.iloc[0]
+    host = rec["host_code"]
+    if bool(rec["has_polygon"]):
+        code = county
+    elif isinstance(host, str) and host:
+        code = host
+    else:  # no host recorded: the city the zone lies in
+        code = county[:4] + "00000000"
+    return ("counties" if code[4:6] != "00" else "cities", code)
+
+
+_NO_EXTRA = "<extra></extra>"
+
+
+def level_marker(level: int) -> dict:
+    """A unit's dot: its level's colour, ``POINT_PX`` across, a white rim against its neighbours."""
+    return {"size": POINT_PX, "color": LEVEL_COLORS[level], "line": {"color": "white", "width": 1.5}}
+
+
+def outline_trace(outline_url: str, outline_code: str, fill: str = "rgba(246,244,240,0.7)") -> dict:
+    """One region's outline (lightly filled, not clickable, no hover) under the units."""
+    return {
+        "type": "choropleth",
+        "geojson": outline_url,
+        "featureidkey": "id",
+        "locations": [outline_code],
+        "z": [0],
+        "colorscale": [[0, fill], [1, fill]],
+        "showscale": False,
+        "marker": {"line": {"color": "#8A8A8A", "width": 1.5}},
+        "hoverinfo": "skip",
+        "name": "outline",
+    }
+
+
+def framed_geo(extent: tuple[float, float, float, float]) -> dict:
+    """The geo layout showing exactly ``extent`` (no base map, same projection as every map)."""
+    return {
+        **GEO,
+        "fitbounds": False,
+        "lonaxis": {"range": [extent[0], extent[2]]},
+        "lataxis": {"range": [extent[1], extent[3]]},
+    }
+
+
+def compute_unit_labels(
+    units: pd.DataFrame,
+    extent: tuple[float, float, float, float],
+    size_px: tuple[float, float],
+    radius_px: dict[str, float] | None = None,
+    first: str | None = None,
+    font_px: float = LABEL_FONT_PX,
+    dot_px: float = POINT_PX / 2,
+) -> pd.Series:
+    """Each unit's name position (aligned with ``units``; None: not drawn, no room).
+
+    Placed in order of importance: ``first`` (a unit's own page), then more stars first, then
+    by name. Dots are ``dot_px`` in radius; ``radius_px`` overrides that by code (the ringed unit).
+    """
+    order = units.sort_values(["level", "name"], ascending=[False, True], kind="stable")
+    if first is not None:
+        order = pd.concat([order[order["code"] == first], order[order["code"] != first]])
+    radii = [(radius_px or {}).get(c, dot_px) for c in order["code"]]
+    lon, lat, names = order["lon"].tolist(), order["lat"].tolist(), order["name"].astype(str).tolist()
+    places = compute_labels(lon, lat, names, radii, extent, size_px, font_px)
+    return pd.Series(places, index=order.index, dtype=object).reindex(units.index)
+
+
+def label_props(names: list[str], places: list[str | None], font_size: int = LABEL_FONT_PX) -> dict:
+    """A scattergeo trace's text properties: each name at its place, none where it has no room."""
+    return {
+        "mode": "markers+text",
+        "text": [n if p else "" for n, p in zip(names, places, strict=True)],
+        "textposition": [p or "top center" for p in places],
+        "textfont": {"family": FONT_FAMILY, "size": font_size, "color": TEXT_COLOR},
+    }
+
+
+def build_unit_dots(
+    units: pd.DataFrame,
+    level_text: dict[int, str],
+    outline_url: str | None = None,
+    outline_code: str | None = None,
+    legend_title: str = "",
+) -> go.Figure:
+    """Units of a township as dots coloured by level (the map's finest grouping).
+
+    Framed to the units' extent (in the plot's shape); every dot ``POINT_PX`` wide; names
+    beside the dots when there are at most ``LABEL_MAX`` units and a name has room; the county
+    outline underneath. The legend (drawn as HTML by ``render``) lists exactly the levels the
+    dots are coloured with, highest first.
+    """
+    traces: list[dict] = []
+    if outline_url and outline_code:
+        traces.append(outline_trace(outline_url, outline_code))
+    size = (PLOT_WIDTH_GUESS, HEIGHT)
+    extent = compute_extent(units["lon"], units["lat"], aspect=size[0] / size[1]) if len(units) else None
+    places = compute_unit_labels(units, extent, size) if extent and len(units) <= LABEL_MAX else None
+    legend: list[list[str]] = []
     for level in sorted(LEVEL_COLORS, reverse=True):
         part = units[units["level"] == level]
         if not len(part):
             continue
-        fig.add_trace(
-            go.Scattergeo(
-                lon=part["lon"],
-                lat=part["lat"],
-                mode="markers",
-                marker={"size": 14, "color": LEVEL_COLORS[level], "line": {"color": "white", "width": 1}},
-                customdata=[[plotly_text(n), c] for n, c in zip(part["name"], part["code"], strict=True)],
-                hovertemplate="<b>%{customdata[0]}</b><br>" + level_text[level] + "<extra></extra>",
-                name=level_text[level],
-            )
-        )
-    fig.update_layout(
-        height=HEIGHT,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        geo=GEO,
-        font={"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
-        legend={"x": 0.01, "y": 0.01, "bgcolor": "rgba(255,255,255,0.85)"},
-        clickmode="event+select",
-    )
-    return fig
+        names = [plotly_text(n) for n in part["name"]]
+        trace = {
+            "type": "scattergeo",
+            "lon": part["lon"].tolist(),
+            "lat": part["lat"].tolist(),
+            "mode": "markers",
+            "marker": level_marker(level),
+            "customdata": [[n, c] for n, c in zip(names, part["code"], strict=True)],
+            "hovertemplate": "<b>%{customdata[0]}</b><br>" + plotly_text(level_text[level]) + _NO_EXTRA,
+            "name": level_text[level],
+        }
+        if places is not None:
+            trace |= label_props(names, places[part.index].tolist())
+        traces.append(trace)
+        legend.append([LEVEL_COLORS[level], level_text[level]])
+    layout = {
+        "height": HEIGHT,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "geo": framed_geo(extent) if extent else GEO,
+        "font": {"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
+        "showlegend": False,
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 15}},
+        "clickmode": "event+select",
+        "meta": {"legend": legend, "legend_title": legend_title, "legend_order": "as_given"},
+    }
+    return figure(traces, layout)
 
 
 def render(fig: go.Figure, key: str, filename: str) -> str | None:
@@ -275,7 +487,7 @@ def render(fig: go.Figure, key: str, filename: str) -> str | None:
     )
     legend = build_legend_html(fig)
     if legend:
-        st.html(_LEGEND_CSS + legend)
+        st.html(legend)
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     for point in points:
         custom = point.get("customdata")

@@ -6,9 +6,18 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import table_export, view
-from components.region_map import GEO
-from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR
+from components import breadcrumb, table_export, view
+from components.region_map import (
+    GEO,
+    POINT_PX,
+    compute_extent,
+    compute_unit_labels,
+    framed_geo,
+    label_props,
+    level_marker,
+    outline_trace,
+)
+from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR, figure
 from components.view import t
 from xingtu.safe import markdown_text, plotly_text
 from xingtu.store.queries import CLOSED, UnitProfile
@@ -70,80 +79,85 @@ def build_share_bars(stars: pd.DataFrame, year: int, labels: dict[str, str]) -> 
     return fig
 
 
+MINI_HEIGHT = 320
+MINI_PLOT_PX = (540, 290)  # the map's area at 1920 wide (the unit page's right column; legend below)
+MINI_LABEL_MAX = 40  # names (where they have room) up to this many units; the unit's own always
+RING_PX = POINT_PX + 12
+
+
 def build_unit_map(
-    neighbours: pd.DataFrame, code: str, outline_url: str, county_code: str, level_text: dict[int, str]
+    neighbours: pd.DataFrame,
+    code: str,
+    outline_url: str | None,
+    county_code: str | None,
+    level_text: dict[int, str],
 ) -> go.Figure:
-    """The unit (large, outlined) among the other units of its township, coloured by level."""
-    fig = go.Figure(
-        go.Choropleth(
-            geojson=outline_url,
-            featureidkey="id",
-            locations=[county_code],
-            z=[0],
-            colorscale=[[0, "rgba(246,244,240,0.6)"], [1, "rgba(246,244,240,0.6)"]],
-            showscale=False,
-            marker_line_color="#9A9A9A",
-            marker_line_width=1.2,
-            hoverinfo="skip",
-        )
+    """The unit (large, ringed, named) among the other units of its township, coloured by level.
+
+    Framed to the township's units, inside the county outline; every dot is at least
+    ``POINT_PX`` wide. The legend lists every level a dot is coloured with, the unit's own
+    level included (it is drawn in its level's trace, then ringed on top).
+    """
+    traces: list[dict] = [outline_trace(outline_url, county_code)] if outline_url and county_code else []
+    extent = (
+        compute_extent(neighbours["lon"], neighbours["lat"], aspect=MINI_PLOT_PX[0] / MINI_PLOT_PX[1])
+        if len(neighbours)
+        else None
     )
-    others = neighbours[neighbours["code"] != code]
+    places = None
+    if extent is not None:
+        few = len(neighbours) <= MINI_LABEL_MAX
+        named = neighbours if few else neighbours[neighbours["code"] == code]
+        places = compute_unit_labels(named, extent, MINI_PLOT_PX, {code: RING_PX / 2}, first=code)
+        places = places.reindex(neighbours.index)
     for level in sorted(LEVEL_COLORS, reverse=True):
-        part = others[others["level"] == level]
-        if len(part):
-            fig.add_trace(
-                go.Scattergeo(
-                    lon=part["lon"],
-                    lat=part["lat"],
-                    mode="markers",
-                    marker={"size": 10, "color": LEVEL_COLORS[level]},
-                    text=[plotly_text(n) for n in part["name"]],
-                    hovertemplate="%{text}<br>" + level_text[level] + "<extra></extra>",
-                    name=level_text[level],
-                )
-            )
+        part = neighbours[neighbours["level"] == level]
+        if not len(part):
+            continue
+        names = [plotly_text(n) for n in part["name"]]
+        trace = {
+            "type": "scattergeo",
+            "lon": part["lon"].tolist(),
+            "lat": part["lat"].tolist(),
+            "mode": "markers",
+            "marker": level_marker(level),
+            "hovertext": names,
+            "hovertemplate": "%{hovertext}<br>" + plotly_text(level_text[level]) + "<extra></extra>",
+            "name": level_text[level],
+        }
+        others = part["code"] != code  # the unit's own name is written by its ring below
+        if places is not None and (places[part.index].notna() & others).any():
+            trace |= label_props(names, places[part.index].where(others, None).tolist())
+        traces.append(trace)
     me = neighbours[neighbours["code"] == code]
-    fig.add_trace(
-        go.Scattergeo(
-            lon=me["lon"],
-            lat=me["lat"],
-            mode="markers",
-            marker={"size": 26, "color": TEXT_COLOR},
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    )
-    fig.add_trace(
-        go.Scattergeo(
-            lon=me["lon"],
-            lat=me["lat"],
-            mode="markers",
-            marker={"size": 18, "color": [LEVEL_COLORS[int(v)] for v in me["level"]]},
-            text=[plotly_text(n) for n in me["name"]],
-            hovertemplate="<b>%{text}</b><extra></extra>",
-            showlegend=False,
-        )
-    )
-    pad = 0.02
-    bounds = (
-        float(neighbours["lon"].min()) - pad,
-        float(neighbours["lat"].min()) - pad,
-        float(neighbours["lon"].max()) + pad,
-        float(neighbours["lat"].max()) + pad,
-    )
-    fig.update_layout(
-        height=320,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        geo={
-            **GEO,
-            "fitbounds": False,
-            "lonaxis": {"range": [bounds[0], bounds[2]]},
-            "lataxis": {"range": [bounds[1], bounds[3]]},
+    ring = {
+        "type": "scattergeo",
+        "lon": me["lon"].tolist(),
+        "lat": me["lat"].tolist(),
+        "mode": "markers",
+        "marker": {
+            "size": RING_PX,
+            "color": [LEVEL_COLORS[int(v)] for v in me["level"]],
+            "line": {"color": TEXT_COLOR, "width": 3},
         },
-        font={"family": FONT_FAMILY, "size": 13},
-        legend={"x": 0.01, "y": 0.01, "bgcolor": "rgba(255,255,255,0.85)"},
-    )
-    return fig
+        "hovertext": [plotly_text(n) for n in me["name"]],
+        "hovertemplate": "<b>%{hovertext}</b><extra></extra>",
+        "showlegend": False,
+        "name": "unit",
+    }
+    if places is not None and len(me):
+        at = places[me.index].fillna("bottom center").tolist()  # the unit is always named
+        ring |= label_props(ring["hovertext"], at, font_size=14)
+    traces.append(ring)
+    layout = {
+        "height": MINI_HEIGHT,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "geo": framed_geo(extent) if extent else GEO,
+        "font": {"family": FONT_FAMILY, "size": 13, "color": TEXT_COLOR},
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)"},
+    }
+    return figure(traces, layout)
 
 
 def render_header(profile: UnitProfile, year: int) -> None:
@@ -152,7 +166,7 @@ def render_header(profile: UnitProfile, year: int) -> None:
     row = annual.loc[year] if year in annual.index else None
     st.markdown(f"## {markdown_text(u['name'])}")
     st.caption(
-        " › ".join(markdown_text(x) for x in (u["city"], u["county"], u["township"], u["full_name"]))
+        breadcrumb.unit_path_text(u)  # 河南省 › 市 › 县 › 乡镇 › 村
         + f" · {t('unit.code')} {u['code']} · {t('type.one.' + u['unit_type'])}"
     )
     if row is None:  # not imported (that year, or at all): said, never shown as 未评星
