@@ -151,7 +151,7 @@ def test_data_is_escaped(county):
     assert "<script" not in doc and "<img" not in doc and "<b>x</b>" not in doc
     assert doc.count("<svg") == 2  # the map and the trend; not the helper's name
     assert "&lt;script&gt;alert(1)&lt;/script&gt;五星支部创建简报" in doc
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in doc and "&lt;b&gt;x&lt;/b&gt;" in doc
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in doc and "&lt;b&gt;x&lt;/b&gt;" in doc
 
 
 @pytest.mark.parametrize(

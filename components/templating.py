@@ -1,0 +1,45 @@
+"""HTML from Jinja2 templates (autoescape on: every value from the data is text) and our stylesheets.
+
+Templates live in ``components/templates/``, stylesheets beside the components as ``.css`` files.
+Nothing here imports Streamlit: a template renders the same in a page, a download or a test.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+HERE = Path(__file__).resolve().parent
+
+
+@cache
+def _env() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,  # a missing value is an error, not an empty string
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render(name: str, **values: object) -> str:
+    """The template ``name`` with ``values`` (escaped unless already ``Markup``)."""
+    return _env().get_template(name).render(**values)
+
+
+@cache
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def stylesheet(name: str) -> Markup:
+    """The stylesheet ``components/<name>.css`` as trusted text for a ``<style>`` block."""
+    path = (HERE / f"{name}.css").resolve()
+    if path.parent != HERE or path.suffix != ".css":
+        raise ValueError(f"not a stylesheet of ours: {name!r}")
+    return Markup(_read(path))  # noqa: S704 -- our own file, not data
