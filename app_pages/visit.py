@@ -10,7 +10,7 @@ from xingtu.store import access
 
 state = view.current()
 if state.share:  # read-only and phone-first (the frame already hides the sidebar and chrome)
-    st.html(visit.SHARE_CSS)
+    visit.render_share_frame()
 data = access.load_visit(state.stops, state.year) if state.stops else None
 if not state.share:
     visit.reorder_after_change(data, state.fix)

@@ -43,3 +43,8 @@ def stylesheet(name: str) -> Markup:
     if path.parent != HERE or path.suffix != ".css":
         raise ValueError(f"not a stylesheet of ours: {name!r}")
     return Markup(_read(path))  # noqa: S704 -- our own file, not data
+
+
+def style_block(name: str) -> str:
+    """``<style>`` with the stylesheet ``components/<name>.css``, for ``st.html``."""
+    return f"<style>{stylesheet(name)}</style>"

@@ -8,14 +8,14 @@ only these stops.
 
 from __future__ import annotations
 
-import html
 import itertools
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from markupsafe import Markup
 
-from components import region_map, view
+from components import region_map, templating, view
 from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR, figure
 from components.view import t
 from xingtu import export
@@ -26,13 +26,6 @@ from xingtu.store.views import Visit
 from xingtu.viewstate import MAX_STOPS
 
 ADD_AT_ONCE = 12  # a day's visit; more can be added from the list or the map
-
-SHARE_CSS = """
-<style>
-[data-testid="stMainBlockContainer"] { padding: 1rem 0.9rem 2rem !important; max-width: 760px !important; }
-html, body { overflow-x: hidden !important; }
-</style>
-"""
 
 
 def compute_order(visit: Visit, fix_first: bool) -> tuple[str, ...]:
@@ -258,72 +251,29 @@ def compute_cards(visit: Visit, legs: list[float]) -> list[dict]:
 
 def build_card_html(card: dict) -> str:
     """A stop's card as escaped HTML (the phone view and the printable page use it)."""
-    stars = "".join(
-        f'<span class="xv-star {"on" if held else "off"}">{"★" if held else "☆"} {html.escape(name)}</span>'
-        for name, held in card["stars"]
-    )
-    strong = (
-        "".join(
-            f"<li><b>{html.escape(star)}</b>：{html.escape('、'.join(tasks))}</li>"
-            for star, tasks in card["strengths"].items()
-        )
-        or f"<li>{html.escape(t('visit.card.no_strengths'))}</li>"
-    )
-    partners = (
-        html.escape("、".join(card["partners"])) if card["partners"] else html.escape(t("visit.card.none"))
-    )
-    nxt = ""
-    if card["next_km"] is not None:
-        km = f"{card['next_km']:.1f}"
-        nxt = f'<div class="xv-next">{html.escape(t("visit.card.next", km=km))}</div>'
-    level = html.escape(t(f"level.{card['level']}"))
-    return (
-        f'<div class="xv-card"><div class="xv-head"><span class="xv-n">{card["n"]}</span>'
-        f'<b>{html.escape(card["name"])}</b><span class="xv-level">{level}</span></div>'
-        f'<div class="xv-place">{html.escape(card["place"])}</div><div class="xv-stars">{stars}</div>'
-        f'<div class="xv-label">{html.escape(t("visit.card.strengths"))}</div><ul>{strong}</ul>'
-        f'<div class="xv-label">{html.escape(t("visit.card.partners"))}</div><div>{partners}</div>'
-        f"{nxt}</div>"
-    )
-
-
-CARD_CSS = """
-<style>
-.xv-card { border: 1px solid #E6E1DA; border-radius: 8px; padding: 10px 12px; margin: 0 0 10px;
-  font-size: 15px; line-height: 1.55; overflow-wrap: anywhere; }
-.xv-head { display: flex; align-items: center; gap: 8px; font-size: 17px; }
-.xv-n { background: #C8102E; color: white; border-radius: 50%; width: 26px; height: 26px;
-  display: inline-flex; align-items: center; justify-content: center; font-size: 14px; flex: none; }
-.xv-level { margin-left: auto; color: #8E0E1F; white-space: nowrap; }
-.xv-place { color: #6B6B6B; font-size: 14px; }
-.xv-stars { display: flex; flex-wrap: wrap; gap: 4px 10px; margin: 4px 0; }
-.xv-star.on { color: #8E0E1F; } .xv-star.off { color: #9A9A9A; }
-.xv-label { color: #6B6B6B; font-size: 13px; margin-top: 4px; }
-.xv-card ul { margin: 0; padding-left: 1.2em; }
-.xv-next { margin-top: 6px; color: #5A3A1A; font-size: 14px; }
-</style>
-"""
+    nxt = t("visit.card.next", km=f"{card['next_km']:.1f}") if card["next_km"] is not None else ""
+    texts = {
+        "level": t(f"level.{card['level']}"),
+        "strengths": t("visit.card.strengths"),
+        "no_strengths": t("visit.card.no_strengths"),
+        "partners": t("visit.card.partners"),
+        "none": t("visit.card.none"),
+        "next": nxt,
+    }
+    return templating.render("visit_card.html", card=card, texts=texts)
 
 
 def build_itinerary_html(title: str, cards: list[dict], total_km: float, note: str) -> str:
     """A print-ready A4 page (Chinese fonts named first) with every stop's card."""
-    body = "".join(build_card_html(c) for c in cards)
-    total = t("visit.total", km=f"{total_km:.1f}", n=len(cards))
-    head = (
-        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-    )
-    return (
-        head
-        + f"""
-<style>
-@page {{ size: A4; margin: 14mm 12mm; }}
-body {{ font-family: {FONT_FAMILY}; color: #262730; margin: 0; }}
-h1 {{ font-size: 22px; margin: 0 0 4px; color: #8E0E1F; }}
-.meta {{ color: #6B6B6B; font-size: 13px; margin-bottom: 12px; }}
-.xv-card {{ break-inside: avoid; }}
-</style>{CARD_CSS}</head><body>
-<h1>{html.escape(title)}</h1><div class="meta">{html.escape(note)} · {html.escape(total)}</div>
-{body}</body></html>"""
+    css = templating.stylesheet("itinerary") + "\n" + templating.stylesheet("visit_card")
+    return templating.render(
+        "itinerary.html",
+        lang=view.lang(),
+        title=title,
+        note=note,
+        total=t("visit.total", km=f"{total_km:.1f}", n=len(cards)),
+        css=css,
+        cards=[Markup(build_card_html(c)) for c in cards],  # noqa: S704 -- rendered escaped just above
     )
 
 
@@ -348,8 +298,13 @@ def build_itinerary_xlsx(cards: list[dict]) -> bytes:
     return export.to_xlsx(t("visit.xlsx.sheet"), header, rows, widths=(6, 16, 22, 8, 40, 60, 24, 12))
 
 
+def render_share_frame() -> None:
+    """A shared route on a phone: a narrow column, nothing wider than the screen."""
+    st.html(templating.style_block("visit_share"))
+
+
 def render_cards(cards: list[dict], phone: bool) -> None:
-    st.html(CARD_CSS)
+    st.html(templating.style_block("visit_card"))
     for card in cards:
         if phone:  # tap a stop for its card
             level = t(f"level.{card['level']}")
