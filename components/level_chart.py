@@ -6,13 +6,11 @@ and each plotly chart costs the page a few hundred milliseconds in the browser.
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import view
+from components import templating, view
 from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR, chart_config, figure
 
 
@@ -58,31 +56,18 @@ def build_level_html(counts: pd.DataFrame, labels: dict[int, str]) -> str:
     """Six bars (五星 on top) as HTML: label, bar scaled to the largest level, count and share."""
     df = counts.sort_values("level", ascending=False)
     top = max(int(df["units"].max()), 1) if len(df) else 1
-    rows = []
-    for level, units, share in zip(df["level"], df["units"], df["share"], strict=True):
-        width = round(int(units) / top * 100, 1)
-        rows.append(
-            '<div class="xt-lv-row">'
-            f'<span class="xt-lv-name">{html.escape(labels[int(level)])}</span>'
-            f'<span class="xt-lv-track"><span style="width:{width}%;background:{LEVEL_COLORS[int(level)]}">'
-            "</span></span>"
-            f'<span class="xt-lv-value">{int(units):,}（{float(share):.1%}）</span></div>'
-        )
-    return f'<div class="xt-levels" data-testid="level-bars">{"".join(rows)}</div>'
-
-
-_LEVEL_CSS = """
-<style>
-.xt-levels { display: flex; flex-direction: column; gap: 6px; margin: 2px 0 6px; }
-.xt-lv-row { display: grid; grid-template-columns: 3.6em 1fr 8.6em; align-items: center; column-gap: 8px;
-  font-size: 15px; line-height: 22px; }
-.xt-lv-track { height: 16px; background: #F1F1F1; border-radius: 2px; overflow: hidden; }
-.xt-lv-track > span { display: block; height: 100%; }
-.xt-lv-value { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-</style>
-"""
+    rows = [
+        {
+            "label": labels[int(level)],
+            "width": round(int(units) / top * 100, 1),
+            "color": LEVEL_COLORS[int(level)],
+            "value": f"{int(units):,}（{float(share):.1%}）",
+        }
+        for level, units, share in zip(df["level"], df["units"], df["share"], strict=True)
+    ]
+    return templating.render("level_bars.html", rows=rows)
 
 
 def render_level_html(counts: pd.DataFrame) -> None:
     labels = {lv: view.t(f"level.{lv}") for lv in range(6)}
-    st.html(_LEVEL_CSS + build_level_html(counts, labels))
+    st.html(templating.style_block("level_bars") + build_level_html(counts, labels))

@@ -9,7 +9,6 @@ show on hover with value and rank.
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components import templating
 from components.theme import (
     CLASS_COLORS,
     FONT_FAMILY,
@@ -204,28 +204,15 @@ def build_key_html(title: str, items: list[tuple[str, str]], testid: str = "map-
     """Swatches and labels (in the given order) under a title, as escaped HTML with its style."""
     if not items:
         return ""
-    cells = "".join(
-        f'<span class="xt-key"><i style="background:{html.escape(color)}"></i>{html.escape(label)}</span>'
-        for color, label in items
+    return templating.style_block("map_key") + templating.render(
+        "map_key.html", title=title, items=items, testid=testid
     )
-    title = html.escape(title)
-    return _LEGEND_CSS + f'<div class="xt-legend" data-testid="{testid}"><b>{title}</b>{cells}</div>'
 
 
 def build_legend_html(fig: go.Figure) -> str:
     """The classes' swatches and ranges (high to low, then no data) as escaped HTML."""
     title, ordered = compute_legend(fig)
     return build_key_html(title, ordered)
-
-
-_LEGEND_CSS = """
-<style>
-.xt-legend { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 14px; font-size: 14px; }
-.xt-legend b { font-weight: 600; margin-right: 2px; }
-.xt-key { display: inline-flex; align-items: center; gap: 5px; white-space: nowrap; }
-.xt-key i { display: inline-block; width: 14px; height: 14px; border-radius: 2px; }
-</style>
-"""
 
 
 # Units of one township (or a unit among its neighbours) are few: each is drawn large enough to
