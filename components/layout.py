@@ -1,27 +1,15 @@
-"""Page density: less blank space above the content so a 1080p screen shows more data."""
+"""Every page's layout: density on a desktop, the phone layout (``layout.css``), and no Streamlit
+chrome on pages that stand alone (``bare.css``: the big screen, a shared read-only link)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-_CSS = """
-<style>
-[data-testid="stMainBlockContainer"] { padding-top: 3.6rem; padding-bottom: 1rem; }
-[data-testid="stSidebarContent"] [data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
-[data-testid="stMetricValue"] { font-size: 1.9rem; }
-</style>
-"""
-
-
-# Pages that stand alone (the big screen, a shared read-only link) show none of Streamlit's chrome.
-_BARE_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stStatusWidget"], [data-testid="stDecoration"],
-[data-testid="stSidebarNav"], [data-testid="stAppDeployButton"], [data-testid="stMainMenu"] {
-  display: none !important; }
-</style>
-"""
+_HERE = Path(__file__).parent
+_CSS = f"<style>{(_HERE / 'layout.css').read_text(encoding='utf-8')}</style>"
+_BARE_CSS = f"<style>{(_HERE / 'bare.css').read_text(encoding='utf-8')}</style>"
 
 
 def apply(bare: bool = False) -> None:

@@ -1,9 +1,10 @@
 """The big screen (大屏): dark, no Streamlit chrome, no scrolling, readable across a room.
 
-Everything but the map is plain HTML built by pure ``build_*`` functions (escaped text,
-sizes in CSS pixels of a 1920×1080 design). A 4K screen gets the HTML at twice the size
-through CSS ``zoom`` and a map drawn at twice the size: plotly draws wrongly inside a
-zoomed or transformed box, so the browser reports its size (``show_scale``) instead.
+Everything but the map is plain HTML built by pure ``build_*`` functions (escaped text),
+styled by ``screen.css`` in shares of the screen's height, so 1080p, 4K and a 32:9 wall show
+the same picture at their own size; the CSS lays the columns out for the ratio and the map
+fills its column. Plotly sizes text and dots in pixels, so the browser reports its window
+(``show_viewport``) and ``compute_layout`` turns it into those sizes.
 The map is the overview's choropleth (plotly geo, SVG) with the scope's 五星 units on
 top. The playlist itself (which view, when to move on) lives in ``app_pages/screen.py``.
 """
@@ -11,7 +12,9 @@ top. The playlist itself (which view, when to move on) lives in ``app_pages/scre
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -33,69 +36,14 @@ GOLD = "#F5C04A"
 UP = "#4ADE80"
 DOWN = "#FF6B6B"
 NO_DATA = "#26354F"  # regions without results: a muted tone of the dark screen, not a bright blank
-MAP_HEIGHT = 610
-MAP_WIDTH = 960
+CSS_FILE = Path(__file__).with_name("screen.css")
+DEFAULT_SIZE = (1920, 1080)  # until the browser has said how large it is
+LIST_ROWS = 40  # rows sent per ranked list: screen.css shows as many whole rows as the panel holds
 
-CSS = f"""
-<style>
-html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
-  background: {BG} !important; color: {TEXT}; overflow: hidden !important; }}
-[data-testid="stMainBlockContainer"] {{ padding: 14px 28px 0 28px !important; max-width: none !important; }}
-[data-testid="stVerticalBlock"] {{ gap: 10px !important; }}
-[data-testid="stMain"] {{ height: 100vh; }}
-@media (min-width: 3000px) and (min-height: 1800px) {{
-  .xs, .st-key-screen-controls {{ zoom: 2; }}
-  [data-testid="stMainBlockContainer"] {{ padding: 28px 56px 0 56px !important; }}
-  [data-testid="stVerticalBlock"] {{ gap: 20px !important; }}
-  [data-testid="stHorizontalBlock"] {{ gap: 40px !important; }} }}
-.xs {{ font-family: {FONT_FAMILY}; color: {TEXT}; }}
-.xs-band {{ display: flex; align-items: center; gap: 18px; padding: 6px 4px 0; position: relative; }}
-.xs-band h1 {{ font-size: 34px; line-height: 44px; margin: 0; padding: 0; font-weight: 700; color: {TEXT};
-  letter-spacing: 2px; white-space: nowrap; }}
-.xs-band .scope {{ font-size: 30px; color: {GOLD}; font-weight: 700; white-space: nowrap; }}
-.xs-band .meta {{ margin-left: auto; font-size: 18px; color: {MUTED}; white-space: nowrap; }}
-.xs-badge {{ background: #7A4B00; color: #FFE3A3; border-radius: 4px; padding: 2px 10px; font-size: 16px;
-  white-space: nowrap; }}
-.xs-progress {{ height: 4px; background: #1B2C4D; border-radius: 2px; overflow: hidden; margin-top: 6px; }}
-.xs-progress > div {{ height: 100%; width: 0; background: {GOLD}; animation: xs-grow linear forwards; }}
-.xs-progress.paused > div {{ animation: none; width: 100%; background: {MUTED}; }}
-@keyframes xs-grow {{ from {{ width: 0; }} to {{ width: 100%; }} }}
-.xs-tiles {{ display: grid; grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 14px; }}
-.xs-tile {{ background: {PANEL}; border: 1px solid #1E3A66; border-radius: 8px; padding: 8px 16px; }}
-.xs-tile .label {{ font-size: 19px; color: {MUTED}; white-space: nowrap; }}
-.xs-tile .value {{ font-size: 44px; line-height: 54px; font-weight: 700; font-variant-numeric: tabular-nums;
-  white-space: nowrap; }}
-.xs-tile .delta {{ font-size: 18px; white-space: nowrap; }}
-.good {{ color: {UP}; }} .bad {{ color: {DOWN}; }} .flat {{ color: {MUTED}; }}
-.xs-panel {{ background: {PANEL}; border: 1px solid #1E3A66; border-radius: 8px; padding: 10px 14px;
-  overflow: hidden; }}
-.xs-panel h2 {{ font-size: 21px; line-height: 28px; margin: 0 0 6px; padding: 0; color: {GOLD};
-  font-weight: 700;
-  white-space: nowrap; }}
-.xs-list {{ list-style: none; margin: 0 0 8px; padding: 0; }}
-.xs-list li {{ display: grid; grid-template-columns: 1.8em minmax(0, 1fr) auto; gap: 8px; font-size: 19px;
-  line-height: 27px; }}
-.xs-list .n {{ color: {MUTED}; text-align: right; font-variant-numeric: tabular-nums; }}
-.xs-list .name {{ overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }}
-.xs-list .v {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
-.xs-legend {{ display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 17px; color: {MUTED}; }}
-.xs-legend i {{ display: inline-block; width: 14px; height: 14px; border-radius: 2px; margin-right: 5px;
-  vertical-align: -1px; box-shadow: inset 0 0 0 1px #4A5F82; }}
-.xs-trend {{ display: grid; grid-template-columns: repeat(var(--years), minmax(0, 1fr)); gap: 14px; }}
-.xs-year .head {{ display: flex; justify-content: space-between; font-size: 18px; color: {MUTED}; }}
-.xs-year .head b {{ color: {TEXT}; font-size: 20px; }}
-.xs-year .bar {{ display: flex; height: 22px; border-radius: 3px; overflow: hidden; margin-top: 4px; }}
-.xs-keys {{ display: flex; gap: 14px; font-size: 16px; color: {MUTED}; margin-top: 6px; }}
-.xs-keys i {{ display: inline-block; width: 12px; height: 12px; margin-right: 4px; border-radius: 2px; }}
-.st-key-screen-controls {{ position: fixed; top: 14px; right: 28px; z-index: 100; width: auto !important; }}
-.st-key-screen-controls button {{ background: transparent; color: {MUTED}; border-color: #1E3A66;
-  min-height: 30px; padding: 0 10px; opacity: 0.7; }}
-.st-key-screen-controls button:hover {{ opacity: 1; color: {TEXT}; border-color: {GOLD}; }}
-.xs-band .meta {{ margin-right: 150px; }}
-.st-key-screen-map {{ align-items: center; }}
-[data-stale="true"] {{ opacity: 1 !important; transition: none !important; }}
-</style>
-"""
+
+def css() -> str:
+    """The screen's stylesheet (read at each run: a small file, and edits show without a restart)."""
+    return f"<style>{CSS_FILE.read_text(encoding='utf-8')}</style>"
 
 
 @dataclass(frozen=True)
@@ -111,7 +59,7 @@ class Frame:
     every: int
     paused: bool
     sample: bool
-    scale: int = 1  # 2 on a 4K screen
+    size: tuple[int, int] = DEFAULT_SIZE  # the browser window, CSS pixels
 
     @property
     def rotating(self) -> bool:
@@ -230,9 +178,18 @@ def compute_tiles(
 
 
 def build_band_html(
-    title: str, scope: str, meta: str, badge: str | None, every: int, paused: bool, step: int
+    title: str,
+    scope: str,
+    meta: str,
+    badge: str | None,
+    every: int,
+    paused: bool,
+    step: int,
+    size: tuple[int, int] = DEFAULT_SIZE,
 ) -> str:
-    """Title band with the rotation's progress bar (restarted by ``step``, frozen when paused)."""
+    """Title band with the rotation's progress bar (restarted by ``step``, frozen when paused).
+
+    ``data-viewport`` names the window size the view was drawn for (browser tests wait for it)."""
     bar = ""
     if every > 0:
         state = " paused" if paused else ""
@@ -244,7 +201,8 @@ def build_band_html(
         f'<span class="xs-badge" data-testid="sample-badge">{html.escape(badge)}</span>' if badge else ""
     )
     return (
-        f'<div class="xs"><div class="xs-band"><h1>{html.escape(title)}</h1>'
+        f'<div class="xs" data-viewport="{size[0]}x{size[1]}">'
+        f'<div class="xs-band"><h1>{html.escape(title)}</h1>'
         f'<span class="scope" data-testid="screen-scope">{html.escape(scope)}</span>{badge_html}'
         f'<span class="meta">{html.escape(meta)}</span></div>{bar}</div>'
     )
@@ -262,7 +220,9 @@ def build_tiles_html(tiles: list[Tile]) -> str:
 
 
 def build_side_html(sections: list[tuple[str, list[tuple[str, str, str]], str]], testid: str) -> str:
-    """A panel of titled lists of (rank, name, value) rows; ``tone`` colours the values."""
+    """A panel of titled lists of (rank, name, value) rows; ``tone`` colours the values. The panel
+    fills its share of the column and shows as many whole rows as fit; short lists get larger rows
+    (screen.css, from the lists' lengths given here)."""
     parts = []
     for title, rows, tone in sections:
         items = (
@@ -273,22 +233,34 @@ def build_side_html(sections: list[tuple[str, list[tuple[str, str, str]], str]],
             )
             or f'<li><span></span><span class="name flat">{html.escape(t("screen.none"))}</span></li>'
         )
-        parts.append(f'<h2>{html.escape(title)}</h2><ol class="xs-list">{items}</ol>')
-    return f'<div class="xs xs-panel" data-testid="{testid}">{"".join(parts)}</div>'
+        parts.append(
+            f'<section style="--rows:{max(len(rows), 1)}"><h2>{html.escape(title)}</h2>'
+            f'<ol class="xs-list">{items}</ol></section>'
+        )
+    body = "".join(parts)
+    longest = max((len(rows) for _, rows, _ in sections), default=0)
+    return (
+        f'<div class="xs xs-panel xs-fill" data-testid="{testid}" '
+        f'style="--k:{max(len(sections), 1)};--rows-max:{max(longest, 1)}">'
+        f'<div class="xs-sections">{body}</div></div>'
+    )
 
 
 def compute_top_bottom(
     children: pd.DataFrame, metric: str, n: int
 ) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-    """The best and the worst ``n`` child regions by ``metric``, with the overview ranking's
-    competition ranks; regions without units left out. Plain names: the side panels are
-    narrow, and a zone's own name (…开发区, …示范区) already says what it is."""
+    """The ranking by ``metric`` split in two: the better half best first, the worse half worst
+    first, at most ``n`` rows each (the screen shows the first rows that fit). Each region is
+    in one list only; ranks are the overview ranking's competition ranks; regions without units
+    are left out. Plain names: the side panels are narrow, and a zone's own name (…开发区,
+    …示范区) already says what it is."""
     table = ranking.compute_ranking(children, metric).dropna(subset=["rank"])
     rows = [
         (str(int(r)), str(name), format_metric(metric, v))
         for r, name, v in zip(table["rank"], table["name"], table[metric], strict=True)
     ]
-    return rows[:n], (rows[-n:][::-1] if len(rows) > n else [])
+    half = (len(rows) + 1) // 2
+    return rows[:half][:n], rows[half:][::-1][:n]
 
 
 def compute_not_imported(children: pd.DataFrame, n: int) -> tuple[list[tuple[str, str, str]], int]:
@@ -359,15 +331,25 @@ def build_map(
     texts: MapTexts,
     five_star: pd.DataFrame,
     five_star_label: str,
-    scale: int = 1,
+    font: int = 18,
+    dot: int = 5,
+    outline: tuple[str | None, str | None] = (None, None),
 ) -> go.Figure:
-    """The overview's choropleth in the screen's colours, with the scope's 五星 units as gold dots."""
-    fig = region_map.build_region_map(children, metric, geojson_url, texts)
+    """The overview's choropleth in the screen's colours, with the scope's 五星 units as gold dots.
+
+    No height: the map fills the column screen.css gives it; ``font`` and ``dot`` (pixels, from
+    ``compute_layout``) follow the screen's height. ``outline`` (boundary URL, id) draws a county's
+    own outline under its townships, which have no polygons of their own."""
+    fig = region_map.build_region_map(children, metric, geojson_url, texts, *outline)
     for trace in fig.data:
         if trace.type == "choropleth" and trace.name == "regions":
             trace.marker.line.color = "#3B4E6E"
             trace.marker.line.width = 1
             trace.colorscale = [[v, NO_DATA if c == NO_DATA_COLOR else c] for v, c in trace.colorscale]
+        elif trace.name == "outline":
+            trace.colorscale = [[0, PANEL], [1, PANEL]]
+            trace.marker.line.color = "#5B7299"
+            trace.marker.line.width = 2
         elif trace.name == "points":
             trace.marker.color = [NO_DATA if c == NO_DATA_COLOR else c for c in trace.marker.color]
     meta = dict(fig.layout.meta or {})
@@ -379,16 +361,17 @@ def build_map(
                 lon=five_star["lon"],
                 lat=five_star["lat"],
                 mode="markers",
-                marker={"size": 4 * scale, "color": GOLD, "opacity": 0.9},
+                marker={"size": dot, "color": GOLD, "opacity": 0.9},
                 hoverinfo="skip",
                 name=five_star_label,
             )
         )
     fig.update_layout(
-        height=MAP_HEIGHT * scale,
+        height=None,
+        autosize=True,
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
-        font={"family": FONT_FAMILY, "color": TEXT, "size": 16 * scale},
+        font={"family": FONT_FAMILY, "color": TEXT, "size": font},
         dragmode=False,
     )
     return fig
@@ -425,25 +408,51 @@ export default function ({ setStateValue }) {
 )
 
 
-def compute_scale(size: object) -> int:
-    """2 on a 4K-class screen (CSS pixels at least 3000×1800), else 1; unknown sizes count as 1."""
-    if isinstance(size, list | tuple) and len(size) == 2 and all(isinstance(v, int | float) for v in size):
-        return 2 if size[0] >= 3000 and size[1] >= 1800 else 1
-    return 1
+def compute_size(size: object) -> tuple[int, int]:
+    """The reported window size as (width, height); anything unusable is the 1080p design size."""
+    if (
+        isinstance(size, list | tuple)
+        and len(size) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in size)
+        and min(size) >= 200
+    ):
+        return int(size[0]), int(size[1])
+    return DEFAULT_SIZE
 
 
-def show_scale(key: str) -> int:
-    """The browser's window size, reported by a tiny inline component, as a drawing scale."""
+@dataclass(frozen=True)
+class Layout:
+    font: int  # the map's text, pixels: at least 1.6 % of the height
+    dot: int  # a 五星 unit's dot on the map, pixels: follows the map's size (the window's shorter side)
+
+
+def compute_layout(size: tuple[int, int]) -> Layout:
+    """What the map draws in pixels (plotly knows no vh): text that scales with the height, dots
+    with the map.
+
+    Everything else (the columns, the map's size) is screen.css, in shares of the window."""
+    width, height = size
+    return Layout(font=math.ceil(height * 0.0167), dot=max(3, round(min(width, height) / 216)))
+
+
+def show_viewport(key: str) -> tuple[int, int]:
+    """The browser's window size, reported by a tiny inline component (1080p until it has)."""
     result = _VIEWPORT(key=key, on_size_change=lambda: None, height=0)
-    return compute_scale(getattr(result, "size", None))
+    return compute_size(getattr(result, "size", None))
 
 
 def render_html(markup: str) -> None:
     st.html(markup)
 
 
-def render_map(fig: go.Figure, key: str, scale: int = 1) -> None:
-    st.plotly_chart(fig, key=key, config={**region_map.CONFIG, "staticPlot": True}, width=MAP_WIDTH * scale)
+def render_map(fig: go.Figure, key: str) -> None:
+    st.plotly_chart(
+        fig,
+        key=key,
+        config={**region_map.CONFIG, "staticPlot": True, "responsive": True},
+        width="stretch",
+        height="stretch",
+    )
 
 
 def tile_texts() -> dict[str, str]:
@@ -471,7 +480,7 @@ def trend_texts() -> dict:
 
 
 def render_view(data: Screen, frame: Frame, geojson_url: str | None) -> None:
-    """One view: band, tiles, rankings either side of the map, and the trend strip."""
+    """One view: the band, then figures and rankings | the map | changes and the years."""
     ov = data.overview
     meta = t("screen.year", year=frame.year)
     if frame.rotating:
@@ -486,59 +495,66 @@ def render_view(data: Screen, frame: Frame, geojson_url: str | None) -> None:
             frame.every if frame.rotating else 0,
             frame.paused,
             frame.position,
+            frame.size,
         )
     )
     if int(ov.summary.get("expected", ov.summary["units"]) or 0) == 0:  # no units match at all
         st.info(t("overview.empty"))
         return
-    render_html(
-        build_tiles_html(compute_tiles(ov.summary, ov.counts, ov.prev_summary, ov.prev_counts, tile_texts()))
+    layout = compute_layout(frame.size)
+    tiles = build_tiles_html(
+        compute_tiles(ov.summary, ov.counts, ov.prev_summary, ov.prev_counts, tile_texts())
     )
-    left, middle, right = st.columns([1, 2.3, 1], gap="medium")
-    if ov.child_level != "village":
-        level_name = t("overview.ranking.level." + ov.child_level)
-        top, bottom = compute_top_bottom(ov.children, frame.metric, 10)
-        up, down = compute_movers(data.child_years, frame.metric)
-        missing, n_missing = compute_not_imported(ov.children, 10 if top else 20)
-        top_title = t("screen.top", level=level_name, metric=t(f"metric.{frame.metric}"))
-        missing_section = (t("screen.not_imported", level=level_name, n=n_missing), missing, "flat")
-        if not top:  # nothing imported: the panel lists who is missing
-            sections = [missing_section]
-        elif n_missing:  # partly imported: the best so far, then who is still missing
-            sections = [(top_title, top, ""), missing_section]
-        else:
-            sections = [(top_title, top, ""), (t("screen.bottom", level=level_name), bottom, "")]
-        with left:
-            render_html(build_side_html(sections, "screen-ranking"))
-        with right:
-            render_html(
-                build_side_html(
-                    [
-                        (t("screen.up", level=level_name), compute_mover_rows(up, frame.metric), "good"),
-                        (t("screen.down", level=level_name), compute_mover_rows(down, frame.metric), "bad"),
-                        (
-                            t("screen.overdue", level=level_name),
-                            compute_most(ov.children, "overdue_problems", 5),
-                            "bad",
-                        ),
-                    ],
-                    "screen-movers",
-                )
-            )
-        with middle:
-            fig = build_map(
-                ov.children,
-                frame.metric,
-                geojson_url,
-                map_controls.map_texts(frame.metric),
-                data.five_star,
-                t("screen.five_star"),
-                frame.scale,
-            )
-            with st.container(key="screen-map"):
-                render_map(
-                    fig, key=f"screen.map.{frame.region}.{frame.metric}.{frame.scale}", scale=frame.scale
-                )
-                count = len(data.five_star) if int(ov.summary["units"]) else None
-                render_html(build_legend_html(fig, t("screen.five_star"), count))
-    render_html(build_trend_html(data.level_trend, data.year_metrics, trend_texts()))
+    trend = build_trend_html(data.level_trend, data.year_metrics, trend_texts())
+    with st.container(key="screen-body"):
+        left, middle, right = st.columns([1, 2, 1], gap="medium")
+    side_left = left.container(key="screen-left")
+    side_right = right.container(key="screen-right")
+    side_left.html(tiles)
+    if ov.child_level == "village":  # a township: no child regions to map or rank
+        side_right.html(trend)
+        return
+    level_name = t("overview.ranking.level." + ov.child_level)
+    top, bottom = compute_top_bottom(ov.children, frame.metric, LIST_ROWS)
+    up, down = compute_movers(data.child_years, frame.metric, LIST_ROWS)
+    missing, n_missing = compute_not_imported(ov.children, LIST_ROWS)
+    top_title = t("screen.best", level=level_name, metric=t(f"metric.{frame.metric}"))
+    missing_section = (t("screen.not_imported", level=level_name, n=n_missing), missing, "flat")
+    if not top:  # nothing imported: the panel lists who is missing
+        sections = [missing_section]
+    elif n_missing:  # partly imported: the best so far, then who is still missing
+        sections = [(top_title, top, ""), missing_section]
+    elif bottom:
+        sections = [(top_title, top, ""), (t("screen.worst", level=level_name), bottom, "")]
+    else:  # a single region: one list
+        sections = [(top_title, top, "")]
+    side_left.html(build_side_html(sections, "screen-ranking"))
+    side_right.html(
+        build_side_html(
+            [
+                (t("screen.up", level=level_name), compute_mover_rows(up, frame.metric), "good"),
+                (t("screen.down", level=level_name), compute_mover_rows(down, frame.metric), "bad"),
+            ],
+            "screen-movers",
+        )
+    )
+    overdue = compute_most(ov.children, "overdue_problems", LIST_ROWS)
+    side_right.html(
+        build_side_html([(t("screen.overdue", level=level_name), overdue, "bad")], "screen-overdue")
+    )
+    side_right.html(trend)
+    fig = build_map(
+        ov.children,
+        frame.metric,
+        geojson_url,
+        map_controls.map_texts(frame.metric),
+        data.five_star,
+        t("screen.five_star"),
+        layout.font,
+        layout.dot,
+        map_controls.outline(frame.region) if ov.scope_level == "county" else (None, None),
+    )
+    with middle.container(key="screen-map"):
+        render_map(fig, key=f"screen.map.{frame.region}.{frame.metric}.{layout.font}")
+        count = len(data.five_star) if int(ov.summary["units"]) else None
+        render_html(build_legend_html(fig, t("screen.five_star"), count))

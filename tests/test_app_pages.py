@@ -194,7 +194,7 @@ def test_english(app_env, page):
     at = _open(page, {"lang": "en", "u": UNIT})
     if page == "screen":  # no filters on the big screen; its texts are HTML
         assert at.button(key="screen.pause").label == "Pause"
-        assert "Top 10 County" in _html(at) and "Year by year" in _html(at)
+        assert "County: top · Mean stars" in _html(at) and "Year by year" in _html(at)
     else:
         assert at.button(key="filter.reset").label == "Reset filters"
         assert at.button(key="filter.lang").label == "中文"
@@ -226,7 +226,7 @@ def test_screen_shows_the_scope_its_numbers_and_no_filters(app_env):
         "SELECT count(*), sum((level = 5)::INT) FROM annual_results WHERE year = 2025 AND code LIKE '4111%'"
     ).fetchone()
     assert f'<div class="value">{units:,}</div>' in body and f'<div class="value">{five:,}</div>' in body
-    assert "县（区）前十 · 四星及以上占比" in body and "源汇区" in body
+    assert "排名靠前的县（区） · 四星及以上占比" in body and "源汇区" in body
     assert '逾期问题最多的县（区）</h2><ol class="xs-list"><li><span class="n">1</span>' in body
     assert not at.sidebar.selectbox and not at.sidebar.radio  # the screen draws no filters
     assert "screen-progress" not in body  # every=0: no rotation, no progress bar

@@ -37,19 +37,38 @@ def test_next_position_wraps_and_recovers(position, length, expected):
 
 
 @pytest.mark.parametrize(
-    ("size", "scale"),
+    ("size", "expected"),
     [
-        ([3840, 2160], 2),
-        ([3840, 1080], 1),
-        ([1920, 1080], 1),
-        ([2560, 1440], 1),
-        (None, 1),
-        (["x", 1], 1),
-        ([1], 1),
+        ([3840, 2160], (3840, 2160)),
+        ([3840, 1080], (3840, 1080)),
+        ((1920.0, 1080.0), (1920, 1080)),  # the browser may send floats
+        ([1366, 768], (1366, 768)),
+        (None, (1920, 1080)),  # not reported yet: the 1080p design size
+        (["x", 1], (1920, 1080)),
+        ([1], (1920, 1080)),
+        ([True, 1080], (1920, 1080)),
+        ([0, 0], (1920, 1080)),  # a hidden or collapsed window says nothing
+        ([1920, 1080, 1], (1920, 1080)),
     ],
 )
-def test_scale_doubles_only_on_4k_class_screens(size, scale):
-    assert screen.compute_scale(size) == scale
+def test_reported_size_is_taken_only_when_it_is_a_real_window(size, expected):
+    assert screen.compute_size(size) == expected
+
+
+@pytest.mark.parametrize(
+    ("size", "font", "dot"),
+    [
+        ((1920, 1080), 19, 5),  # text at least 1.6 % of the height, rounded up
+        ((3840, 1080), 19, 5),  # a 32:9 wall: as tall as 1080p, so the same sizes
+        ((3840, 2160), 37, 10),  # 4K: twice the height, twice the size
+        ((1280, 720), 13, 3),
+        ((390, 844), 15, 3),  # a phone in portrait: a small map, dots no smaller than 3 px
+    ],
+)
+def test_map_text_and_dots_follow_the_screen_height(size, font, dot):
+    layout = screen.compute_layout(size)
+    assert (layout.font, layout.dot) == (font, dot)
+    assert layout.font >= 0.016 * size[1]
 
 
 def _counts(units: dict[int, int]) -> pd.DataFrame:
@@ -101,12 +120,13 @@ def test_top_and_bottom_lists_rank_by_the_metric_and_skip_empty_regions():
             "overdue_problems": [3, 0, 9, 1, 2, 0],
         }
     )
-    top, bottom = screen.compute_top_bottom(children, "mean_stars", 2)
-    assert top == [("1", "县3", "4.00"), ("2", "县1", "3.50")]
-    assert bottom == [("5", "县4", "1.00"), ("4", "县0", "2.00")]
+    top, bottom = screen.compute_top_bottom(children, "mean_stars", 5)
+    assert top == [("1", "县3", "4.00"), ("2", "县1", "3.50"), ("3", "县2", "3.00")]  # the better half
+    assert bottom == [("5", "县4", "1.00"), ("4", "县0", "2.00")]  # the worse half, worst first
+    assert screen.compute_top_bottom(children, "mean_stars", 2) == (top[:2], bottom)  # at most n each
     _, most_overdue = screen.compute_top_bottom(children, "overdue_problems", 2)
     assert [name for _, name, _ in most_overdue] == ["县2", "县0"]  # fewer is better: the worst last
-    assert screen.compute_top_bottom(children.iloc[:2], "mean_stars", 5)[1] == []  # short lists: no bottom
+    assert screen.compute_top_bottom(children.iloc[:1], "mean_stars", 5) == ([("1", "县0", "2.00")], [])
     tied = children.assign(mean_stars=[3.0, 3.0, 2.0, 4.0, 1.0, 5.0])
     assert screen.compute_top_bottom(tied, "mean_stars", 3)[0] == [
         ("1", "县3", "4.00"),
@@ -129,8 +149,19 @@ def test_screen_html_escapes_every_name():
     for markup in (band, side, tiles):
         assert "<img" not in markup and "&lt;img src=x onerror=alert(1)&gt;" in markup
     assert 'data-step="3"' in band and "animation-duration:30s" in band
+    assert 'data-viewport="1920x1080"' in band  # the size the view was drawn for
+    wall = screen.build_band_html("t", "s", "m", None, 0, False, 0, (3840, 1080))
+    assert 'data-viewport="3840x1080"' in wall
     assert "xs-progress paused" in screen.build_band_html("t", "s", "m", None, 30, True, 3)
     assert "xs-progress" not in screen.build_band_html("t", "s", "m", None, 0, False, 0)
+
+
+@pytest.mark.parametrize(("rows", "declared"), [(0, 1), (1, 1), (5, 5), (40, 40)])
+def test_each_list_declares_its_rows_so_a_short_one_takes_only_its_space(rows, declared):
+    markup = screen.build_side_html([("t", [("1", "县", "1")] * rows, "")], "screen-movers")
+    assert f'<section style="--rows:{declared}">' in markup
+    assert markup.count("<li>") == max(rows, 1)  # an empty list says "none" on its one row
+    assert 'class="xs xs-panel xs-fill" data-testid="screen-movers"' in markup
 
 
 def test_trend_strip_has_one_block_per_year_with_the_level_mix():
