@@ -32,17 +32,30 @@ def build_heat(df: pd.DataFrame, column: str, label: str, height: int = 460) -> 
             text=text,
             texttemplate="%{text}",
             hovertemplate="%{y} · %{x}<br>" + label + "：%{z:.1%}<extra></extra>",
-            colorbar={"title": {"text": label}, "tickformat": ".0%"},
+            # under the grid, not beside it: on a phone a side bar took a quarter of the width
+            colorbar={
+                "title": {"text": label, "side": "top"},
+                "tickformat": ".0%",
+                "orientation": "h",
+                "x": 0.5,
+                "xanchor": "center",
+                "y": 0,
+                "yanchor": "top",
+                "ypad": 8,
+                "thickness": 12,
+                "len": 0.7,
+            },
             xgap=2,
             ygap=2,
         )
     )
     fig.update_layout(
-        height=max(height, 28 * len(names) + 120),
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=max(height, 28 * len(names) + 190),
+        margin={"l": 10, "r": 10, "t": 10, "b": 70},
         font={"family": FONT_FAMILY, "size": 14, "color": TEXT_COLOR},
         yaxis={"autorange": "reversed"},
-        xaxis={"side": "top", "tickangle": -30},
+        # level labels when they fit, turned (to upright on a phone) when they would overlap
+        xaxis={"side": "top", "autotickangles": [0, -45, -90]},
         plot_bgcolor="white",
     )
     return fig
