@@ -19,6 +19,7 @@ from components import (
 )
 from components.view import t
 from xingtu.store import access
+from xingtu.views.headline import compute_headline
 
 state = view.current()
 data = access.load_overview(state.region, state.unit_type, state.year, state.by)
@@ -38,7 +39,10 @@ if not nothing:
         )
 
 kpi_cards.render(
-    kpi_cards.compute_cards(data.summary, data.counts, data.prev_counts, data.prev_summary), data.prev_year
+    kpi_cards.compute_cards(
+        compute_headline(data.summary, data.counts, data.prev_summary, data.prev_counts, data.prev_year)
+    ),
+    data.prev_year,
 )
 
 map_col, dots_col, side_col = st.columns([5, 4, 4], gap="medium")

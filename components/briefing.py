@@ -29,6 +29,7 @@ from xingtu.reference.boundaries import Ring
 from xingtu.store import access
 from xingtu.store.versions import holds_sample
 from xingtu.store.views import Briefing
+from xingtu.views.headline import Figure, Headline, compute_headline
 from xingtu.viewstate import Lang
 
 MAP_SIZE = (340, 268)  # CSS px; the page is 718 px wide between 10 mm margins
@@ -203,50 +204,36 @@ class Kpi(NamedTuple):
     share: str = ""  # of all units, next to the value
 
 
-def compute_kpis(brief: Briefing, tr: Tr) -> list[Kpi]:
+def compute_kpis(head: Headline, tr: Tr) -> list[Kpi]:
     """Eight tiles: units, 五星/四星/三星 (with their share), mean stars, share ≥ 3 stars, below
-    target, overdue problems; changes against the previous year where there is one."""
-    s, p = brief.summary, brief.prev_summary
+    target, overdue problems; changes against the previous year where there is one. The figures
+    are the scope's headline (``xingtu.views.headline``), as on the overview and the big screen."""
 
-    def units_at(counts: pd.DataFrame | None, level: int) -> int:
-        if counts is None:
-            return 0
-        return int(counts.loc[counts["level"] == level, "units"].sum())
+    def note(fig: Figure, metric: str) -> tuple[str, str]:
+        return ("", "flat") if fig.change is None else (format_change(metric, fig.change), fig.tone)
 
-    def change(now: float, before: float | None, metric: str, higher_is_better: bool) -> tuple[str, str]:
-        if before is None or math.isnan(now) or math.isnan(before):
-            return "", "flat"
-        diff = now - before
-        good = diff > 0 if higher_is_better else diff < 0
-        tone = "flat" if abs(diff) < 1e-12 else "good" if good else "bad"
-        return format_change(metric, diff), tone
+    def value(fig: Figure, metric: str) -> str:
+        if fig.value is None:
+            return "—"
+        return (
+            format_metric(metric, fig.value)
+            if metric in ("mean_stars", "share_ge3")
+            else f"{int(fig.value):,}"
+        )
 
-    total = max(_int(s["units"]), 1)
-    tiles = [Kpi(tr("overview.kpi.units"), f"{_int(s['units']):,}")]
+    tiles = [Kpi(tr("overview.kpi.units"), f"{head.units:,}")]
     for level in (5, 4, 3):
-        now = units_at(brief.counts, level)
-        before = units_at(brief.prev_counts, level) if brief.prev_counts is not None else None
-        tiles.append(
-            Kpi(
-                tr(f"level.{level}"),
-                f"{now:,}",
-                *change(now, before, "five_star", True),
-                f"{now / total:.1%}",
-            )
-        )
-    for metric in ("mean_stars", "share_ge3"):
-        now = float(s[metric]) if s[metric] is not None else math.nan
-        before = float(p[metric]) if p and p.get(metric) is not None and not pd.isna(p[metric]) else None
-        tiles.append(
-            Kpi(tr(f"metric.{metric}"), format_metric(metric, now), *change(now, before, metric, True))
-        )
-    below = _int(s["below_target"])
-    before_below = _int(p["below_target"]) if p else None
-    tiles.append(
-        Kpi(tr("overview.kpi.below_target"), f"{below:,}", *change(below, before_below, "five_star", False))
+        fig = head[f"level{level}"]
+        share = "" if fig.share is None else f"{fig.share:.1%}"
+        tiles.append(Kpi(tr(f"level.{level}"), value(fig, "five_star"), *note(fig, "five_star"), share))
+    tiles.extend(
+        Kpi(tr(f"metric.{metric}"), value(head[metric], metric), *note(head[metric], metric))
+        for metric in ("mean_stars", "share_ge3")
     )
+    below = head["below_target"]
+    tiles.append(Kpi(tr("overview.kpi.below_target"), value(below, "five_star"), *note(below, "five_star")))
     tiles.append(
-        Kpi(tr("briefing.kpi.overdue"), f"{_int(s['overdue_problems']):,}", tr("briefing.kpi.as_of"))
+        Kpi(tr("briefing.kpi.overdue"), value(head["overdue"], "five_star"), tr("briefing.kpi.as_of"))
     )
     return tiles
 
@@ -324,6 +311,9 @@ def build_briefing_html(brief: Briefing, lang: Lang = "zh") -> str:
     if brief.meta.get("version_id"):
         footer += " · " + tr("sample.version", version=f"v{brief.meta['version_id']}")
     total = _int(brief.summary["units"])
+    head = compute_headline(
+        brief.summary, brief.counts, brief.prev_summary, brief.prev_counts, brief.prev_year
+    )
     return templating.render(
         "briefing.html",
         lang=lang,
@@ -336,8 +326,8 @@ def build_briefing_html(brief: Briefing, lang: Lang = "zh") -> str:
         sample={"badge": tr("sample.badge" + suffix), "note": tr("sample.note" + suffix)}
         if holds_sample(brief.meta)
         else None,
-        kpis=compute_kpis(brief, tr),
-        vs=tr("briefing.kpi.vs", year=brief.prev_year) if brief.prev_year else "",
+        kpis=compute_kpis(head, tr),
+        vs=tr("briefing.kpi.vs", year=head.prev_year) if head.prev_year else "",
         map_title=tr("briefing.map"),
         map=compute_map(brief),
         map_none=tr("briefing.map.none"),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from components.view import t
 from xingtu.domain.rating import LEVELS_DESC
+from xingtu.views.headline import Headline
 
 
 @dataclass(frozen=True)
@@ -21,57 +21,48 @@ class Card:
     delta_arrow: str = "auto"  # "off" for a delta that is a note (what is not imported), not a change
 
 
-def compute_cards(
-    summary: dict, counts: pd.DataFrame, prev_counts: pd.DataFrame | None, prev_summary: dict | None
-) -> list[Card]:
-    """The cards' texts from the scope's summary and level counts (and last year's, for deltas).
+def compute_cards(head: Headline) -> list[Card]:
+    """The cards' texts from the scope's headline figures (``xingtu.views.headline``).
 
-    Only results count: a scope nothing was imported for shows its units as not imported and no
-    other card (never zeros), and a year before without results gives no change (a change from
-    nothing is not a rise).
+    A scope nothing was imported for shows its units as not imported and no other card (never
+    zeros); a partly imported one says how many units are not in yet.
     """
-    units = int(summary["units"])
-    expected = int(summary.get("expected", units) or 0)
-    if prev_summary is not None and int(prev_summary.get("units", 1) or 0) == 0:
-        prev_counts = prev_summary = None
-    prev_year_units = (
-        dict(zip(prev_counts["level"], prev_counts["units"], strict=True)) if prev_counts is not None else {}
-    )
-    first = Card(t("overview.kpi.units"), f"{units:,}", None)
-    if units == 0:  # nothing imported: the units the divisions list; every other number is unknown
+    if head.units == 0:  # nothing imported: the units the divisions list; every other number is unknown
         return [
-            Card(first.label, f"{expected:,}", t("nodata.not_imported"), delta_color="off", delta_arrow="off")
+            Card(
+                t("overview.kpi.units"),
+                f"{head.expected:,}",
+                t("nodata.not_imported"),
+                delta_color="off",
+                delta_arrow="off",
+            )
         ]
-    if units < expected:  # partly imported: the figures count the imported units; say how many are not
-        note = t("overview.kpi.imported", missing=f"{expected - units:,}")
+    first = Card(t("overview.kpi.units"), f"{head.units:,}", None)
+    if head.missing:  # partly imported: the figures count the imported units; say how many are not
+        note = t("overview.kpi.imported", missing=f"{head.missing:,}")
         first = Card(first.label, first.value, note, delta_color="off", delta_arrow="off")
     cards = [first]
     for level in LEVELS_DESC:
-        row = counts[counts["level"] == level].iloc[0]
-        delta = None
-        if prev_counts is not None:
-            delta = f"{int(row['units']) - int(prev_year_units.get(level, 0)):+,}"
+        fig = head[f"level{level}"]
         cards.append(
             Card(
-                f"{t(f'level.{level}')} · {row['share']:.1%}",
-                f"{int(row['units']):,}",
-                delta,
-                delta_color="normal" if level >= 3 else "inverse",
+                f"{t(f'level.{level}')} · {fig.share:.1%}",
+                f"{int(fig.value or 0):,}",
+                None if fig.change is None else f"{int(fig.change):+,}",
+                delta_color="normal" if fig.better == "up" else "inverse",
             )
         )
-    below_delta = None
-    if prev_summary is not None:
-        below_delta = f"{int(summary['below_target']) - int(prev_summary['below_target']):+,}"
+    below = head["below_target"]
     cards.append(
         Card(
             t("overview.kpi.below_target"),
-            f"{int(summary['below_target']):,}",
-            below_delta,
+            f"{int(below.value or 0):,}",
+            None if below.change is None else f"{int(below.change):+,}",
             delta_color="inverse",
         )
     )
     # Overdue counts are as of the data date, not per year: no change to show.
-    cards.append(Card(t("overview.kpi.overdue"), f"{int(summary['overdue_problems']):,}", None))
+    cards.append(Card(t("overview.kpi.overdue"), f"{int(head['overdue'].value or 0):,}", None))
     return cards
 
 

@@ -27,6 +27,7 @@ from components.trend_charts import compute_movers
 from components.view import t
 from xingtu.domain.metrics import format_change, format_metric
 from xingtu.store.views import Screen
+from xingtu.views.headline import Figure, Headline, compute_headline
 
 BG = "#0A1428"
 PANEL = "#0F1F3D"
@@ -122,58 +123,31 @@ def compute_next(position: int, length: int) -> int:
     return (position + 1) % length if 0 <= position < length else 0
 
 
-def compute_tiles(
-    summary: dict,
-    counts: pd.DataFrame,
-    prev_summary: dict | None,
-    prev_counts: pd.DataFrame | None,
-    texts: dict,
-) -> list[Tile]:
+def compute_tiles(head: Headline, texts: dict) -> list[Tile]:
     """Units; 五星, 四星, 三星 with their change; mean stars; overdue problems (as of the data date).
 
-    A scope with units not imported says how many are in; with none, the numbers are "—", and a
-    year before without results gives no change (a change from nothing is not a rise).
-    """
-    n_units = int(summary["units"])
-    expected = int(summary.get("expected", n_units) or 0)
-    if prev_summary is not None and int(prev_summary.get("units", 1) or 0) == 0:
-        prev_summary = prev_counts = None
+    A scope with units not imported says how many are in; with none, the numbers are "—"."""
     imported = (
-        texts["imported_of"].format(units=f"{n_units:,}", expected=f"{expected:,}")
-        if n_units < expected
+        texts["imported_of"].format(units=f"{head.units:,}", expected=f"{head.expected:,}")
+        if head.missing
         else None
     )
-    if n_units == 0:
+    if head.units == 0:
         blank = [Tile(texts[key], "—", None) for key in ("level5", "level4", "level3", "mean", "overdue")]
-        return [Tile(texts["units"], f"{expected:,}", imported, "flat"), *blank]
+        return [Tile(texts["units"], f"{head.expected:,}", imported, "flat"), *blank]
 
-    def units(df: pd.DataFrame | None, level: int) -> int | None:
-        if df is None:
-            return None
-        row = df[df["level"] == level]
-        return int(row["units"].iloc[0]) if len(row) else 0
+    def change(fig: Figure, metric: str) -> str | None:
+        return None if fig.change is None else f"{texts['vs_prev']} {format_change(metric, fig.change)}"
 
-    def change(now: float, before: float | None, metric: str) -> tuple[str | None, str]:
-        if before is None:
-            return None, "flat"
-        diff = now - before
-        tone = "good" if diff > 0 else "bad" if diff < 0 else "flat"
-        return f"{texts['vs_prev']} {format_change(metric, diff)}", tone
-
-    tiles = [Tile(texts["units"], f"{n_units:,}", imported, "flat")]
+    tiles = [Tile(texts["units"], f"{head.units:,}", imported, "flat")]
     for level in (5, 4, 3):
-        now = units(counts, level) or 0
-        delta, tone = change(now, units(prev_counts, level), "five_star")
-        tiles.append(Tile(texts[f"level{level}"], f"{now:,}", delta, tone))
-    mean = float(summary.get("mean_stars") or 0.0)
-    before = (
-        float(prev_summary["mean_stars"])
-        if prev_summary and prev_summary.get("mean_stars") is not None
-        else None
-    )
-    delta, tone = change(mean, before, "mean_stars")
-    tiles.append(Tile(texts["mean"], f"{mean:.2f}", delta, tone))
-    tiles.append(Tile(texts["overdue"], f"{int(summary['overdue_problems']):,}", texts["as_of"], "flat"))
+        fig = head[f"level{level}"]
+        tiles.append(
+            Tile(texts[f"level{level}"], f"{int(fig.value or 0):,}", change(fig, "five_star"), fig.tone)
+        )
+    mean = head["mean_stars"]
+    tiles.append(Tile(texts["mean"], f"{mean.value or 0.0:.2f}", change(mean, "mean_stars"), mean.tone))
+    tiles.append(Tile(texts["overdue"], f"{int(head['overdue'].value or 0):,}", texts["as_of"], "flat"))
     return tiles
 
 
@@ -503,7 +477,10 @@ def render_view(data: Screen, frame: Frame, geojson_url: str | None) -> None:
         return
     layout = compute_layout(frame.size)
     tiles = build_tiles_html(
-        compute_tiles(ov.summary, ov.counts, ov.prev_summary, ov.prev_counts, tile_texts())
+        compute_tiles(
+            compute_headline(ov.summary, ov.counts, ov.prev_summary, ov.prev_counts, ov.prev_year),
+            tile_texts(),
+        )
     )
     trend = build_trend_html(data.level_trend, data.year_metrics, trend_texts())
     with st.container(key="screen-body"):

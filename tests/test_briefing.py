@@ -15,6 +15,7 @@ import pytest
 from components import briefing
 from xingtu.store import queries as q
 from xingtu.store import views
+from xingtu.views.headline import compute_headline
 
 COUNTY, ZONE, CITY, TOWNSHIP = "411102000000", "411171000000", "411100000000", "411102001000"
 EVIL = "<script>alert(1)</script>"
@@ -168,7 +169,10 @@ def test_sample_data_is_always_labelled(county, kind, label):
 
 
 def test_kpis_compare_with_last_year(county):
-    kpis = {k.label: k for k in briefing.compute_kpis(county, briefing._tr("zh"))}
+    head = compute_headline(
+        county.summary, county.counts, county.prev_summary, county.prev_counts, county.prev_year
+    )
+    kpis = {k.label: k for k in briefing.compute_kpis(head, briefing._tr("zh"))}
     prev = dict(zip(county.prev_counts["level"], county.prev_counts["units"], strict=True))
     now = dict(zip(county.counts["level"], county.counts["units"], strict=True))
     assert kpis["五星"].value == f"{now[5]:,}" and kpis["五星"].note == f"{now[5] - prev[5]:+,}"

@@ -20,6 +20,7 @@ from components import (
     weak_charts,
 )
 from xingtu.store.queries import CLOSED
+from xingtu.views.headline import compute_headline
 
 
 @pytest.fixture(autouse=True)
@@ -183,7 +184,9 @@ def test_kpi_cards_deltas():
     counts["share"] = counts["units"] / 10
     prev = counts.assign(units=[0, 2, 5, 3, 0, 0])
     cards = kpi_cards.compute_cards(
-        {"units": 10, "below_target": 4, "overdue_problems": 2}, counts, prev, {"below_target": 6}
+        compute_headline(
+            {"units": 10, "below_target": 4, "overdue_problems": 2}, counts, {"below_target": 6}, prev, 2024
+        )
     )
     by_label = {c.label.split(" ")[0]: c for c in cards}
     assert by_label["五星"].value == "1" and by_label["五星"].delta == "+1"

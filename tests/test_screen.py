@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from components import screen
+from xingtu.views.headline import compute_headline
 
 REGIONS = pd.DataFrame(
     {
@@ -91,10 +92,13 @@ def test_tiles_show_counts_and_changes_with_their_direction():
     now = _counts({5: 12, 4: 30, 3: 40, 2: 10, 1: 5, 0: 3})
     before = _counts({5: 10, 4: 30, 3: 45, 2: 10, 1: 5, 0: 0})
     tiles = screen.compute_tiles(
-        {"units": 100, "mean_stars": 3.4, "overdue_problems": 7},
-        now,
-        {"units": 100, "mean_stars": 3.5},
-        before,
+        compute_headline(
+            {"units": 100, "mean_stars": 3.4, "overdue_problems": 7},
+            now,
+            {"units": 100, "mean_stars": 3.5},
+            before,
+            2024,
+        ),
         TEXTS,
     )
     got = {t.label: (t.value, t.delta, t.tone) for t in tiles}
@@ -105,7 +109,7 @@ def test_tiles_show_counts_and_changes_with_their_direction():
     assert got["平均星数"] == ("3.40", "较上年 -0.10", "bad")
     assert got["逾期"] == ("7", "截至数据日期", "flat")
     first_year = screen.compute_tiles(
-        {"units": 1, "mean_stars": 1.0, "overdue_problems": 0}, now, None, None, TEXTS
+        compute_headline({"units": 1, "mean_stars": 1.0, "overdue_problems": 0}, now), TEXTS
     )
     assert all(t.delta is None for t in first_year[:5])
 
