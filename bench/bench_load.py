@@ -388,7 +388,7 @@ def sign_in_cookie(base_url: str, user: str, password: str, timeout: float) -> s
     """The ``name=value`` of the session cookie the sign-in route sets (raises SessionError if none)."""
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        def redirect_request(self, *args, **kwargs):
             return None
 
     body = urllib.parse.urlencode({"user": user, "password": password, "next": "/"}).encode()
@@ -424,6 +424,8 @@ async def run_session(
     while time.monotonic() < end_at:
         try:
             if need_open:
+                if login is not None and not session.cookie:  # signed in once, kept for reconnects
+                    stats.logins.append(await session.sign_in(url, *login))
                 await session.close()
                 await session.connect()
                 page = rng.choice(PAGES) if rng.random() < 0.3 else "overview"
@@ -434,16 +436,6 @@ async def run_session(
                 )
                 stats.first_loads.append(first.seconds)
                 stats.errors.extend(first.errors)
-                if login is not None and not session.cookie:  # signed in once, kept for reconnects
-                    stats.logins.append(await session.sign_in(url, *login))
-                    await session.close()
-                    await session.connect()
-                    first = await session.rerun(
-                        query_string=rng.choice(first_queries),
-                        page_hash="",
-                        page_name="" if page == "overview" else page,
-                    )
-                    stats.errors.extend(first.errors)
                 if session.by_key("filter.city") is None:
                     stats.notes.add("a session saw no filters after opening and stopped (sign-in needed?)")
                     break
