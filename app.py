@@ -25,7 +25,7 @@ PAGES = (
     ("access", "app_pages/access_log.py", ":material/shield_person:"),
 )
 
-st.set_page_config(page_title="星图 · 五星支部创建看板", page_icon="⭐", layout="wide")
+st.set_page_config(page_title=view.t("app.title"), page_icon="⭐", layout="wide")
 
 if os.environ.get("XINGTU_SERVED") != "1":  # run as app.py alone: no sign-in route, no map-file route
     st.error(view.t("app.not_served"), icon=":material/dns:")

@@ -13,8 +13,10 @@ import os
 
 import streamlit as st
 
+from xingtu.store import first_start
 from xingtu.web import app as web
 
 os.environ["XINGTU_SERVED"] = "1"  # app.py checks it: the routes below are mounted
 
 app = st.App("app.py", routes=web.routes(), middleware=web.middleware())
+first_start.start_build()  # first start: build the store while the server comes up, not at the first page

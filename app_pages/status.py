@@ -9,8 +9,41 @@ import streamlit as st
 
 from components import coverage, level_chart, table_export, view
 from components.view import t
+from xingtu.i18n import translate
 from xingtu.safe import markdown_text
 from xingtu.store import access
+from xingtu.store.build import SOURCE_IDS, source_row
+
+# the base a dataset kind grew from: its generated title (imports keep the base's title)
+DATASET_BASE = {"sample": "sample", "mixed": "sample", "empty": "empty", "imported": "empty"}
+
+
+def dataset_title(meta: dict[str, str]) -> str:
+    """The dataset's title in the UI's language: a generated title is translated, any other as it is."""
+    base = DATASET_BASE.get(meta.get("dataset_kind", ""))
+    province = meta.get("province_name", "")
+    key = f"status.dataset.{base}"
+    if base and meta["dataset_name"] == translate(key, "zh", province=province):
+        return t(key, province=province)
+    return meta["dataset_name"]
+
+
+def standard_title(meta: dict[str, str]) -> str:
+    """The catalogue's name; the bundled sample catalogue's in the UI's language."""
+    if meta["standard_name"] == translate("status.standard.sample_name", "zh"):
+        return t("status.standard.sample_name")
+    return meta["standard_name"]
+
+
+def sources_table(meta: dict[str, str]) -> pd.DataFrame:
+    """The sources the store names; the ones the build wrote are shown in the UI's language."""
+    known = {json.dumps(source_row(i), sort_keys=True): i for i in (*SOURCE_IDS, "imported")}
+    rows = [
+        source_row(known[key], view.lang()) if (key := json.dumps(row, sort_keys=True)) in known else row
+        for row in json.loads(meta["sources"])
+    ]
+    return pd.DataFrame(rows)
+
 
 meta = access.load_meta()
 years = access.load_years()
@@ -22,7 +55,7 @@ st.title(t("status.title"))
 st.caption(
     t(
         "status.caption",
-        name=markdown_text(meta["dataset_name"]),
+        name=markdown_text(dataset_title(meta)),
         first=min(years),
         last=latest,
         as_of=markdown_text(meta["as_of"]),
@@ -57,7 +90,7 @@ with right:
     st.subheader(t("status.standard"))
     standard = access.load_standard_summary()
     sample_note = t("status.standard.sample") if meta.get("standard_sample") == "true" else ""
-    st.caption(f"{markdown_text(meta['standard_name'])}{sample_note}")
+    st.caption(f"{markdown_text(standard_title(meta))}{sample_note}")
     table = standard.assign(
         type=standard["unit_type"].map({"rural": t("type.one.rural"), "urban": t("type.one.urban")}),
         rule=standard["min_share_met"].map(lambda s: t("status.standard.rule", share=f"{s:.0%}")),
@@ -73,7 +106,7 @@ with right:
     table_export.show(table, t("status.standard"), key="status.standard", columns=columns)
 
 st.subheader(t("status.sources"))
-sources = pd.DataFrame(json.loads(meta["sources"]))
+sources = sources_table(meta)
 source_columns = {
     "what": t("status.col.what"),
     "source": t("status.col.source"),

@@ -252,37 +252,65 @@ def _render_ok(checked: Checked, key: str) -> None:
         st.rerun()
 
 
-def show_versions(key: str) -> None:
-    """Every version with who/when/what, the one in force marked; one click back, or pick one."""
-    current, log = admin.load_versions()
+VERSION_COLUMNS = {
+    "version": "import.v.version",
+    "current": "import.v.current",
+    "when": "import.v.when",
+    "user": "import.v.user",
+    "kind": "import.v.kind",
+    "file": "import.v.file",
+    "rows": "import.v.rows",
+    "units": "import.v.units",
+    "checksum": "import.v.checksum",
+    "state": "import.v.state",
+}
+
+
+def compute_version_rows(
+    current: int, log: list[versions.Version], base_built_at: str, base_kind: str
+) -> pd.DataFrame:
+    """The version table: one row per import, then the base v0, newest first as in the log.
+
+    Counts are nullable integers (the base has none), every other column text: one type per
+    column, so the grid shows 12 rather than 12.0 and Arrow never sees numbers mixed with "".
+    """
     rows = [
         {
-            t("import.v.version"): v.label,
-            t("import.v.current"): "●" if v.id == current else "",
-            t("import.v.when"): v.created_at[:19].replace("T", " "),
-            t("import.v.user"): v.user,
-            t("import.v.kind"): kind_title(v.kind),
-            t("import.v.file"): v.file_name,
-            t("import.v.rows"): v.rows,
-            t("import.v.units"): v.units,
-            t("import.v.checksum"): v.checksum[:12],
-            t("import.v.state"): t("import.v.pruned") if v.pruned else "",
+            "version": v.label,
+            "current": "●" if v.id == current else "",
+            "when": v.created_at[:19].replace("T", " "),
+            "user": v.user,
+            "kind": kind_title(v.kind),
+            "file": v.file_name,
+            "rows": v.rows,
+            "units": v.units,
+            "checksum": v.checksum[:12],
+            "state": t("import.v.pruned") if v.pruned else "",
         }
         for v in log
     ]
     rows.append(
         {
-            t("import.v.version"): "v0",
-            t("import.v.current"): "●" if current == 0 else "",
-            t("import.v.when"): admin.base_built_at()[:19].replace("T", " "),
-            t("import.v.kind"): t(
-                "import.v.base.empty"
-                if access.load_meta().get("dataset_kind") == "empty"
-                else "import.v.base"
-            ),
+            "version": "v0",
+            "current": "●" if current == 0 else "",
+            "when": base_built_at[:19].replace("T", " "),
+            "kind": t(base_kind),
         }
     )
-    st.dataframe(pd.DataFrame(rows).astype(object).fillna(""), hide_index=True, width="stretch")
+    table = pd.DataFrame(rows, columns=list(VERSION_COLUMNS))
+    counts = ["rows", "units"]
+    text = [c for c in table.columns if c not in counts]
+    table[counts] = table[counts].astype("Int64")
+    table[text] = table[text].astype(object).where(table[text].notna(), "").astype(str)
+    return table.rename(columns={c: t(k) for c, k in VERSION_COLUMNS.items()})
+
+
+def show_versions(key: str) -> None:
+    """Every version with who/when/what, the one in force marked; one click back, or pick one."""
+    current, log = admin.load_versions()
+    base = "import.v.base.empty" if access.load_meta().get("dataset_kind") == "empty" else "import.v.base"
+    table = compute_version_rows(current, log, admin.base_built_at(), base)
+    st.dataframe(table, hide_index=True, width="stretch")
     back, pick, go = st.columns([2, 2, 1], vertical_alignment="bottom")
     if back.button(
         t("import.rollback"), disabled=current == 0, key=f"{key}.rollback", icon=":material/undo:"

@@ -1,12 +1,23 @@
-"""First-run gate: build the store with visible progress before any page queries it."""
+"""First-run gate: build the store with visible progress before any page queries it.
+
+The build runs in a background thread (``xingtu.store.first_start``), started by the server
+as soon as it starts, or here if nothing started it. Every session that opens a page
+meanwhile shows the same progress bar with named steps and enters the dashboard when it is done.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from components import view
 from xingtu.safe import markdown_text
+from xingtu.store import first_start
 from xingtu.store.access import prepare_store
-from xingtu.store.build import store_is_current
+from xingtu.store.build import BUILD_STEPS, store_is_current
+
+# Measured with bench/bench_first_start.py (whole province, 2 cores): the wait the page announces
+FIRST_START_S = 20
+POLL_S = 0.25  # how often a waiting page looks at the build's progress
 
 
 @st.cache_resource(show_spinner=False)
@@ -15,22 +26,33 @@ def _checked() -> bool:
     return store_is_current()
 
 
+def step_text(step: str) -> str:
+    """The progress bar's label for a build step (a ``BUILD_STEPS`` key): its number and name."""
+    number = BUILD_STEPS.index(step) + 1 if step in BUILD_STEPS else len(BUILD_STEPS)
+    return view.t("build.step", step=number, steps=len(BUILD_STEPS), name=view.t(step))
+
+
 def show() -> bool:
-    """Ensure the store exists; on first run show a progress bar while it is built."""
+    """Ensure the store exists; on first run show a progress bar with named steps while it is built."""
     if _checked():
         return True
+    build = first_start.start_build()
     box = st.empty()
     with box.container():
-        st.info("首次运行：正在建立本地数据库（约半分钟），完成后自动进入看板。")
-        bar = st.progress(0.0, text="准备中…")
-    try:
-        prepare_store(lambda f, msg: bar.progress(min(max(f, 0.0), 1.0), text=msg))
-    except Exception as exc:  # any failure must reach the user as a message, not a traceback
-        box.empty()
-        st.error(
-            f"数据库建立失败：{markdown_text(exc)}。请检查 data/ 与 geo/ 下的文件是否完整，然后刷新页面重试。"
-        )
-        return False
+        st.info(view.t("build.intro", seconds=FIRST_START_S), icon=":material/database:")
+        shown = (build.fraction, build.step)
+        bar = st.progress(shown[0], text=step_text(shown[1]))
+    while not build.done.wait(POLL_S):
+        if (build.fraction, build.step) != shown:
+            shown = (build.fraction, build.step)
+            bar.progress(shown[0], text=step_text(shown[1]))
     box.empty()
+    try:
+        if build.error is not None:
+            raise build.error
+        prepare_store(lambda _fraction, _step: None)  # current now: a check, and the path cached anew
+    except Exception as exc:  # any failure must reach the user as a message, not a traceback
+        st.error(view.t("build.failed", error=markdown_text(exc)))
+        return False
     _checked.clear()
     return True

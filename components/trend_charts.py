@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -41,7 +43,7 @@ def build_level_stack(trend: pd.DataFrame, labels: dict[int, str], height: int =
                 customdata=part["units"],
                 text=[f"{s:.0%}" if s >= 0.04 else "" for s in part["share"]],
                 textposition="inside",
-                hovertemplate=labels[level] + "：%{customdata:,}（%{y:.1%}）<extra>%{x}</extra>",
+                hovertemplate=plotly_text(labels[level]) + " · %{customdata:,} · %{y:.1%}<extra>%{x}</extra>",
             )
         )
     _layout(fig, height, barmode="stack")
@@ -89,8 +91,15 @@ def build_mean_line(metrics: pd.DataFrame, labels: dict[str, str], height: int =
     return fig
 
 
-def build_monthly(monthly: pd.DataFrame, height: int = 330) -> go.Figure:
-    """Share of tasks met per star, month by month in the current year."""
+def build_monthly(
+    monthly: pd.DataFrame, month_names: Sequence[str] | None = None, height: int = 330
+) -> go.Figure:
+    """Share of tasks met per star, month by month in the current year.
+
+    ``month_names``: the twelve month labels in the UI's language (axis ticks and hover);
+    without them, the month numbers.
+    """
+    month_names = month_names or [str(m) for m in range(1, 13)]
     fig = go.Figure()
     for i, (star_name, part) in enumerate(monthly.groupby(["ord", "star_name"], sort=True)):
         fig.add_trace(
@@ -98,13 +107,15 @@ def build_monthly(monthly: pd.DataFrame, height: int = 330) -> go.Figure:
                 x=part["month"],
                 y=part["share_met"],
                 name=plotly_text(star_name[1]),
+                customdata=[month_names[int(m) - 1] for m in part["month"]],
                 mode="lines+markers",
                 line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 3},
-                hovertemplate="%{x} 月：%{y:.1%}<extra>%{fullData.name}</extra>",
+                hovertemplate="%{customdata} · %{y:.1%}<extra>%{fullData.name}</extra>",
             )
         )
     _layout(fig, height)
-    fig.update_xaxes(dtick=1, ticksuffix="月")
+    months = sorted({int(m) for m in monthly["month"]})
+    fig.update_xaxes(tickmode="array", tickvals=months, ticktext=[month_names[m - 1] for m in months])
     fig.update_yaxes(tickformat=".0%")
     return fig
 

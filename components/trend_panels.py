@@ -22,7 +22,8 @@ def render_monthly(monthly: pd.DataFrame, scope: str) -> None:
         st.info(t("trends.monthly.empty"))
         return
     config = chart_config(f"{scope}_{title}")
-    st.plotly_chart(trend_charts.build_monthly(monthly), key="trends.monthly", config=config)
+    months = t("trends.months").split(",")
+    st.plotly_chart(trend_charts.build_monthly(monthly, months), key="trends.monthly", config=config)
 
 
 def render_targets(df: pd.DataFrame, child_level: str, year: int, scope: str) -> None:

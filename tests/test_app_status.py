@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from components.import_panel import compute_version_rows
 from tests.conftest import SMALL_COUNTIES
 from xingtu.settings import ROOT, get_settings
+from xingtu.store.versions import Version
 
 APP = str(ROOT / "app.py")
 
@@ -56,3 +60,44 @@ def test_broken_standard_gives_a_chinese_message_not_a_traceback(app_env, tmp_pa
     message = at.error[0].value.replace("\\", "")  # the message is Markdown-escaped: it shows as written
     assert "数据库建立失败" in message and "2022.yaml" in message and "YAML 格式错误" in message
     assert not list((tmp_path / "store").glob("*.duckdb"))  # nothing half-built was left behind
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    message = at.error[0].value.replace("\\", "")
+    assert "The database could not be built" in message and "2022.yaml" in message
+
+
+def test_version_table_has_one_type_per_column():
+    """Counts stay integers (12, not 12.0) and the base row's empty counts never mix "" into them:
+    the grid's Arrow conversion used to fail on every render of the 数据版本 tab."""
+    log = [
+        Version(2, 1, "2026-01-02T10:00:00+08:00", "admin", "a.xlsx", "annual", 12, 7, [2025], "ab" * 20),
+        Version(1, None, "2026-01-01T10:00:00+08:00", "admin", "b.xlsx", "annual", 3, 3, [2025], pruned=True),
+    ]
+    table = compute_version_rows(2, log, "2025-12-01T00:00:00+00:00", "import.v.base")
+    arrow = pa.Table.from_pandas(table)  # raised ArrowInvalid (行数: numbers and "" mixed)
+    assert arrow.schema.field("行数").type == pa.int64()
+    assert arrow.column("行数").to_pylist() == [12, 3, None]
+    assert arrow.column("单位数").to_pylist() == [7, 3, None]
+    assert table["版本"].tolist() == ["v2", "v1", "v0"]
+    assert table["当前"].tolist() == ["●", "", ""]
+    assert table["导入人"].tolist() == ["admin", "admin", ""]
+    text = [f for f in arrow.schema if f.name not in ("行数", "单位数")]
+    assert all(pa.types.is_string(f.type) or pa.types.is_large_string(f.type) for f in text)
+
+
+def test_status_page_in_english_names_the_dataset_and_sources_in_english(app_env):
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("app_pages/status.py").run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")  # shown as written (escaped)
+    assert "Five-Star Branch campaign, sample data" in captions
+    assert "Five-Star Branch task catalogue (sample)" in captions
+    sources = next(df.value for df in at.dataframe if "licence" in df.value.columns)
+    assert len(sources) == 4 and "National Bureau of Statistics" in sources.iloc[0]["source"]
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    assert not [v for v in sources.to_numpy().ravel() if cjk.search(str(v))]
+    assert not cjk.search(captions.replace("河南省", ""))  # the province's name is a place name

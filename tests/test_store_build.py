@@ -10,9 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from xingtu.i18n import TEXTS, translate
 from xingtu.settings import get_settings
-from xingtu.store import build
-from xingtu.store.build import build_store, ensure_store, read_fingerprint
+from xingtu.store import build, first_start
+from xingtu.store.build import BUILD_STEPS, build_store, ensure_store, read_fingerprint
 
 COUNTIES = ("411171000000",)  # one functional zone: the smallest useful store
 TABLES = (
@@ -104,3 +105,33 @@ def test_concurrent_first_runs_build_one_valid_store(tmp_path):
     assert paths[0] == paths[1]
     assert _digest(Path(paths[0]))["units"][0] > 0
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_progress_names_each_step_in_order_in_both_languages(tmp_path):
+    seen: list[tuple[float, str]] = []
+    build_store(tmp_path / "s.duckdb", counties=COUNTIES, progress=lambda f, step: seen.append((f, step)))
+    assert [step for _, step in seen] == list(BUILD_STEPS)
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    for step in BUILD_STEPS:  # shown by the first-start page in the UI's language
+        assert step in TEXTS and translate(step, "en") != translate(step, "zh")
+
+
+def test_first_start_builds_once_in_the_background_and_retries_after_a_failure(tmp_path, monkeypatch):
+    monkeypatch.setenv("XINGTU_STORE_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("XINGTU_COUNTIES", ",".join(COUNTIES))
+    broken = tmp_path / "standard"
+    shutil.copytree(get_settings().standard_dir, broken)
+    (broken / "2022.yaml").write_text("name: x\ntypes: [unclosed\n", encoding="utf-8")
+    monkeypatch.setenv("XINGTU_STANDARD_DIR", str(broken))
+    monkeypatch.setattr(first_start, "_BUILD", [])
+
+    failed = first_start.start_build()
+    assert failed.done.wait(60) and "2022.yaml" in str(failed.error)
+    assert not build.store_is_current()
+
+    monkeypatch.delenv("XINGTU_STANDARD_DIR")
+    a = first_start.start_build()  # the failed build is over: the next page load tries again
+    assert a is not failed and first_start.start_build() is a  # one build at a time, shared
+    assert a.done.wait(120) and a.error is None
+    assert (a.fraction, a.step) == (1.0, "build.done") and build.store_is_current()

@@ -61,6 +61,8 @@ def _free_port() -> int:
 
 
 SERVER_PIDS: dict[str, int] = {}  # url -> the server process, for tests that check it survived
+SERVER_LOGS: dict[str, Path] = {}  # url -> the server's log file
+SERVER_STORES: dict[str, Path] = {}  # url -> the server's store folder
 
 
 def _serve(store_dir: Path, log: Path, extra_env: dict[str, str]) -> Iterator[str]:
@@ -107,6 +109,8 @@ def _serve(store_dir: Path, log: Path, extra_env: dict[str, str]) -> Iterator[st
             proc.kill()
             pytest.fail(f"streamlit did not start: {log.read_text()}")
         SERVER_PIDS[url] = proc.pid
+        SERVER_LOGS[url] = log
+        SERVER_STORES[url] = store_dir
         yield url
         proc.terminate()
         proc.wait(timeout=10)

@@ -204,7 +204,10 @@ def _draw_star_tasks(
     max_allowed = n_tasks - required  # unmet tasks a held star can afford
     keys = keys * np.exp(rng.normal(0.0, 0.3, keys.shape))
     masked = np.where(veto[None, :], np.inf, keys)
-    rank = np.argsort(np.argsort(masked, axis=1, kind="stable"), axis=1, kind="stable")
+    # each task's place in its row's failing order: the inverse of the sorting permutation
+    order = np.argsort(masked, axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(n_tasks)[None, :], axis=1)
 
     n_unmet = np.minimum(_geometric0(rng, 0.45, n_rows), min(max_allowed, n_nonveto))
     can_fail_plain = max_allowed + 1 <= n_nonveto
@@ -339,7 +342,12 @@ def generate_demo(
     year_col = np.concatenate(t_year)
     task_col = np.concatenate(t_task)
     met_col = np.concatenate(t_met)
-    order = np.lexsort((task_col, unit_col, year_col))
+    # sorted by (year, unit, task): one int64 key, stable-sorted (the same order as lexsort, faster)
+    key = year_col.astype(np.int64) * n
+    key += unit_col
+    key *= len(task_ids)
+    key += task_col
+    order = np.argsort(key, kind="stable")
     stars_df = pd.concat(star_rows, ignore_index=True).sort_values(["year", "code", "star_id"], kind="stable")
 
     monthly = _monthly_progress(units, standards, cal, met_counts, star_ids)

