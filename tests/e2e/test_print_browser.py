@@ -125,8 +125,13 @@ def _open(browser, url: str):
     return page
 
 
-def _wait_drawn(page) -> None:
+CHARTLESS = ("unit", "access")  # pages without a chart (no unit chosen yet): the others wait for one
+
+
+def _wait_drawn(page, path: str = "") -> None:
     page.wait_for_selector("[data-testid='xt-print']", timeout=30_000)
+    if path not in CHARTLESS:  # "every chart drawn" holds vacuously before the first one mounts
+        page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=60_000)
     page.wait_for_function(DRAWN, timeout=30_000)
     page.wait_for_selector(DONE, timeout=30_000)
 
@@ -150,7 +155,7 @@ def _go(page, path: str) -> None:
         ".dataset.testScriptState === 'notRunning'",
         timeout=90_000,
     )
-    _wait_drawn(page)
+    _wait_drawn(page, path)
 
 
 @pytest.fixture(scope="module")
