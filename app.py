@@ -9,7 +9,7 @@ import streamlit as st
 
 from components import auth, filters, layout, print_page, sample_badge, store_gate, view
 from xingtu.auth.principal import AccessDenied
-from xingtu.store import access
+from xingtu.session import access
 
 FULL_SCREEN_PAGES = ("screen",)
 # (file, url path, icon); the first is the default page

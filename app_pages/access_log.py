@@ -19,7 +19,7 @@ from components.view import t
 from xingtu.auth import audit, share
 from xingtu.domain.hierarchy import region_prefix
 from xingtu.i18n import TEXTS
-from xingtu.store import access
+from xingtu.session import access
 
 _LAST_DISPLAY = "access.display.last"  # (id, link) of the token made in this session
 EVERY_CHOICES = (0, 10, 20, 30, 60, 120, 300)

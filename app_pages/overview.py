@@ -18,7 +18,7 @@ from components import (
     village_map,
 )
 from components.view import t
-from xingtu.store import access
+from xingtu.session import access
 from xingtu.views.headline import compute_headline
 
 state = view.current()

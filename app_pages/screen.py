@@ -15,7 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import auth, screen, view
-from xingtu.store import access
+from xingtu.session import access
 
 REFRESH_S = 300  # a paused or single-view screen still re-reads the data this often
 

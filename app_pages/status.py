@@ -11,7 +11,7 @@ from components import coverage, level_chart, table_export, view
 from components.view import t
 from xingtu.i18n import translate
 from xingtu.safe import markdown_text
-from xingtu.store import access
+from xingtu.session import access
 from xingtu.store.build import SOURCE_IDS, source_row
 
 # the base a dataset kind grew from: its generated title (imports keep the base's title)

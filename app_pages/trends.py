@@ -7,7 +7,7 @@ import streamlit as st
 from components import breadcrumb, nodata, trend_charts, trend_panels, view
 from components.theme import chart_config
 from components.view import t
-from xingtu.store import access
+from xingtu.session import access
 
 state = view.current()
 data = access.load_trends(state.region, state.unit_type, state.year, state.star)

@@ -7,7 +7,7 @@ import streamlit as st
 from components import map_controls, region_map, table_export, unit_profile, unit_search, view
 from components.theme import chart_config
 from components.view import t
-from xingtu.store import access
+from xingtu.session import access
 
 state = view.current()
 code = unit_search.show(key="unit.search")

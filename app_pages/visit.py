@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import auth, nodata, view, visit
 from components.view import t
-from xingtu.store import access
+from xingtu.session import access
 
 state = view.current()
 if state.share:  # read-only and phone-first (the frame already hides the sidebar and chrome)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import breadcrumb, nodata, view, weak_charts
 from components.view import t
-from xingtu.store import access
+from xingtu.session import access
 from xingtu.viewstate import TABS
 
 state = view.current()

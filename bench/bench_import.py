@@ -40,7 +40,8 @@ from xingtu.imports.apply import apply_frame, query_reference
 from xingtu.imports.validate import check_file
 from xingtu.settings import get_settings
 from xingtu.store import versions
-from xingtu.store.build import ensure_store, store_path
+from xingtu.store.build import ensure_store
+from xingtu.store.paths import store_path
 
 
 def _rss_mb() -> float:

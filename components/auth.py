@@ -31,8 +31,8 @@ from xingtu.auth.principal import READ_PAGES, Principal, demo_principal
 from xingtu.auth.users import Accounts, UsersFileError, load_accounts
 from xingtu.domain.hierarchy import region_level
 from xingtu.safe import html_text
+from xingtu.session import access
 from xingtu.settings import get_settings
-from xingtu.store import access
 from xingtu.store.versions import holds_sample
 from xingtu.viewstate import ViewState
 from xingtu.web import signin, state

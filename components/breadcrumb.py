@@ -12,7 +12,7 @@ import streamlit as st
 
 from components import view
 from xingtu.safe import markdown_text
-from xingtu.store import access
+from xingtu.session import access
 
 SEPARATOR = " › "
 

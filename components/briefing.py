@@ -26,7 +26,7 @@ from xingtu.domain.metrics import format_change, format_metric
 from xingtu.export import file_stem
 from xingtu.i18n import translate
 from xingtu.reference.boundaries import Ring
-from xingtu.store import access
+from xingtu.session import access
 from xingtu.store.versions import holds_sample
 from xingtu.store.views import Briefing
 from xingtu.views.headline import Figure, Headline, compute_headline

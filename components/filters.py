@@ -8,7 +8,7 @@ import streamlit as st
 from components import view
 from components.view import t
 from xingtu.domain.hierarchy import REGION_LEVELS, prefix_len, region_level
-from xingtu.store import access
+from xingtu.session import access
 from xingtu.viewstate import UNIT_TYPES, ViewState
 
 _NONE = ""  # the "all" option of a select (None is not a stable widget value)

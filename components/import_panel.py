@@ -19,7 +19,8 @@ from xingtu.imports.report import build_error_report
 from xingtu.imports.spec import CRS_LABELS, KINDS, SPECS, Crs, Kind
 from xingtu.imports.validate import Checked, fields_for
 from xingtu.safe import markdown_text as md
-from xingtu.store import access, admin, versions
+from xingtu.session import access, admin
+from xingtu.store import versions
 
 SHOWN_PROBLEMS = 1000
 _MB = 1024 * 1024

@@ -8,7 +8,7 @@ import streamlit as st
 from components import region_map, view, village_map
 from components.region_map import MapTexts
 from components.view import t
-from xingtu.store import access
+from xingtu.session import access
 from xingtu.viewstate import GROUPINGS, LAYERS, METRICS
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 
 from components import view
 from xingtu.auth.principal import AccessDenied
-from xingtu.store import access
+from xingtu.session import access
 from xingtu.store.versions import holds_sample
 
 

@@ -11,8 +11,8 @@ import streamlit as st
 
 from components import view
 from xingtu.safe import markdown_text
+from xingtu.session.access import prepare_store
 from xingtu.store import first_start
-from xingtu.store.access import prepare_store
 from xingtu.store.build import BUILD_STEPS, store_is_current
 
 # Measured with bench/bench_first_start.py (whole province, 2 cores): the wait the page announces

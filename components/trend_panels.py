@@ -10,7 +10,7 @@ from components.theme import chart_config
 from components.view import t
 from xingtu.domain.hierarchy import region_level
 from xingtu.domain.metrics import format_change, format_metric
-from xingtu.store import access
+from xingtu.session import access
 from xingtu.viewstate import MAX_COMPARE
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from components import view
 from components.view import t
 from xingtu.safe import markdown_text
-from xingtu.store import access
+from xingtu.session import access
 
 
 def show(key: str) -> str | None:

@@ -17,7 +17,7 @@ import streamlit as st
 
 from xingtu.i18n import translate
 from xingtu.safe import markdown_text
-from xingtu.store import access
+from xingtu.session import access
 from xingtu.viewstate import Context, Lang, Notice, ViewState, parse_params, to_params
 
 _VIEW = "_view"

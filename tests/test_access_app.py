@@ -160,7 +160,7 @@ def test_the_data_layer_refuses_out_of_scope_calls_whatever_the_page_does(auth_e
         import streamlit as st
 
         from xingtu.auth.principal import AccessDenied, Principal
-        from xingtu.store import access, admin
+        from xingtu.session import access, admin
 
         access.set_principal(Principal(user="yuanhui", name="y", role="county", region="411102000000"))
         calls = {

@@ -22,7 +22,7 @@ from xingtu.imports.catalogue import check_catalogue, export_catalogue, preview_
 from xingtu.reference.standards import load_standard_file
 from xingtu.settings import DATA_DIR, get_settings
 from xingtu.store import versions
-from xingtu.store.build import store_path
+from xingtu.store.paths import store_path
 from xingtu.store.queries import query_standards
 
 

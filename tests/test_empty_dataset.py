@@ -24,7 +24,8 @@ from tests.scope_check import open_as
 from xingtu.settings import ROOT, get_settings
 from xingtu.store import queries as q
 from xingtu.store import versions, views
-from xingtu.store.build import EMPTY_FACTS, build_store, compute_fingerprint, ensure_store, store_path
+from xingtu.store.build import EMPTY_FACTS, build_store, compute_fingerprint, ensure_store
+from xingtu.store.paths import store_path
 
 APP = str(ROOT / "app.py")
 PAGES = {

@@ -23,7 +23,7 @@ from xingtu.imports.guard import Limits, check_file_limits, read_sheets_guarded
 from xingtu.imports.read import FileError
 from xingtu.imports.validate import check_file
 from xingtu.settings import ROOT, get_settings
-from xingtu.store.build import store_path
+from xingtu.store.paths import store_path
 
 SECONDS = 10
 PEAK_MB = 1024

@@ -22,7 +22,7 @@ from xingtu.imports.spec import KINDS, SPECS
 from xingtu.imports.validate import check_file, fields_for
 from xingtu.settings import get_settings
 from xingtu.store import versions
-from xingtu.store.build import store_path
+from xingtu.store.paths import store_path
 
 NASTY_TEXT = [
     "<script>alert(1)</script>",

@@ -19,7 +19,7 @@ from tests.workbooks import annual_rows, star_names, write_messy_annual, xlsx
 from xingtu.imports import apply
 from xingtu.settings import ROOT, get_settings
 from xingtu.store import versions
-from xingtu.store.build import store_path
+from xingtu.store.paths import store_path
 
 CODE = "411102001002"  # 源汇区老街街道新华社区, a 社区
 

@@ -37,7 +37,7 @@ from xingtu.domain.geo import TILE_PX, compute_view
 from xingtu.imports import apply
 from xingtu.settings import get_settings
 from xingtu.store import queries, versions, views
-from xingtu.store.build import store_path
+from xingtu.store.paths import store_path
 
 UNIT = "411102001002"  # 源汇区老街街道新华社区
 PARTNER = "411102004201"  # 干河陈街道东吴村, paired with it

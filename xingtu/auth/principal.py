@@ -3,7 +3,7 @@
 Pure: no Streamlit. A ``Principal`` is fixed for a session once it signed in (or opened a
 share link). Its scope is a region code: province staff and admins hold the province,
 city or county staff hold their region. A shared visit route holds only its stops.
-Every data query of the app is checked against it in ``xingtu.store.access``.
+Every data query of the app is checked against it in ``xingtu.session.access``.
 """
 
 from __future__ import annotations

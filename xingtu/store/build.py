@@ -39,6 +39,7 @@ from xingtu.reference.divisions import load_divisions
 from xingtu.reference.standards import load_standards
 from xingtu.settings import Settings, get_settings
 from xingtu.store import versions
+from xingtu.store.paths import store_path
 from xingtu.viewstate import Lang
 
 SCHEMA_VERSION = "3"
@@ -67,14 +68,6 @@ Progress = Callable[[float, str], None]
 
 def _no_progress(_fraction: float, _message: str) -> None:
     return None
-
-
-def store_path(settings: Settings | None = None) -> Path:
-    settings = settings or get_settings()
-    suffix = f"-{len(settings.counties)}c" if settings.counties else ""
-    # an empty base has its own file, so its imported versions never sit on the sample's
-    suffix += "-empty" if settings.dataset == "empty" else ""
-    return settings.store_dir / f"xingtu-{settings.province}{suffix}.duckdb"
 
 
 def input_files(settings: Settings) -> list[Path]:

@@ -2,7 +2,7 @@
 
 Each function takes an open DuckDB connection (or cursor) and small, hashable
 parameters — a region code, a unit type, a year — and returns a DataFrame or a small
-dataclass. No Streamlit here: ``xingtu.store.access`` caches these at the app boundary.
+dataclass. No Streamlit here: ``xingtu.session.access`` caches these at the app boundary.
 Region filtering uses the hierarchical NBS codes: every unit of a region starts with
 the region's significant digits.
 """

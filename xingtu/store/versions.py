@@ -29,6 +29,7 @@ from typing import Any
 import duckdb
 
 from xingtu.settings import Settings, get_settings
+from xingtu.store.paths import store_path
 
 KEEP_FILES = 8  # newest version files kept on disk besides the one in force; older ones are pruned
 Progress = Callable[[float, str], None]
@@ -67,8 +68,6 @@ class VersionError(RuntimeError):
 
 
 def _base_path(settings: Settings) -> Path:
-    from xingtu.store.build import store_path
-
     return store_path(settings)
 
 

@@ -139,7 +139,7 @@ def url_for(key: str, who: Principal, now: float) -> str:
     """The URL of a map file (``<fingerprint>/<name>``) for ``who``, with its token.
 
     A points file's token covers the file's own region prefix, which the caller has already
-    checked against ``who`` (``xingtu.store.access``)."""
+    checked against ``who`` (``xingtu.session.access``)."""
     parsed = static_files.parse_name(key)
     if parsed is None:
         raise ValueError(f"不是地图数据文件：{key!r}")

@@ -32,8 +32,9 @@ from xingtu.imports.preview import LevelChanges
 from xingtu.imports.spec import Crs, Kind
 from xingtu.imports.templates import build_template
 from xingtu.imports.validate import Checked, Reference, check_file
+from xingtu.session import access
 from xingtu.settings import get_settings
-from xingtu.store import access, versions
+from xingtu.store import versions
 
 
 def _admin() -> None:

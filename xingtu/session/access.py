@@ -30,7 +30,7 @@ from xingtu.settings import get_settings
 from xingtu.store import queries as q
 from xingtu.store import static_files, versions, views
 from xingtu.store.build import ensure_store
-from xingtu.store.build import store_path as build_store_path
+from xingtu.store.paths import store_path as build_store_path
 from xingtu.viewstate import MAX_STOPS
 from xingtu.web import files
 
