@@ -14,6 +14,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -165,3 +166,24 @@ def wait_for_app(page, timeout_ms: int = 180_000) -> None:
         "[data-testid='stSidebarUserContent'] [data-testid='stButton']", timeout=timeout_ms
     )
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+
+
+_ARM = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  window.__ran = false;
+  new MutationObserver((changes) => {
+    if (changes.some((c) => c.oldValue === "running") || app.dataset.testScriptState === "running") {
+      window.__ran = true;
+    }
+  }).observe(app, { attributes: true, attributeFilter: ["data-test-script-state"], attributeOldValue: true });
+}"""
+_RAN = """() => window.__ran
+  && document.querySelector("[data-testid='stApp']").dataset.testScriptState === 'notRunning'"""
+
+
+@contextmanager
+def a_run(page, timeout_ms: int = 90_000) -> Iterator[None]:
+    """Around an action that reruns the app: done when that run has started and ended (no guessing)."""
+    page.evaluate(_ARM)
+    yield
+    page.wait_for_function(_RAN, timeout=timeout_ms)

@@ -39,7 +39,7 @@ def test_a_county_user_shares_their_view_and_a_tampered_link_opens_nothing(brows
     forged = link.replace(token, token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"))
     guest.goto(forged)
     guest.get_by_text("链接无效或已被改动").wait_for(timeout=60_000)
-    guest.wait_for_timeout(500)
+    guest.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
     assert (
         guest.get_by_test_id("stMetric").count() == 0 and guest.get_by_test_id("stPlotlyChart").count() == 0
     )

@@ -10,14 +10,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import a_run, wait_for_app
 
 COUNTIES = {"411102": "源汇区", "411103": "郾城区", "411171": "漯河经济技术开发区"}
-
-
-def _settle(page) -> None:
-    page.wait_for_timeout(400)  # let the click reach the server before waiting for the run to end
-    wait_for_app(page)
 
 
 def _params(url: str) -> dict[str, str]:
@@ -35,8 +30,8 @@ def test_drill_down_then_share_the_link(browser, server):
     page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
 
     # click a county on the map
-    page.locator(".choroplethlayer path").first.click(force=True)
-    _settle(page)
+    with a_run(page):
+        page.locator(".choroplethlayer path").first.click(force=True)
     region = _params(page.url).get("r", "")
     assert region in COUNTIES, page.url
     assert (
@@ -48,16 +43,16 @@ def test_drill_down_then_share_the_link(browser, server):
     assert county_box.input_value() == COUNTIES[region] + ("（功能区）" if region == "411171" else "")
 
     # a filter, then the unit page through the navigation and the search box
-    page.get_by_test_id("stSidebar").get_by_text("社区", exact=True).click()
-    _settle(page)
-    page.get_by_role("link", name="村级画像").click()
-    _settle(page)
+    with a_run(page):
+        page.get_by_test_id("stSidebar").get_by_text("社区", exact=True).click()
+    with a_run(page):
+        page.get_by_role("link", name="村级画像").click()
     page.get_by_label("查找村（社区）").fill("社区")
-    page.keyboard.press("Enter")
-    _settle(page)
+    with a_run(page):
+        page.keyboard.press("Enter")
     page.get_by_test_id("stSelectbox").filter(has_text="找到").click()
-    page.get_by_role("option").first.click()
-    _settle(page)
+    with a_run(page):
+        page.get_by_role("option").first.click()
     shared = page.url
     params = _params(shared)
     assert urlparse(shared).path.endswith("/unit")
@@ -87,14 +82,14 @@ def test_language_switch_keeps_the_view(browser, server):
     page.goto(f"{server}/trends?r=4111&y=2024")
     wait_for_app(page)
     assert page.get_by_text("历年星级结构").is_visible()
-    page.get_by_role("button", name="English").click()
-    _settle(page)
+    with a_run(page):
+        page.get_by_role("button", name="English").click()
     assert page.get_by_text("Levels by year").is_visible()
     assert page.get_by_role("link", name="Overview").is_visible()
     params = _params(page.url)
     assert params == {"r": "4111", "y": "2024", "lang": "en"}
-    page.get_by_role("button", name="中文").click()
-    _settle(page)
+    with a_run(page):
+        page.get_by_role("button", name="中文").click()
     assert page.get_by_text("历年星级结构").is_visible()
     assert "lang" not in _params(page.url)
     page.close()
@@ -119,8 +114,8 @@ def test_a_click_on_a_ranking_row_drills_into_that_region(browser, server):
     rows = page.get_by_role("button", name="郾城区")  # rows are buttons inside the ranking component
     rows.first.wait_for(timeout=60_000)
     assert "郾城区" in rows.first.get_attribute("title")  # hover text: name, value, units
-    rows.first.click()
-    _settle(page)
+    with a_run(page):
+        rows.first.click()
     assert _params(page.url).get("r") == "411103", page.url
     assert (
         page.get_by_test_id("stSidebar").get_by_role("combobox", name="县（市、区）/功能区").input_value()

@@ -104,7 +104,9 @@ def test_a_next_year_workbook_adds_the_year_everywhere_and_rollback_removes_it(
     assert "工作表 农村 110 行、城市社区 19 行" in text, text
     assert "新增年度 2026" in text and "未读取工作表“填表说明”" in text, text
     page.get_by_role("button", name="导入为新版本").click()
-    page.get_by_text(re.compile(r"当前显示：v[1-9]")).wait_for(timeout=60_000)  # v1, or later after other tests
+    page.get_by_text(re.compile(r"当前显示：v[1-9]")).wait_for(
+        timeout=60_000
+    )  # v1, or later after other tests
 
     # a reload asks for the password again (sessions live in the websocket), so each page signs in
     sign_in(page, f"{auth_server.url}/?r=411102", "admin")

@@ -6,14 +6,9 @@ import os
 from pathlib import Path
 
 from components import visit
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import a_run, wait_for_app
 
 DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-
-
-def _settle(page) -> None:
-    page.wait_for_timeout(500)
-    page.wait_for_selector(DONE, timeout=60_000)
 
 
 def test_route_by_criterion_then_the_shared_link_on_a_phone(browser, server, tmp_path):
@@ -22,15 +17,15 @@ def test_route_by_criterion_then_the_shared_link_on_a_phone(browser, server, tmp
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(f"{server}/visit?r=4111")
     wait_for_app(page)
-    page.get_by_text("五星村（社区）", exact=True).click()
-    _settle(page)
+    with a_run(page):
+        page.get_by_text("五星村（社区）", exact=True).click()
     # from the map: a click on a grey unit makes it the first stop
     page.wait_for_selector("[data-testid='stPlotlyChart'] .scattergeo .point", timeout=60_000)
-    page.locator("[data-testid='stPlotlyChart'] .scattergeo .point").first.click(force=True)
-    _settle(page)
+    with a_run(page):
+        page.locator("[data-testid='stPlotlyChart'] .scattergeo .point").first.click(force=True)
     page.wait_for_function("new URL(location.href).searchParams.get('stops')?.length === 12", timeout=30_000)
-    page.get_by_role("button", name="加入前").click()
-    _settle(page)
+    with a_run(page):
+        page.get_by_role("button", name="加入前").click()
     page.wait_for_selector("[data-testid='stPlotlyChart'] .scattergeo", timeout=60_000)
     # the URL is written after the run that added the stops: poll for it
     page.wait_for_function(
@@ -38,8 +33,8 @@ def test_route_by_criterion_then_the_shared_link_on_a_phone(browser, server, tmp
     )
     stops = page.evaluate("new URL(location.href).searchParams.get('stops')").split(",")
     assert len(stops) >= 2
-    page.get_by_role("button", name="生成分享链接").click()
-    _settle(page)
+    with a_run(page):
+        page.get_by_role("button", name="生成分享链接").click()
     link = page.locator("[data-testid='stCode'] code").inner_text().replace("\n", "")
     assert "?s=" in link and "stops=" not in link  # signed: the route is inside the token
     page.close()
@@ -53,7 +48,7 @@ def test_route_by_criterion_then_the_shared_link_on_a_phone(browser, server, tmp
     assert phone.get_by_test_id("stExpander").count() == len(stops)
     phone.get_by_test_id("stExpander").first.locator("summary").click()
     phone.wait_for_selector(".xv-card", timeout=10_000)
-    phone.wait_for_timeout(500)
+    phone.wait_for_selector(DONE, timeout=60_000)
     widths = phone.evaluate(
         "[document.scrollingElement.scrollWidth, document.querySelector('[data-testid=stMain]').scrollWidth]"
     )
