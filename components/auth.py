@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import secrets
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -28,50 +26,21 @@ from components import view
 from components.view import SHARE_PARAM, t
 from xingtu.auth import audit, share
 from xingtu.auth.principal import READ_PAGES, Principal, demo_principal
-from xingtu.auth.users import Accounts, UsersFileError, load_accounts
+from xingtu.auth.users import Accounts, UsersFileError
 from xingtu.domain.hierarchy import region_level
 from xingtu.safe import html_text
 from xingtu.session import access
 from xingtu.settings import get_settings
 from xingtu.store.versions import holds_sample
 from xingtu.viewstate import ViewState
-from xingtu.web import signin, state
+from xingtu.web import files, signin, state
 
 _LAST_LINK = "_xingtu_last_link"
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _accounts(path: str, mtime: int, province: str) -> Accounts:
-    del mtime  # cache key only: an edited file is read again
-    return load_accounts(Path(path), province)
-
-
 def load_configured_accounts() -> Accounts:
-    """The accounts of the users file (read again whenever the file changes)."""
-    settings = get_settings()
-    path = settings.users_path
-    try:
-        mtime = path.stat().st_mtime_ns
-    except FileNotFoundError:
-        mtime = -1
-    return _accounts(str(path), mtime, settings.province)
-
-
-def _oidc_configured() -> bool:
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all: Streamlit raises rather than answering no
-        return False
-
-
-def _secret_setting() -> str | None:
-    value = os.environ.get("XINGTU_SHARE_SECRET")
-    if value:
-        return value
-    try:
-        return str(st.secrets["xingtu"]["share_secret"])
-    except Exception:  # no secrets file, no section: links depend on the environment alone
-        return None
+    """The accounts of the users file (read again whenever the file changes), as the server reads them."""
+    return state.current_accounts()
 
 
 @st.cache_resource(show_spinner=False)
@@ -82,7 +51,7 @@ def _demo_secret() -> str:
 
 def share_secret(demo: bool) -> str | None:
     """The key links are signed with; None when links are off (accounts without a configured key)."""
-    configured = share.check_secret(_secret_setting())
+    configured = files.share_secret()
     if configured:
         return configured
     return _demo_secret() if demo else None
@@ -115,8 +84,8 @@ def show() -> Principal | None:
             return who
         access.set_principal(None)
     if token is not None:
-        return _open_link(token, demo=not accounts.configured and not _oidc_configured())
-    if not accounts.configured and not _oidc_configured():
+        return _open_link(token, demo=not accounts.configured and not files.oidc_configured())
+    if not accounts.configured and not files.oidc_configured():
         who = demo_principal(province)
         access.set_principal(who)
         return who
@@ -133,7 +102,7 @@ def show() -> Principal | None:
         if reason != "missing":  # a cookie that no longer opens anything
             _signed_out_page(reason)
             return None
-    if _oidc_configured() and st.user.is_logged_in:
+    if files.oidc_configured() and st.user.is_logged_in:
         return _oidc_principal(accounts)
     _login_page(accounts)
     return None
@@ -165,7 +134,7 @@ def _still_valid(who: Principal, accounts: Accounts, token: str | None) -> bool:
             and account.principal("oidc") == who
             and st.user.is_logged_in
         )
-    return who.source == "demo" and not accounts.configured and not _oidc_configured()
+    return who.source == "demo" and not accounts.configured and not files.oidc_configured()
 
 
 def _open_link(token: str, demo: bool) -> Principal | None:
@@ -231,7 +200,7 @@ def _login_page(accounts: Accounts) -> None:
             st.link_button(
                 t("auth.signin_link"), signin_url(), type="primary", width="stretch", icon=":material/login:"
             )
-        if _oidc_configured():
+        if files.oidc_configured():
             st.button(t("auth.oidc"), on_click=st.login, key="auth.oidc", width="stretch")
 
 
