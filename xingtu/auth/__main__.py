@@ -18,11 +18,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import getpass
-import os
 import secrets
 import sys
 from pathlib import Path
 
+from xingtu.atomic import write_text_atomic
 from xingtu.auth import audit
 from xingtu.auth.principal import ACCOUNT_ROLES, Account
 from xingtu.auth.users import (
@@ -56,14 +56,7 @@ def _save(path: Path, accounts: Accounts, province: str) -> None:
     text = format_accounts(accounts)
     if parse_accounts(text, province) != accounts:
         raise UsersFileError("写出的用户文件与内容不一致，未保存")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    write_text_atomic(path, text, mode=0o600)
 
 
 def main(argv: list[str] | None = None) -> int:

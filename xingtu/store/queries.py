@@ -17,7 +17,7 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
-from xingtu.domain.hierarchy import REGION_LEVELS, prefix_len, region_level, region_prefix
+from xingtu.domain.hierarchy import REGION_LEVELS, child_level, prefix_len, region_level, region_prefix
 from xingtu.domain.rating import LEVEL_LABELS, LEVELS_DESC
 from xingtu.domain.standard import Standard, parse_standard
 
@@ -118,7 +118,7 @@ def _as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
 def query_regions(con: duckdb.DuckDBPyConnection, parent: str, level: str | None = None) -> pd.DataFrame:
     """Regions inside ``parent`` at ``level`` (default: the level just below), in code order."""
     parent_level = region_level(parent)
-    level = level or REGION_LEVELS[REGION_LEVELS.index(parent_level) + 1]
+    level = level or child_level(parent_level)
     return _df(
         con,
         """SELECT code, name, level, kind, has_polygon, host_code, units, lon, lat

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import duckdb
 
+from xingtu.atomic import write_text_atomic
 from xingtu.domain.hierarchy import region_prefix
 from xingtu.reference.boundaries import _path as boundary_path
 from xingtu.settings import ROOT, get_settings
@@ -69,19 +68,6 @@ def file_path(key: str) -> Path | None:
     return gen_dir() / key
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write next to the target and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _key(fingerprint: str, name: str) -> str:
     key = f"{fingerprint}/{name}"
     if parse_name(key) is None:
@@ -114,7 +100,7 @@ def write_boundaries(fingerprint: str, province: str, layer: str) -> str:
         data = json.loads(boundary_path(province, layer).read_text(encoding="utf-8"))
         for feature in data["features"]:
             feature["id"] = feature["properties"]["code"]
-        _write_atomic(target, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        write_text_atomic(target, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return key
 
 
@@ -153,5 +139,5 @@ def write_points(
     records = [
         {"p": [x, y], "c": list(palette[int(lvl)]), "l": int(lvl), "n": n, "t": t} for x, y, lvl, n, t in rows
     ]
-    _write_atomic(target, json.dumps(records, ensure_ascii=False, separators=(",", ":")))
+    write_text_atomic(target, json.dumps(records, ensure_ascii=False, separators=(",", ":")))
     return key, len(records)

@@ -28,6 +28,7 @@ from typing import Any
 
 import duckdb
 
+from xingtu.atomic import write_text_atomic
 from xingtu.settings import Settings, get_settings
 from xingtu.store.paths import store_path
 
@@ -78,15 +79,6 @@ def versions_dir(settings: Settings | None = None) -> Path:
 
 def version_path(settings: Settings, version_id: int) -> Path:
     return _base_path(settings) if version_id == 0 else versions_dir(settings) / f"v{version_id:04d}.duckdb"
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def list_versions(settings: Settings | None = None) -> list[Version]:
@@ -195,8 +187,8 @@ def create_version(
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
             os.replace(tmp, version_path(settings, vid))
-            _write_atomic(folder / "log.json", _dump([*log, version]))
-            _write_atomic(folder / "current", str(vid))  # the commit point
+            write_text_atomic(folder / "log.json", _dump([*log, version]))
+            write_text_atomic(folder / "current", str(vid))  # the commit point
         finally:
             tmp.unlink(missing_ok=True)
             Path(str(tmp) + ".wal").unlink(missing_ok=True)
@@ -283,7 +275,7 @@ def activate(version_id: int, settings: Settings | None = None) -> None:
             raise VersionError(f"版本 v{version_id} 不存在或其文件已清理，无法启用")
         folder = versions_dir(settings)
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(folder / "current", str(version_id))
+        write_text_atomic(folder / "current", str(version_id))
 
 
 def rollback(settings: Settings | None = None) -> int:
@@ -312,4 +304,4 @@ def _prune(settings: Settings, keep: int) -> None:
     for vid in drop:
         version_path(settings, vid).unlink(missing_ok=True)
     log = [Version(**{**asdict(v), "pruned": v.pruned or v.id in drop}) for v in list_versions(settings)]
-    _write_atomic(versions_dir(settings) / "log.json", _dump(log))
+    write_text_atomic(versions_dir(settings) / "log.json", _dump(log))

@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from xingtu.domain.hierarchy import REGION_LEVELS, region_level
+from xingtu.domain.hierarchy import child_level, region_level
 from xingtu.reference import boundaries
 from xingtu.store import queries as q
 from xingtu.store.versions import SAMPLE_KINDS
@@ -37,9 +37,7 @@ class Overview:
 
 def overview_child_level(scope_level: str, by: str) -> str:
     """The grouping under a scope: the province groups by ``by`` (county or city), others one down."""
-    if scope_level == "province":
-        return by
-    return REGION_LEVELS[REGION_LEVELS.index(scope_level) + 1]
+    return by if scope_level == "province" else child_level(scope_level)
 
 
 def query_overview(con: duckdb.DuckDBPyConnection, scope: q.Scope, year: int, by: str) -> Overview:
@@ -99,7 +97,7 @@ class Trends:
 
 def trends_child_level(scope_level: str) -> str:
     """Targets and movers compare cities at province scope (181 counties do not fit a chart)."""
-    return "city" if scope_level == "province" else REGION_LEVELS[REGION_LEVELS.index(scope_level) + 1]
+    return "city" if scope_level == "province" else child_level(scope_level)
 
 
 def query_trends(con: duckdb.DuckDBPyConnection, scope: q.Scope, year: int, star: str | None) -> Trends:
