@@ -19,8 +19,9 @@ from components.region_map import (
 )
 from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR, figure
 from components.view import t
+from xingtu.domain.problems import CLOSED
 from xingtu.safe import markdown_text, plotly_text
-from xingtu.store.queries import CLOSED, UnitProfile
+from xingtu.store.queries import UnitProfile
 
 HELD, NOT_HELD = "★", "·"
 

@@ -19,7 +19,7 @@ from components import (
     village_map,
     weak_charts,
 )
-from xingtu.store.queries import CLOSED
+from xingtu.domain.problems import CLOSED
 from xingtu.views.headline import compute_headline
 
 

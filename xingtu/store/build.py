@@ -31,6 +31,7 @@ from xingtu.demo.calibration import CALIBRATION_PATH, Calibration, load_calibrat
 from xingtu.demo.generator import GENERATOR_VERSION, DemoData, generate_demo
 from xingtu.demo.locations import compute_locations
 from xingtu.domain.hierarchy import compute_regions, compute_units
+from xingtu.domain.problems import open_sql, overdue_sql
 from xingtu.domain.standard import Standard, standard_for_year
 from xingtu.domain.units import UNIT_TYPES
 from xingtu.i18n import translate
@@ -304,11 +305,11 @@ def _write_sample(
                coalesce(p.overdue, 0)::INTEGER AS overdue_problems, 'sample' AS source
         FROM annual_df a JOIN units u USING (code)
         LEFT JOIN (SELECT code, year,
-                          count(*) FILTER (WHERE status <> '已销号') AS open,
-                          count(*) FILTER (WHERE status <> '已销号' AND deadline < $as_of) AS overdue
+                          count(*) FILTER (WHERE OPEN) AS open,
+                          count(*) FILTER (WHERE OVERDUE) AS overdue
                    FROM problems_df GROUP BY code, year) p USING (code, year)
         ORDER BY a.year, a.code
-        """,
+        """.replace("OVERDUE", overdue_sql()).replace("OPEN", open_sql()),
         {"as_of": cal.as_of},
     )
     con.register("stars_df", demo.stars)

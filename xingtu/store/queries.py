@@ -18,12 +18,12 @@ import duckdb
 import pandas as pd
 
 from xingtu.domain.hierarchy import REGION_LEVELS, child_level, prefix_len, region_level, region_prefix
+from xingtu.domain.problems import CLOSED, is_overdue, overdue_sql
 from xingtu.domain.rating import LEVEL_LABELS, LEVELS_DESC
 from xingtu.domain.standard import Standard, parse_standard
 
 TypeFilter = Literal["all", "rural", "urban"]
 TYPE_FILTERS: tuple[TypeFilter, ...] = ("all", "rural", "urban")
-CLOSED = "已销号"
 MAX_LIMIT = 5000  # no query returns more rows than this to a page
 
 
@@ -658,7 +658,7 @@ def query_unit_profile(
         rec = dict(zip(cols, r, strict=True))
         rec["star_name"] = dims.star_info.get((utype, rec["star_id"]), ("", 0))[0]
         rec["task_name"] = dims.task_info.get((int(rec["year"]), rec["task_id"]), ("", "", "", False, 0))[1]
-        rec["overdue"] = rec["status"] != CLOSED and rec["deadline"] < dims.as_of
+        rec["overdue"] = is_overdue(rec["status"], rec["deadline"], dims.as_of)
         prob_rows.append(rec)
     prob_rows.sort(key=lambda r: (r["status"] == CLOSED, r["deadline"], r["problem_id"]))
     problems = pd.DataFrame(prob_rows, columns=[*cols, "star_name", "task_name", "overdue"])
@@ -869,7 +869,7 @@ def query_overdue_problems(
             FROM problems p JOIN units u USING (code)
             JOIN regions t ON t.code = u.township_code
             LEFT JOIN stars s ON s.unit_type = u.unit_type AND s.star_id = p.star_id
-            WHERE p.year = $year AND p.status <> '{CLOSED}' AND p.deadline < $as_of AND {_in_scope("u")}
+            WHERE p.year = $year AND {overdue_sql("p")} AND {_in_scope("u")}
             ORDER BY p.deadline, p.code, p.problem_id LIMIT $limit""",
         {**scope.params, "year": year, "as_of": _as_of(con), "limit": min(int(limit), MAX_LIMIT)},
     )
