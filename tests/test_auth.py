@@ -221,9 +221,18 @@ def test_a_link_never_widens_its_makers_scope():
         _grant(page="import")
 
 
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
 def _flip(token: str, i: int) -> str:
+    """The token with character ``i`` changed so that its decoded bits change too.
+
+    The last character of a base64 run carries unused low bits (A and B decode alike there):
+    flipping the sextet's top bit always changes the data.
+    """
     c = token[i]
-    return token[:i] + ("A" if c != "A" else "B") + token[i + 1 :]
+    other = _B64[_B64.index(c) ^ 0b100000] if c in _B64 else "A"
+    return token[:i] + other + token[i + 1 :]
 
 
 def test_every_single_character_change_is_rejected():
