@@ -15,7 +15,7 @@ from xingtu.imports.catalogue import preview_rows as catalogue_preview_rows
 from xingtu.imports.catalogue import summary_lines
 from xingtu.imports.context import CAMPAIGN_START, Overrides
 from xingtu.imports.preview import LevelChanges, describe
-from xingtu.imports.report import build_error_report
+from xingtu.imports.report import build_error_report, split_message
 from xingtu.imports.spec import CRS_LABELS, KINDS, SPECS, Crs, Kind
 from xingtu.imports.validate import Checked, fields_for
 from xingtu.safe import markdown_text as md
@@ -136,16 +136,36 @@ def _render_understood(checked: Checked, changes: LevelChanges | None) -> None:
 
 def _in_language(message: str) -> str:
     """A problem message in the reader's language: "中文 / English" halves, Chinese where only that exists."""
-    zh, sep, en = message.partition(" / ")
-    return en if sep and lang() == "en" else zh if sep else message
+    halves = split_message(message)
+    if halves is None:
+        return message
+    return halves[1] if lang() == "en" else halves[0]
+
+
+PROBLEM_COLUMNS = {
+    "工作表": "import.col.sheet",
+    "行": "import.col.row",
+    "列": "import.col.column",
+    "填写的值": "import.col.value",
+    "问题与改法": "import.col.message",
+}
+
+
+def problems_table(table: pd.DataFrame, bilingual: bool = True) -> pd.DataFrame:
+    """The problems table in the reader's language: its headers, and each "中文 / English" message's half."""
+    table = table.copy()
+    if bilingual:
+        table["问题与改法"] = table["问题与改法"].map(_in_language)
+    return table.rename(columns={c: t(k) for c, k in PROBLEM_COLUMNS.items()})
 
 
 def _render_problems(checked: Checked, key: str) -> None:
     n = len(checked.problems)
     # problems of the whole file or a whole sheet are read first, in words (the table below has the rest)
     whole = [p for p in checked.problems if p.row is None][:5]
+    colon = ": " if lang() == "en" else "："
     lines = "".join(
-        f"\n- {md(p.sheet + '：') if p.sheet else ''}{md(_in_language(p.message))}" for p in whole
+        f"\n- {md(p.sheet + colon) if p.sheet else ''}{md(_in_language(p.message))}" for p in whole
     )
     st.error(
         t("import.rejected", n=n, file=md(checked.file_name)) + ("\n" + lines if lines else ""),
@@ -162,16 +182,16 @@ def _render_problems(checked: Checked, key: str) -> None:
     )
     if n > SHOWN_PROBLEMS:
         st.caption(t("import.more", shown=SHOWN_PROBLEMS, n=n))
-    table = admin.problems_frame(checked, SHOWN_PROBLEMS)
+    table = problems_table(admin.problems_frame(checked, SHOWN_PROBLEMS))
     st.dataframe(
         table,
         hide_index=True,
         width="stretch",
         height=min(480, 38 + 35 * len(table)),
         column_config={
-            "工作表": st.column_config.TextColumn(width="small"),
-            "行": st.column_config.NumberColumn(width="small", format="%d"),
-            "问题与改法": st.column_config.TextColumn(width="large"),
+            t("import.col.sheet"): st.column_config.TextColumn(width="small"),
+            t("import.col.row"): st.column_config.NumberColumn(width="small", format="%d"),
+            t("import.col.message"): st.column_config.TextColumn(width="large"),
         },
     )
 
@@ -327,7 +347,7 @@ def _switch(version_id: int | None) -> None:
     try:
         vid = admin.switch_version(version_id)
     except versions.VersionError as exc:
-        st.error(str(exc))
+        st.error(_in_language(str(exc)))
         return
     st.toast(t("import.switched", version=f"v{vid}"), icon="↩️")
     st.rerun()
@@ -402,14 +422,12 @@ def show_catalogue(key: str) -> None:
                 t("import.rejected", n=len(checked.problems), file=md(checked.file_name)),
                 icon=":material/block:",
             )
-            rows = [
+            rows = [  # a catalogue problem keeps its two languages apart: no split needed
                 (p.sheet, p.row, p.column, p.value, p.message_en if lang() == "en" else p.message)
                 for p in checked.problems[:SHOWN_PROBLEMS]
             ]
-            table = pd.DataFrame(rows, columns=["工作表", "行", "列", "填写的值", "问题与改法"]).astype(
-                {"行": "Int64"}
-            )
-            st.dataframe(table, hide_index=True, width="stretch")
+            table = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS)).astype({"行": "Int64"})
+            st.dataframe(problems_table(table, bilingual=False), hide_index=True, width="stretch")
             return
         diff = pd.DataFrame(catalogue_preview_rows(checked, lang()))
         if not diff.empty:

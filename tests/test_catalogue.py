@@ -86,7 +86,7 @@ def test_staff_layout_is_read_with_merged_stars_and_ids_kept(current: Standard) 
         assert checked.standard.stars_for(t) == current.stars_for(t)
     assert (
         "没有“得星规则”表：沿用现行清单的得星规则",
-        f"no {'得星规则'} sheet: the star rule in force is kept",
+        "no “得星规则” sheet: the star rule in force is kept",
     ) in (checked.notes)
 
 
@@ -157,7 +157,7 @@ def test_a_malformed_catalogue_is_refused_with_sheet_row_and_fix(current: Standa
     by_field = {(p.sheet, p.row, p.column): p for p in checked.problems}
     four = by_field[("农村", None, "星")]
     assert "只有 4 颗星（缺少 生态宜居星）" in four.message and "请补上" in four.message
-    assert "have 4 stars (missing 生态宜居星)" in four.message_en
+    assert "have 4 stars (missing “生态宜居星”)" in four.message_en
     dup = by_field[("城市社区", 10, "任务")]
     assert "第 5 行已有同名任务" in dup.message and "请删除重复的一行" in dup.message
     assert "also on row 5" in dup.message_en

@@ -743,6 +743,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{file} has {n} problems and was not imported; nothing changed. Fix them and upload again.",
     ),
     "import.report": ("下载问题报告（Excel）", "Download the problem report (Excel)"),
+    "import.col.sheet": ("工作表", "Sheet"),
+    "import.col.row": ("行", "Row"),
+    "import.col.column": ("列", "Column"),
+    "import.col.value": ("填写的值", "Value"),
+    "import.col.message": ("问题与改法", "Problem and fix"),
     "import.more": (
         "下表列出前 {shown} 处，共 {n} 处；全部见问题报告。",
         "Showing {shown} of {n}; all are in the report.",

@@ -18,6 +18,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from xingtu.domain.problems import open_sql, overdue_sql
 from xingtu.domain.rating import compute_star_stats_matrix
 from xingtu.domain.standard import Standard, standard_for_year, standard_to_doc
 from xingtu.domain.units import UNIT_TYPES
@@ -330,16 +331,15 @@ def _problems(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, ref: Referenc
     )
     as_of = con.execute("SELECT value FROM meta WHERE key = 'as_of'").fetchone()[0]
     con.execute(
-        """UPDATE annual_results a SET open_problems = c.open, overdue_problems = c.overdue
+        f"""UPDATE annual_results a SET open_problems = c.open, overdue_problems = c.overdue
            FROM (SELECT k.code, k.year,
-                        count(p.code) FILTER (WHERE p.status <> '已销号')::INTEGER AS open,
-                        count(p.code) FILTER (
-                            WHERE p.status <> '已销号' AND p.deadline < $as_of::DATE)::INTEGER
+                        count(p.code) FILTER (WHERE {open_sql("p")})::INTEGER AS open,
+                        count(p.code) FILTER (WHERE {overdue_sql("p", "$as_of::DATE")})::INTEGER
                             AS overdue
                  FROM (SELECT DISTINCT code, year FROM imp) k
                  LEFT JOIN problems p ON p.code = k.code AND p.year = k.year
                  GROUP BY ALL) c
-           WHERE a.code = c.code AND a.year = c.year""",
+           WHERE a.code = c.code AND a.year = c.year""",  # noqa: S608 -- only the domain's SQL rule
         {"as_of": as_of},
     )
 
@@ -600,7 +600,10 @@ def apply_standard(
     caller's transaction (``create_version``).
     """
     if standard.effective_from != year:
-        raise ValueError(f"清单的起始年份 {standard.effective_from} 与导入年度 {year} 不一致")
+        raise ValueError(
+            f"清单的起始年份 {standard.effective_from} 与导入年度 {year} 不一致"
+            f" / The catalogue takes effect from {standard.effective_from}, not from the import year {year}"
+        )
     if not con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'standard_docs'"
     ).fetchone()[0]:  # a store written before catalogues were stored: record what it used

@@ -90,7 +90,7 @@ class CatalogueProblem:
         """The importer's Problem (for the downloadable problem report and the CLI line format)."""
         from xingtu.imports.validate import Problem
 
-        return Problem(self.sheet, self.row, self.column, self.value, f"{self.message}（{self.message_en}）")
+        return Problem(self.sheet, self.row, self.column, self.value, f"{self.message} / {self.message_en}")
 
 
 @dataclass(frozen=True)
@@ -338,7 +338,7 @@ def check_catalogue(data: bytes, file_name: str, year: int, current: Standard) -
         sheets = read_sheets(data, file_name)
     except FileError as exc:
         zh, _, en = str(exc).partition(" / ")
-        problem("", None, "", "", zh, en or zh)
+        problem("", None, "", "", zh, en or "the file cannot be read: save it again as .xlsx and retry")
         return out
 
     rows_by_type: dict[UnitType, list[_Row]] = {}
@@ -347,11 +347,16 @@ def check_catalogue(data: bytes, file_name: str, year: int, current: Standard) -
         name = sheet.name
         kind = _sheet_type(name)
         if kind is None:
-            out.sheets.append((name, "skipped", 0, "不是村/社区任务表或得星规则表"))
+            reason = (
+                f"不是村/社区任务表或{RULE_SHEET}表"
+                f" / not a task sheet of villages or communities, nor “{RULE_SHEET}”"
+            )
+            out.sheets.append((name, "skipped", 0, reason))
             out.notes.append(
                 (
                     f"工作表“{name}”未读取：名称不是 村/农村、社区/城市社区 或 {RULE_SHEET}",
-                    f"sheet “{name}” not read: its name is not 村/农村, 社区/城市社区 or {RULE_SHEET}",
+                    f"sheet “{name}” not read: its name is not “村”/“农村”, “社区”/“城市社区”"
+                    f" or “{RULE_SHEET}”",
                 )
             )
             continue
@@ -391,7 +396,7 @@ def check_catalogue(data: bytes, file_name: str, year: int, current: Standard) -
             "",
             "",
             "没有找到任务表：工作表应命名为“村”（或“农村”）和“社区”（或“城市社区”）",
-            "no task sheet found: name the sheets 村 (or 农村) and 社区 (or 城市社区)",
+            "no task sheet found: name the sheets “村” (or “农村”) and “社区” (or “城市社区”)",
         )
         return out
     for utype in UNIT_TYPES:
@@ -414,7 +419,15 @@ def check_catalogue(data: bytes, file_name: str, year: int, current: Standard) -
         out.standard = parse_standard(doc, source=file_name)
     except StandardError as exc:  # a rule this reader does not foresee: say it rather than fail
         for p in exc.problems:
-            problem("", None, "", "", p, "the catalogue is not valid: " + p)
+            problem(
+                "",
+                None,
+                "",
+                "",
+                p,
+                "the catalogue fails a final check (the Chinese message names the detail): "
+                "check its stars, tasks and ids",
+            )
         return out
     out.doc, out.changes = doc, changes
     return out
@@ -431,7 +444,8 @@ def _read_task_sheet(
             "表头",
             "",
             "找不到表头：前 10 行中应有“星”“序号”“任务”“说明”“否决项”列",
-            "header not found: the first 10 rows should hold the columns 星, 序号, 任务, 说明, 否决项",
+            "header not found: the first 10 rows should hold the columns “星” (star), “序号” (no.),"
+            " “任务” (task), “说明” (description) and “否决项” (veto)",
         )
         return []
     head, cols = found
@@ -458,6 +472,7 @@ def _read_task_sheet(
     star_text = ""
     position: Counter[str] = Counter()
     names = "、".join(stars.values())
+    names_en = ", ".join(f"“{name}”" for name in stars.values())
     for r in range(head + 1, len(rows)):
         row, excel_row = rows[r], r + 1
         if all(_as_text(v) == "" for v in row):
@@ -477,7 +492,8 @@ def _read_task_sheet(
                     f"“{star_cell}”不是现行清单中{UNIT_TYPE_LABELS[utype]}的星（{names}）：请改为其中之一；"
                     "星的名称须与现行清单一致",
                     f"“{star_cell}” is not a star of the catalogue in force for {TYPE_LABELS_EN[utype]} "
-                    f"({names}): use one of these names",
+                    f"({names_en}): use one of these names; a star's name must be as in the catalogue"
+                    " in force",
                 )
         if not task:
             filled = [k for k in ("description", "veto", "id") if _as_text(cell(row, k))]
@@ -498,7 +514,7 @@ def _read_task_sheet(
                 "星",
                 "",
                 "这一行没有所属的星：请在“星”列填写星的名称（合并单元格亦可）",
-                "this task has no star: write the star's name in column 星 (a merged cell is fine)",
+                "this task has no star: write the star's name in the column “星” (a merged cell is fine)",
             )
             continue
         if star_id is None:
@@ -513,7 +529,7 @@ def _read_task_sheet(
                 "否决项",
                 veto_cell,
                 "否决项应填 是、否、√ 或留空（留空即不是否决项）",
-                "veto should be 是 (yes), 否 (no), √ or blank (blank = not a veto task)",
+                "veto should be “是” (yes), “否” (no), “√” or blank (blank = not a veto task)",
             )
             veto = False
         description = _as_text(cell(row, "description"))
@@ -561,7 +577,8 @@ def _check_tasks(
             "",
             f"{UNIT_TYPE_LABELS[utype]}只有 {got} 颗星（缺少 {'、'.join(missing)}）；"
             f"每类单位须有 {STARS_PER_TYPE} 颗星：请补上缺少的星及其任务",
-            f"{TYPE_LABELS_EN[utype]} have {got} stars (missing {', '.join(missing)}); each unit type needs "
+            f"{TYPE_LABELS_EN[utype]} have {got} stars (missing {', '.join(f'“{m}”' for m in missing)}); "
+            f"each unit type needs "
             f"{STARS_PER_TYPE}: add the missing stars and their tasks",
         )
     seen: dict[str, _Row] = {}
@@ -626,7 +643,8 @@ def _read_rule_sheet(
             "表头",
             "",
             f"{RULE_SHEET}表找不到表头：应有“星”“达标比例”“否决项须全部达标”列",
-            f"no header in {RULE_SHEET}: it needs the columns 星, 达标比例, 否决项须全部达标",
+            f"no header in “{RULE_SHEET}”: it needs the columns “星” (star), “达标比例” (share met) and"
+            " “否决项须全部达标” (all veto tasks required)",
         )
         return []
     head, cols = found
@@ -661,7 +679,7 @@ def _rule(
         out.notes.append(
             (
                 "没有“得星规则”表：沿用现行清单的得星规则",
-                f"no {RULE_SHEET} sheet: the star rule in force is kept",
+                f"no “{RULE_SHEET}” sheet: the star rule in force is kept",
             )
         )
         return rule
@@ -679,7 +697,7 @@ def _rule(
                     "类型",
                     type_text,
                     "类型应为 村 或 社区（留空表示两类都适用）",
-                    "type should be 村 or 社区 (blank: both)",
+                    "type should be “村” (villages) or “社区” (communities); blank: both",
                 )
                 continue
             types = (kind,)  # type: ignore[assignment]
@@ -696,7 +714,7 @@ def _rule(
                 star_text,
                 f"“{star_text}”不是现行清单中的星（{'、'.join(names.values())}）：请改为其中之一",
                 f"“{star_text}” is not a star of the catalogue in force: use one of "
-                + ", ".join(names.values()),
+                + ", ".join(f"“{name}”" for name in names.values()),
             )
             continue
         share: float | None = None
@@ -723,7 +741,7 @@ def _rule(
                 "否决项须全部达标",
                 values.get("veto_required"),
                 "“否决项须全部达标”应填 是 或 否（留空沿用现行规则）",
-                "“all veto tasks required” should be 是 (yes) or 否 (no); blank keeps the rule in force",
+                "“all veto tasks required” should be “是” (yes) or “否” (no); blank keeps the rule in force",
             )
             continue
         for key in targets:
@@ -741,7 +759,8 @@ def _rule(
                 "星",
                 name,
                 f"{name}在村和社区中的得星规则不同：同名的星须用同一规则（删去“类型”列或两行填成一样）",
-                f"{name} has different rules for villages and communities: give both the same rule",
+                f"“{name}” has different rules for villages and communities: a star of one name needs"
+                " one rule (delete the column “类型” or make both rows the same)",
             )
     return rule
 
@@ -761,7 +780,9 @@ def new_task_id(
         candidate = f"{prefix}N{digest[:length]}"
         if candidate not in taken:
             return candidate
-    raise ValueError(f"无法为任务“{name}”生成编号")  # 64 hex digits cannot all clash
+    raise ValueError(
+        f"无法为任务“{name}”生成编号 / No id can be made for the task “{name}”"
+    )  # 64 hex digits cannot all clash
 
 
 def _build_doc(

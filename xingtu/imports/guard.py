@@ -101,13 +101,15 @@ def check_file_limits(data: bytes, file_name: str, limits: Limits = LIMITS) -> N
             raise FileError(
                 f"工作簿中的{what}解压后达 {size / MB:,.0f} MB（上限 {limits.part_bytes / MB:.0f} MB），"
                 "不像正常的台账：请删去多余的行列和格式，或另存为 CSV 后导入"
-                f" / The workbook's {_part_name(info.filename, en=True)} unpacks to {size / MB:,.0f} MB: remove"
-                " empty rows, columns and formatting, or save it as CSV"
+                f" / The workbook's {_part_name(info.filename, en=True)} unpacks to {size / MB:,.0f} MB"
+                f" (limit {limits.part_bytes / MB:.0f} MB), not like a normal ledger: remove extra rows,"
+                " columns and formatting, or save it as CSV and import that"
             )
     if total > limits.total_bytes:
         raise FileError(
             f"工作簿解压后共 {total / MB:,.0f} MB（上限 {limits.total_bytes / MB:.0f} MB）：请按县区拆分后分批导入"
-            f" / The workbook unpacks to {total / MB:,.0f} MB in all: split it by county"
+            f" / The workbook unpacks to {total / MB:,.0f} MB in all"
+            f" (limit {limits.total_bytes / MB:.0f} MB): split it by county and import the parts"
         )
     names_by_part = _sheet_names(book)
     for info in infos:
@@ -199,7 +201,11 @@ def _check_sheet_extent(
 def read_sheets_guarded(data: bytes, file_name: str, limits: Limits = LIMITS) -> list[Sheet]:
     """``read_sheets`` behind the limits and in a child process (memory, CPU and time limited)."""
     check_file_limits(data, file_name, limits)
-    env = {**os.environ, "XINGTU_CHILD_MEMORY": str(limits.memory_bytes), "XINGTU_CHILD_SECONDS": str(limits.seconds)}
+    env = {
+        **os.environ,
+        "XINGTU_CHILD_MEMORY": str(limits.memory_bytes),
+        "XINGTU_CHILD_SECONDS": str(limits.seconds),
+    }
     payload = pickle.dumps((data, file_name))
     try:
         done = subprocess.run(

@@ -1,7 +1,7 @@
 """Reading the values people actually type into county 台账 workbooks.
 
 Every parser takes one raw cell (str, int, float, bool, datetime or None) and returns the
-value or raises ``ValueError`` with a Chinese explanation of what it expected. Blank cells
+value or raises ``ValueError`` with a "中文 / English" explanation of what it expected. Blank cells
 return ``None``: whether a blank is allowed is the schema's decision, not the parser's.
 Text is NFKC-normalised first, which folds full-width digits, letters and brackets
 (４ → 4, （ → ().
@@ -66,6 +66,10 @@ _FALSE = {
     "未销号",
 }
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_YES_NO = (
+    "应为 是/否（或 √/×、1/0、达标/未达标） / Should be yes or no: “是/否”, √/×, 1/0 or “达标/未达标”"
+    " (met/not met)"
+)
 
 
 def clean_text(value: Any) -> str | None:
@@ -107,14 +111,14 @@ MAX_INT = 1_000_000_000  # no count, year or month in these files comes near; be
 def parse_int(value: Any) -> int | None:
     """An integer written as 4, 4.0, "４" or " 4 "; 4.5, "四个" or 10^18 is an error."""
     if isinstance(value, bool):
-        raise ValueError("应为整数，不是是/否")
+        raise ValueError("应为整数，不是是/否 / Should be a whole number, not yes/no")
     if isinstance(value, int):
         return _bounded(value)
     if isinstance(value, float):
         if math.isnan(value):
             return None
         if not value.is_integer():
-            raise ValueError("应为整数")
+            raise ValueError("应为整数 / Should be a whole number")
         return _bounded(int(value))
     text = clean_text(value)
     if text is None:
@@ -122,15 +126,17 @@ def parse_int(value: Any) -> int | None:
     try:
         number = float(text)
     except ValueError:
-        raise ValueError("应为整数") from None
+        raise ValueError("应为整数 / Should be a whole number") from None
     if not number.is_integer():
-        raise ValueError("应为整数")
+        raise ValueError("应为整数 / Should be a whole number")
     return _bounded(int(number))
 
 
 def _bounded(number: int) -> int:
     if abs(number) > MAX_INT:
-        raise ValueError("数值过大，应为不超过 10 亿的整数")
+        raise ValueError(
+            "数值过大，应为不超过 10 亿的整数 / Number too large: should be a whole number up to 1 billion"
+        )
     return number
 
 
@@ -141,7 +147,7 @@ def parse_level(value: Any) -> int | None:
             return None
         if float(value).is_integer() and 0 <= value <= 5:
             return int(value)
-        raise ValueError("星级应为 0–5 的整数")
+        raise ValueError("星级应为 0–5 的整数 / The star level should be a whole number from 0 to 5")
     text = clean_text(value)
     if text is None:
         return None
@@ -149,7 +155,7 @@ def parse_level(value: Any) -> int | None:
         return 0
     if set(text) <= {"★", "☆", "⭐"}:
         if len(text) > 5:
-            raise ValueError("星级最多五颗星（★★★★★）")
+            raise ValueError("星级最多五颗星（★★★★★） / A star level has at most five stars (★★★★★)")
         return text.count("★") + text.count("⭐")
     text = re.sub(r"\([^()]*\)$", "", text)  # 三星（保） -> 三星
     text = re.sub(r"(党支部|支部|村|社区)$", "", text)  # 五星支部 -> 五星
@@ -161,12 +167,19 @@ def parse_level(value: Any) -> int | None:
     elif stem in _CN_DIGITS:
         number = _CN_DIGITS[stem]
     else:
-        raise ValueError("无法识别的星级，请写 0–5、“四星”“四星级”或“★★★★”")
+        raise ValueError(
+            "无法识别的星级，请写 0–5、“四星”“四星级”或“★★★★” / Unrecognised star level: write 0–5,"
+            " “四星” (four stars), “四星级” or “★★★★”"
+        )
     if number > 5:
-        raise ValueError("星级应为 0–5")
+        raise ValueError("星级应为 0–5 / The star level should be 0–5")
     return number
 
 
+_BAD_TARGET = (
+    "无法识别的创建目标，请写“四星”“争创五星”“保三冲四”等 / Unrecognised target: write “四星”"
+    " (four stars), “争创五星” (aim for five) or “保三冲四” (keep three, aim for four)"
+)
 _TARGET_WORDS = re.compile(r"争创|创建|创评|巩固|保持|冲刺|达到|目标|争取|晋升|升|保|冲|争|创|评")
 
 
@@ -190,12 +203,10 @@ def parse_target(value: Any) -> int | None:
         except ValueError:
             level = None
         if level is None:
-            raise ValueError(
-                "无法识别的创建目标，请写“四星”“争创五星”“保三冲四”等 / Unrecognised target: write 四星, 争创五星, 保三冲四"
-            )
+            raise ValueError(_BAD_TARGET)
         levels.append(level)
     if not levels:
-        raise ValueError("无法识别的创建目标，请写“四星”“争创五星”“保三冲四”等 / Unrecognised target")
+        raise ValueError(_BAD_TARGET)
     return max(levels)
 
 
@@ -226,7 +237,7 @@ def parse_bool(value: Any) -> bool | None:
             return None
         if value in (0, 1):
             return bool(value)
-        raise ValueError("应为 是/否（或 √/×、1/0、达标/未达标）")
+        raise ValueError(_YES_NO)
     text = clean_text(value)
     if text is None:
         return None
@@ -235,13 +246,13 @@ def parse_bool(value: Any) -> bool | None:
         return True
     if low in _FALSE:
         return False
-    raise ValueError("应为 是/否（或 √/×、1/0、达标/未达标）")
+    raise ValueError(_YES_NO)
 
 
 def parse_float(value: Any) -> float | None:
     """A decimal number such as a longitude; "113.6°" and full-width digits are accepted."""
     if isinstance(value, bool):
-        raise ValueError("应为数字")
+        raise ValueError("应为数字 / Should be a number")
     if isinstance(value, int | float):
         number = float(value)
     else:
@@ -251,11 +262,13 @@ def parse_float(value: Any) -> float | None:
         try:
             number = float(text.rstrip("°"))
         except ValueError:
-            raise ValueError("应为数字（十进制度，如 113.62）") from None
+            raise ValueError(
+                "应为数字（十进制度，如 113.62） / Should be a number in decimal degrees, e.g. 113.62"
+            ) from None
     if math.isnan(number):
         return None
     if math.isinf(number):
-        raise ValueError("应为有限的数字")
+        raise ValueError("应为有限的数字 / Should be a finite number")
     return number
 
 
@@ -270,7 +283,7 @@ def parse_date(value: Any) -> dt.date | None:
             return None
         if 20000 < value < 80000:  # Excel serial day (1954–2119)
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-        raise ValueError("应为日期，如 2025-06-30")
+        raise ValueError("应为日期，如 2025-06-30 / Should be a date, e.g. 2025-06-30")
     text = clean_text(value)
     if text is None:
         return None
@@ -279,11 +292,11 @@ def parse_date(value: Any) -> dt.date | None:
         month = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})月?(?:份)?", text)  # 2025年5月, 2025.5: the 1st
         if month and 1 <= int(month.group(2)) <= 12:
             return dt.date(int(month.group(1)), int(month.group(2)), 1)
-        raise ValueError("应为日期，如 2025-06-30")
+        raise ValueError("应为日期，如 2025-06-30 / Should be a date, e.g. 2025-06-30")
     try:
         return dt.date(*(int(g) for g in match.groups()))
     except ValueError:
-        raise ValueError("不是有效日期") from None
+        raise ValueError("不是有效日期 / Not a valid date") from None
 
 
 @dataclass(frozen=True)
@@ -309,7 +322,11 @@ def parse_deadline(value: Any) -> dt.date | MonthEnd | str | None:
         hit = _MONTH_END.match(text)
         if hit and 1 <= int(hit.group(1)) <= 12:
             return MonthEnd(int(hit.group(1)))
-        raise ValueError("应为日期（如 2025-06-30、2025年6月30日、10月底前）或“长期坚持”") from None
+        raise ValueError(
+            "应为日期（如 2025-06-30、2025年6月30日、10月底前）或“长期坚持”"
+            " / Should be a date (e.g. 2025-06-30, “2025年6月30日”, “10月底前” = by the end of October)"
+            " or “长期坚持” (ongoing)"
+        ) from None
 
 
 def parse_code(value: Any) -> str | None:
@@ -321,13 +338,17 @@ def parse_code(value: Any) -> str | None:
         return None
     if re.fullmatch(r"\d(\.\d+)?e\+?\d+", text.lower()):
         raise ValueError(
-            "代码被 Excel 写成了科学计数法（如 4.11102E+11），末几位已丢失。改法：把代码列设为“文本”格式后重新填写"
-            " 12 位代码；或删去代码列，按村（社区）名称与乡镇匹配 / The code was turned into scientific notation"
+            "代码被 Excel 写成了科学计数法（如 4.11102E+11），末几位已丢失。"
+            "改法：把代码列设为“文本”格式后重新填写 12 位代码；或删去代码列，按村（社区）名称与乡镇匹配"
+            " / The code was turned into scientific notation"
             " by Excel and its last digits are lost: format the column as text and re-enter the 12 digits, or"
             " delete the code column to match units by name"
         )
     if not (text.isascii() and text.isdigit()):
-        raise ValueError("代码应为 12 位数字")
+        raise ValueError("代码应为 12 位数字 / The code should be 12 digits")
     if len(text) != 12:
-        raise ValueError(f"代码应为 12 位数字，这里是 {len(text)} 位")
+        raise ValueError(
+            f"代码应为 12 位数字，这里是 {len(text)} 位"
+            f" / The code should be 12 digits, this one has {len(text)}"
+        )
     return text

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xingtu.imports.context import SOURCE_EN, Context
+from xingtu.imports.report import split_message
 from xingtu.imports.spec import SPECS
 from xingtu.imports.validate import KIND_NAMES_EN, Checked
 
@@ -49,7 +50,7 @@ def context_line(ctx: Context, checked: Checked, lang: str = "zh") -> str:
     elif "year" in {f.key for f in SPECS[checked.kind].fields} and checked.frame is not None:
         years = sorted({int(y) for y in checked.frame["year"].dropna()})
         if years:
-            text = "、".join(map(str, years))
+            text = (", " if lang == "en" else "、").join(map(str, years))
             parts.append(f"year {text} (from the column)" if lang == "en" else f"年度 {text}（取自列）")
     if ctx.month is not None and checked.kind == "monthly":
         parts.append(
@@ -61,7 +62,7 @@ def context_line(ctx: Context, checked: Checked, lang: str = "zh") -> str:
         name = ctx.region_name or ctx.region_code
         if lang == "en":
             parts.append(
-                f"{_LEVEL_EN.get(ctx.region_level, 'region')} {name} ({_src(ctx.region_source, lang)})"
+                f"{_LEVEL_EN.get(ctx.region_level, 'region')} “{name}” ({_src(ctx.region_source, lang)})"
             )
         else:
             word = _LEVEL_WORD.get(ctx.region_level, "地区")
@@ -75,7 +76,9 @@ def context_line(ctx: Context, checked: Checked, lang: str = "zh") -> str:
     sheets = checked.imported_sheets
     if sheets:
         if lang == "en":
-            parts.append("sheets " + ", ".join(f"{s.name} {s.rows} rows" for s in sheets))
+            parts.append(
+                "sheets " + ", ".join(f"“{s.name}” {s.rows} row{'' if s.rows == 1 else 's'}" for s in sheets)
+            )
         else:
             parts.append("工作表 " + "、".join(f"{s.name} {s.rows} 行" for s in sheets))
     return " · ".join(parts)
@@ -101,29 +104,33 @@ def describe(checked: Checked, changes: LevelChanges | None = None, lang: str = 
             and (ctx.region_code != checked.context.region_code)
         ):
             name = ctx.region_name or ctx.region_code
+            source_en = SOURCE_EN.get(ctx.region_source, ctx.region_source)
             lines.append(
-                f"Sheet {sheet.name}: {name} (from the {SOURCE_EN.get(ctx.region_source, ctx.region_source)})"
+                f"Sheet “{sheet.name}”: “{name}” (from the {source_en})"
                 if en
                 else f"工作表“{sheet.name}”：{name}（取自{ctx.region_source}）"
             )
     if checked.context.ambiguous_region:
         names = "、".join(checked.context.ambiguous_region)
+        names_en = ", ".join(f"“{name}”" for name in checked.context.ambiguous_region)
         lines.append(
-            f"The name {names} fits several regions: state the region if units are not found"
+            f"The name {names_en} fits several regions and was not used to narrow the search: if villages"
+            " (communities) are not found, state the region"
             if en
             else f"“{names}”对应多个地区，未据此缩小范围；如有村（社区）匹配不到，请指定地区"
         )
     for sheet in checked.skipped_sheets:
         lines.append(
-            f"Sheet {sheet.name} not read: {sheet.reason.split(' / ')[-1]}"
+            f"Sheet “{sheet.name}” not read: {_half(sheet.reason, en)}"
             if en
-            else f"未读取工作表“{sheet.name}”：{sheet.reason.split(' / ')[0]}"
+            else f"未读取工作表“{sheet.name}”：{_half(sheet.reason, en)}"
         )
     for sheet in checked.sheets:
         if sheet.footer_rows:
             rows = _span(sheet.footer_rows)
             lines.append(
-                f"Sheet {sheet.name}: rows {rows} are the signature footer, not read"
+                f"Sheet “{sheet.name}”: rows {_span(sheet.footer_rows, en)} are the table's footer (signers,"
+                " seal, date), not read"
                 if en
                 else f"工作表“{sheet.name}”第 {rows} 行是表尾（填表人、审核人、盖章、日期等），未读取"
             )
@@ -135,7 +142,7 @@ def describe(checked: Checked, changes: LevelChanges | None = None, lang: str = 
             else f"新增年度 {year}：导入后各页面均可选择该年度，回退即撤除。{note}"
         )
     for text in checked.replaces:
-        lines.append(f"Replaces an earlier import: {text}" if en else text)
+        lines.append(f"Replaces an earlier import: {_half(text, en)}" if en else _half(text, en))
     if changes is not None and (changes.up or changes.down or changes.new or changes.same):
         lines.append(
             f"Levels: {changes.up} up, {changes.down} down, {changes.new} new, {changes.same} unchanged"
@@ -144,12 +151,19 @@ def describe(checked: Checked, changes: LevelChanges | None = None, lang: str = 
         )
     if checked.ignored_columns:
         cols = "、".join(checked.ignored_columns)
-        lines.append(f"Columns not used: {cols}" if en else f"未使用的列：{cols}")
+        cols_en = ", ".join(f"“{c}”" for c in checked.ignored_columns)
+        lines.append(f"Columns not used: {cols_en}" if en else f"未使用的列：{cols}")
     return lines
 
 
-def _span(rows: list[int]) -> str:
+def _span(rows: list[int], en: bool = False) -> str:
     rows = sorted(rows)
     if len(rows) > 1 and rows[-1] - rows[0] == len(rows) - 1:
         return f"{rows[0]}–{rows[-1]}"
-    return "、".join(map(str, rows))
+    return (", " if en else "、").join(map(str, rows))
+
+
+def _half(message: str, en: bool) -> str:
+    """One language's half of a "中文 / English" message; a message in one language as it is."""
+    halves = split_message(message)
+    return message if halves is None else halves[1] if en else halves[0]

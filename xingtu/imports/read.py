@@ -77,7 +77,8 @@ def read_sheets(data: bytes, filename: str) -> list[Sheet]:
     if suffix in ("csv", "txt", ""):
         return [Sheet("CSV", _read_csv(data))]
     raise FileError(
-        f"不支持 .{suffix} 文件：请上传 .xlsx、.xls 或 .csv / Unsupported .{suffix} file: upload .xlsx, .xls or .csv"
+        f"不支持 .{suffix} 文件：请上传 .xlsx、.xls 或 .csv"
+        f" / Files of type “.{suffix}” are not supported: upload .xlsx, .xls or .csv"
     )
 
 
@@ -94,7 +95,8 @@ def _read_book(data: bytes) -> list[Sheet]:
     except Exception as exc:  # calamine raises its own error types for every kind of damage
         raise FileError(
             f"无法打开 Excel 文件（{type(exc).__name__}）：文件可能已损坏，或并非 .xlsx/.xls。"
-            "请在 Excel 或 WPS 中另存为 .xlsx 后重试 / The workbook cannot be opened: save it again as .xlsx"
+            f"请在 Excel 或 WPS 中另存为 .xlsx 后重试 / The workbook cannot be opened ({type(exc).__name__}):"
+            " it may be damaged or not .xlsx/.xls; save it again as .xlsx in Excel or WPS and retry"
         ) from None
     visible = {m.name: "Visible" in str(m.visible) for m in book.sheets_metadata}
     sheets = []
@@ -107,12 +109,14 @@ def _read_book(data: bytes) -> list[Sheet]:
         except Exception as exc:  # a damaged sheet: name it rather than fail the whole file silently
             raise FileError(
                 f"无法读取工作表“{name}”（{type(exc).__name__}）：请在 Excel 中另存后重试"
-                f" / Sheet “{name}” cannot be read: save the workbook again and retry"
+                f" / Sheet “{name}” cannot be read ({type(exc).__name__}): save the workbook again in Excel"
+                " and retry"
             ) from None
         total += len(rows)
         if total > MAX_ROWS:
             raise FileError(
-                f"文件超过 {MAX_ROWS:,} 行：请按县区拆分后分批导入 / More than {MAX_ROWS:,} rows: split the file"
+                f"文件超过 {MAX_ROWS:,} 行：请按县区拆分后分批导入"
+                f" / The file has more than {MAX_ROWS:,} rows: split it by county and import the parts"
             )
         _fill_merged(rows, merged)
         while rows and all(is_blank(v) for v in rows[-1]):
@@ -140,9 +144,15 @@ def _read_csv(data: bytes) -> list[tuple[Any, ...]]:
         except UnicodeDecodeError:
             continue
     else:  # gb18030 maps almost any byte sequence, so this is rare
-        raise FileError("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV")
+        raise FileError(
+            "无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV"
+            " / The file's text encoding is not recognised: save it as a UTF-8 or GBK CSV"
+        )
     if "\x00" in text:
-        raise FileError("文件含有二进制内容，不是文本 CSV：请上传 .xlsx 或另存为 CSV")
+        raise FileError(
+            "文件含有二进制内容，不是文本 CSV：请上传 .xlsx 或另存为 CSV"
+            " / The file holds binary content, not a text CSV: upload .xlsx or save it as CSV"
+        )
     sample = text[:8192]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;，")
@@ -154,9 +164,14 @@ def _read_csv(data: bytes) -> list[tuple[Any, ...]]:
     except csv.Error as err:  # a stray quote or line break the CSV rules do not allow
         raise FileError(
             f"CSV 第 {reader.line_num} 行格式有误（{err}）：请用 Excel 打开后另存为 CSV 或 .xlsx"
+            f" / CSV line {reader.line_num} is malformed ({err}): open it in Excel and save it as CSV"
+            " or .xlsx"
         ) from None
     if len(rows) > MAX_ROWS:
-        raise FileError(f"文件超过 {MAX_ROWS:,} 行：请按县区拆分后分批导入")
+        raise FileError(
+            f"文件超过 {MAX_ROWS:,} 行：请按县区拆分后分批导入"
+            f" / The file has more than {MAX_ROWS:,} rows: split it by county and import the parts"
+        )
     while rows and all(is_blank(v) for v in rows[-1]):
         rows.pop()
     return rows

@@ -1,4 +1,7 @@
-"""The downloadable error report: every problem of a rejected file, one row each."""
+"""The downloadable error report: every problem of a rejected file, one row each.
+
+Messages are "中文 / English", so the report (and its header) serves readers of both languages.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from collections.abc import Sequence
 from xingtu.export import to_xlsx
 from xingtu.imports.validate import Problem
 
-HEADER = ("工作表", "行", "列", "填写的值", "问题与改法")
+HEADER = ("工作表 / Sheet", "行 / Row", "列 / Column", "填写的值 / Value", "问题与改法 / Problem and fix")
 
 
 def build_error_report(problems: Sequence[Problem]) -> bytes:
@@ -25,3 +28,22 @@ def format_problem(p: Problem) -> str:
         where += f"“{p.column}”"
     value = f"（{p.value}）" if p.value else ""
     return f"{where}{value}：{p.message}"
+
+
+def split_message(message: str) -> tuple[str, str] | None:
+    """The Chinese and English halves of "中文 / English", or None for a message in one language.
+
+    The split is the first " / " outside quotes, so a value quoted in the message (a sheet name,
+    the user's cell “A / B”) never splits it.
+    """
+    start = 0
+    while (i := message.find(" / ", start)) >= 0:
+        left = message[:i]
+        if (
+            left.count("“") <= left.count("”")
+            and left.count("「") <= left.count("」")
+            and left.count('"') % 2 == 0
+        ):
+            return left, message[i + 3 :]
+        start = i + 1
+    return None

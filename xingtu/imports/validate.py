@@ -211,7 +211,7 @@ class UnitMatcher:
         within: str | None = None,
         unit_type: str | None = None,
     ) -> int | str:
-        """The unit's row index, or a Chinese explanation (unknown, ambiguous, with candidates).
+        """The unit's row index, or a "中文 / English" explanation (unknown, ambiguous, with candidates).
 
         ``within`` is a region code prefix the file's title, sheet or file name names (a county's
         six digits, a township's nine); ``unit_type`` the sheet's 农村/社区. Both only narrow.
@@ -219,9 +219,15 @@ class UnitMatcher:
         if code:
             if code in self.by_code:
                 return self.by_code[code]
-            return f"代码 {code} 不在本数据集的村（社区）中（2023 年统计用区划代码）；请核对代码"
+            return (
+                f"代码 {code} 不在本数据集的村（社区）中（2023 年统计用区划代码）；请核对代码"
+                f" / Code “{code}” is not a village or community of this dataset (2023 statistical"
+                " division codes): check the code"
+            )
         if not name:
-            return "未填写代码，也未填写村（社区）名称"
+            return (
+                "未填写代码，也未填写村（社区）名称 / Neither a code nor a village (community) name is given"
+            )
         stem = n.unit_stem(name)
         hits = list(
             dict.fromkeys(
@@ -240,14 +246,27 @@ class UnitMatcher:
         if len(hits) == 1:
             return hits[0]
         place = "，".join(p for p in (township, county) if p)
+        place_en = ", ".join(f"“{p}”" for p in (township, county) if p)
         if not hits:
             near = self._near(stem or name, township, county, within)
-            hint = f"；相近的有：{'、'.join(near)}" if near else ""
+            hint = f"；相近的有：{'、'.join(self._label(i) for i in near)}" if near else ""
+            hint_en = f"; similar: {'; '.join(self._label_en(i) for i in near)}" if near else ""
             where = f"（{place}）" if place else ""
-            return f"找不到名为“{name}”的村（社区）{where}{hint}。请核对名称或改填 12 位代码"
+            where_en = f" in {place_en}" if place_en else ""
+            return (
+                f"找不到名为“{name}”的村（社区）{where}{hint}。请核对名称或改填 12 位代码"
+                f" / No village or community named “{name}”{where_en}{hint_en}. Check the name or enter the"
+                " 12-digit code"
+            )
         listed = "、".join(self._label(i) for i in hits[:6])
+        listed_en = "; ".join(self._label_en(i) for i in hits[:6])
         more = f" 等 {len(hits)} 个" if len(hits) > 6 else ""
-        return f"“{name}”有重名：{listed}{more}。请填写乡镇（街道）、县区，或改填 12 位代码"
+        more_en = f" ({len(hits)} in all)" if len(hits) > 6 else ""
+        return (
+            f"“{name}”有重名：{listed}{more}。请填写乡镇（街道）、县区，或改填 12 位代码"
+            f" / Several units are named “{name}”: {listed_en}{more_en}. Fill in the township and county,"
+            " or enter the 12-digit code"
+        )
 
     def _stem_hits(self, name: str) -> list[int]:
         """霍庄 also finds 霍庄村 / 霍庄社区, as people often leave the suffix off."""
@@ -258,7 +277,7 @@ class UnitMatcher:
     def _in_place(self, i: int, township: str | None, county: str | None) -> bool:
         return _same_place(self.township[i], township) and _same_place(self.county[i], county)
 
-    def _near(self, name: str, township: str | None, county: str | None, within: str | None) -> list[str]:
+    def _near(self, name: str, township: str | None, county: str | None, within: str | None) -> list[int]:
         pool = (
             [
                 i
@@ -272,11 +291,15 @@ class UnitMatcher:
             return []
         names = {i: self.units.at[i, "name"] for i in pool}
         found = process.extract(name, names, limit=3, score_cutoff=50)
-        return [self._label(i) for _, _, i in found]
+        return [i for _, _, i in found]
 
     def _label(self, i: int) -> str:
         row = self.units.iloc[i]
         return f"{row['name']}（{row['township']}·{row['county']}，代码 {row['code']}）"
+
+    def _label_en(self, i: int) -> str:
+        row = self.units.iloc[i]
+        return f"“{row['name']}” (“{row['township']}”, “{row['county']}”, code {row['code']})"
 
 
 def _same_place(actual: str, given: str | None) -> bool:
@@ -406,7 +429,16 @@ def _skip_reason(sheet: Sheet, spec: KindSpec, fields: tuple[Field, ...], header
     ):
         return "汇总表（不是逐个村（社区）的明细），未读取 / a summary sheet, not one row per unit"
     names = "、".join(f.header for f in fields if f.required or f.key in ("code", "name"))
-    return f"没有找到“{spec.title}”的表头（应含 {names} 等列），未读取 / no {spec.title} header found"
+    return (
+        f"没有找到“{spec.title}”的表头（应含 {names} 等列），未读取"
+        f" / no header of {KIND_NAMES_EN[spec.kind]} found{_expected_en(fields)}"
+    )
+
+
+def _expected_en(fields: tuple[Field, ...]) -> str:
+    """The columns a header should have, for an English message: " (with columns such as “…”)"."""
+    names = ", ".join(f"“{f.header}”" for f in fields if f.required or f.key in ("code", "name"))
+    return f" (with columns such as {names})" if names else ""
 
 
 def _check_file(
@@ -439,8 +471,9 @@ def _check_file(
                     "",
                     "",
                     "无法从表头判断文件内容（年度评定结果、任务完成情况、月度进度、问题清单、支部联建、位置）。"
-                    "请选择文件类型，或对照模板检查列名 / Could not tell what the file holds from its headers:"
-                    " choose the kind, or compare the column names with the template",
+                    "请选择文件类型，或对照模板检查列名"
+                    " / Could not tell what the file holds from its headers: choose the kind, or compare the"
+                    " column names with the template",
                 )
             )
             return checked
@@ -455,7 +488,10 @@ def _check_file(
         report = SheetReport(sheet.name)
         checked.sheets.append(report)
         if not sheet.visible:
-            report.reason = "隐藏的工作表，未读取（如需导入，请在 Excel 中取消隐藏）/ hidden sheet, not read"
+            report.reason = (
+                "隐藏的工作表，未读取（如需导入，请在 Excel 中取消隐藏）"
+                " / hidden sheet, not read (unhide it in Excel to import it)"
+            )
             continue
         if not any(not is_blank(v) for row in sheet.rows for v in row):
             report.reason = "空工作表 / empty sheet"
@@ -493,7 +529,8 @@ def _check_file(
     checked.context = _file_context(imported, ref.region_names)
     if not imported:
         names = "、".join(f.header for f in fields if f.required or f.key in ("code", "name"))
-        skipped = "；".join(f"“{s.name}”：{s.reason}" for s in checked.sheets)
+        skipped = "；".join(f"“{s.name}”：{_zh(s.reason)}" for s in checked.sheets)
+        skipped_en = "; ".join(f"“{s.name}”: {_en(s.reason)}" for s in checked.sheets)
         checked.problems.append(
             Problem(
                 sheets[0].name if sheets else "",
@@ -501,7 +538,9 @@ def _check_file(
                 "",
                 "",
                 f"没有找到“{spec.title}”的表头（应含 {names} 等列）。请下载模板，按模板的列名填写。"
-                f"各工作表：{skipped} / No sheet holds a {KIND_NAMES_EN[kind]} table",
+                f"各工作表：{skipped}"
+                f" / No sheet holds a table of {KIND_NAMES_EN[kind]}{_expected_en(fields)}."
+                f" Download the template and use its column names. Sheets: {skipped_en}",
             )
         )
         return checked
@@ -596,7 +635,8 @@ def _column_problems(
                 row,
                 text,
                 text,
-                f"第 {col + 1} 列与“{first}”是同一列（重复）；请删去其中一列 / column {col + 1} repeats “{first}”",
+                f"第 {col + 1} 列与“{first}”是同一列（重复）；请删去其中一列"
+                f" / column {col + 1} repeats “{first}”: delete one of the two",
             )
         )
     have = set(header.columns)
@@ -615,8 +655,10 @@ def _column_problems(
                     f.header,
                     "",
                     "没有年度：表中没有“年度”列，标题、工作表名和文件名中也没有年份。改法：在标题写明“2025年度”，"
-                    "或加一列“年度”，或导入时指定年度 / No year: add it to the title (2025年度), add a 年度 column,"
-                    " or state the year when importing",
+                    "或加一列“年度”，或导入时指定年度 / No year: the sheet has no “年度” (year) column"
+                    " and neither the"
+                    " title, the sheet name nor the file name names a year. Fix: write the year in the title"
+                    " (“2025年度”), add a “年度” column, or state the year when importing",
                 )
             )
             continue
@@ -628,38 +670,63 @@ def _column_problems(
                     f.header,
                     "",
                     "没有月份：表中没有“月份”列，标题中也没有（如“9月份”）。改法：在标题写明月份，或加一列“月份”，"
-                    "或导入时指定月份 / No month: name it in the title (9月份) or add a 月份 column",
+                    "或导入时指定月份 / No month: the sheet has no “月份” (month) column"
+                    " and the title names no month"
+                    " (such as “9月份”). Fix: name the month in the title, add a “月份” column, or state the"
+                    " month when importing",
                 )
             )
             continue
         also = "、".join(f.synonyms[:4])
+        also_en = ", ".join(f"“{a}”" for a in f.synonyms[:4])
         out.append(
             Problem(
                 header.sheet,
                 row,
                 f.header,
                 "",
-                f"缺少必填列“{f.header}”（也可写作：{also}）/ required column “{f.header}” is missing",
+                f"缺少必填列“{f.header}”（也可写作：{also}） / required column “{f.header}” is missing"
+                f" (it may also be headed {also_en})",
             )
         )
-    groups = [("code", "name", "村(社区)名称或单位代码")]
+    groups = [("code", "name", "村(社区)名称或单位代码", "the village (community) name or the unit code")]
     if kind == "tasks":
-        groups.append(("task_id", "task_name", "任务编号或任务名称"))
+        groups.append(("task_id", "task_name", "任务编号或任务名称", "the task ID or the task name"))
     if kind == "problems":
-        groups.append(("status", "closed", "整改状态或是否销号"))
+        groups.append(("status", "closed", "整改状态或是否销号", "the status or whether it is closed"))
     if kind == "pairings":
         groups = [
-            ("strong_code", "strong_name", "帮带村(社区)或其代码"),
-            ("weak_code", "weak_name", "受帮带村(社区)或其代码"),
+            ("strong_code", "strong_name", "帮带村(社区)或其代码", "the helping unit or its code"),
+            ("weak_code", "weak_name", "受帮带村(社区)或其代码", "the helped unit or its code"),
         ]
-    for a, b, what in groups:
+    for a, b, what, what_en in groups:
         if a not in have and b not in have:
-            out.append(Problem(header.sheet, row, spec.field(b).header, "", f"缺少列：{what}（至少填一列）"))
+            both = f"“{spec.field(a).header}”, “{spec.field(b).header}”"
+            out.append(
+                Problem(
+                    header.sheet,
+                    row,
+                    spec.field(b).header,
+                    "",
+                    f"缺少列：{what}（至少填一列）"
+                    f" / Missing column: {what_en} ({both}; at least one of them)",
+                )
+            )
     if spec.star_columns:
         stars = [f for f in fields if f.key.startswith("star_")]
         if not any(f.key in have for f in stars):
             names = "、".join(f.header for f in stars)
-            out.append(Problem(header.sheet, row, "各星", "", f"缺少各星列（{names}），每星填 是/否"))
+            names_en = ", ".join(f"“{f.header}”" for f in stars)
+            out.append(
+                Problem(
+                    header.sheet,
+                    row,
+                    "各星",
+                    "",
+                    f"缺少各星列（{names}），每星填 是/否 / The star columns are missing ({names_en}):"
+                    " one column per star, filled in with yes/no",
+                )
+            )
     return out
 
 
@@ -727,14 +794,15 @@ def _collapse(problems: list[Problem], sheets: list[SheetReport]) -> list[Proble
         total = rows.get(sheet, 0)
         if total >= 3 and len({p.row for p in items}) >= total:
             first, last = min(p.row or 0 for p in items), max(p.row or 0 for p in items)
+            zh, en = _zh(message), _en(message)
             out.append(
                 Problem(
                     sheet,
                     None,
                     column,
                     items[0].value,
-                    f"本表全部 {total} 行（第 {first}–{last} 行）都有此问题：{message}"
-                    f" / every row ({total}) of this sheet has this problem",
+                    f"本表全部 {total} 行（第 {first}–{last} 行）都有此问题：{zh}"
+                    f" / all {total} rows of this sheet (rows {first}–{last}) have this problem: {en}",
                 )
             )
         else:
@@ -772,18 +840,22 @@ def _duplicate_problems(
         rows = list(group.iterrows())
         unit = rows[0][1].get("code") or rows[0][1].get("weak_code")
         label = f"{names.get(unit, '')}（{unit}）"
+        label_en = f"“{names.get(unit, '')}” ({unit})"
         for i, (_, row) in enumerate(rows):
             other = rows[1][1] if i == 0 else rows[0][1]
             where = f"“{other['_sheet']}”第 {int(other['_row'])} 行"
-            diffs = []
+            diffs, diffs_en = [], []
             for c in compare:
                 a, b = _plain(row.get(c)), _plain(other.get(c))
                 if a != b:
                     raw = "_raw_" + c
-                    a_text = _show(row.get(raw)) if raw in frame.columns else a
-                    b_text = _show(other.get(raw)) if raw in frame.columns else b
-                    diffs.append(f"{labels.get(c, c)} 本行 {a_text}、该行 {b_text}")
+                    a_text = _one_split(_show(row.get(raw)) if raw in frame.columns else a)
+                    b_text = _one_split(_show(other.get(raw)) if raw in frame.columns else b)
+                    head = _one_split(labels.get(c, c))
+                    diffs.append(f"{head} 本行 {a_text}、该行 {b_text}")
+                    diffs_en.append(f"“{head}” here “{a_text}”, there “{b_text}”")
             detail = "；不一致之处：" + "，".join(diffs) if diffs else "；两行内容相同"
+            detail_en = "; they differ in: " + "; ".join(diffs_en) if diffs_en else "; both rows are the same"
             out.append(
                 Problem(
                     row["_sheet"],
@@ -793,7 +865,8 @@ def _duplicate_problems(
                     else labels.get("code", "单位代码"),
                     _show(row.get("_raw_name") if "_raw_name" in frame.columns else unit),
                     f"与{where}是同一单位 {label}{_dup_what(kind)}，出现多行{detail}。请删去其中一行"
-                    f" / the same unit appears again in row {int(other['_row'])}",
+                    f" / the same unit {label_en}{_DUP_WHAT_EN.get(kind, '')} appears again in sheet"
+                    f" “{other['_sheet']}” row {int(other['_row'])}{detail_en}. Delete one of the rows",
                 )
             )
     return out
@@ -807,6 +880,30 @@ def _dup_what(kind: Kind) -> str:
         "pairings": "的同一结对",
         "locations": "",
     }.get(kind, "")
+
+
+_DUP_WHAT_EN = {
+    "annual": " for the same year",
+    "tasks": " for the same year and task",
+    "monthly": " for the same year, month and star",
+    "pairings": " in the same pairing",
+}
+
+
+def _zh(message: str) -> str:
+    """The Chinese half of a "中文 / English" message (the whole message when it has one language)."""
+    return message.partition(" / ")[0]
+
+
+def _en(message: str) -> str:
+    """The English half of a "中文 / English" message (the whole message when it has one language)."""
+    zh, sep, en = message.partition(" / ")
+    return en if sep else zh
+
+
+def _one_split(text: Any) -> str:
+    """A value from the file put into a message: a " / " inside it would split the message early."""
+    return str(text).replace(" / ", "/")
 
 
 def _plain(value: Any) -> Any:
@@ -938,8 +1035,9 @@ def _resolve(
                         None,
                         name,
                         "",
-                        f"表中有{who}，但缺少“{name}”列（每星填 是/否，或打√）/ the sheet lists"
-                        f" {'villages' if utype == 'rural' else 'communities'} but has no “{name}” column",
+                        f"表中有{who}，但缺少“{name}”列（每星填 是/否，或打√） / the sheet lists"
+                        f" {'villages' if utype == 'rural' else 'communities'} but has no “{name}” column"
+                        " (one column per star: yes/no, or a tick)",
                     )
                     for where in sheets_missing
                 ]
@@ -1006,13 +1104,18 @@ def _resolve_tasks(frame: pd.DataFrame, ref: Reference, labels: dict[str, str], 
                 found = tid
             else:
                 why = "不是该类型单位（村/社区）的任务" if hit else f"不在 {year} 年任务清单中"
+                why_en = (
+                    "is not a task of this type of unit (village/community)"
+                    if hit
+                    else f"is not in the {year} task list"
+                )
                 out.append(
                     Problem(
                         str(frame.at[r, "_sheet"]),
                         int(frame.at[r, "_row"]),
                         labels["task_id"],
                         tid,
-                        f"任务编号 {tid} {why}",
+                        f"任务编号 {tid} {why} / Task ID “{tid}” {why_en}",
                     )
                 )
         elif name:
@@ -1024,7 +1127,9 @@ def _resolve_tasks(frame: pd.DataFrame, ref: Reference, labels: dict[str, str], 
                         int(frame.at[r, "_row"]),
                         labels["task_name"],
                         _show(name),
-                        f"任务“{name}”不在 {year} 年该类型单位的任务清单中；请改填任务编号",
+                        f"任务“{_one_split(name)}”不在 {year} 年该类型单位的任务清单中；请改填任务编号"
+                        f" / Task “{_one_split(name)}” is not in the {year} task list of this type of unit:"
+                        " enter the task ID instead",
                     )
                 )
         else:
@@ -1034,7 +1139,7 @@ def _resolve_tasks(frame: pd.DataFrame, ref: Reference, labels: dict[str, str], 
                     int(frame.at[r, "_row"]),
                     labels.get("task_id", "任务编号"),
                     "",
-                    "未填写任务编号或任务名称",
+                    "未填写任务编号或任务名称 / Neither a task ID nor a task name is filled in",
                 )
             )
         ids.append(found)
@@ -1061,13 +1166,18 @@ def _resolve_stars(
         if star and utype and not sid:
             names = "、".join(ref.stars.loc[ref.stars["unit_type"] == utype, "star_name"])
             kind = "村" if utype == "rural" else "社区"
+            kind_en = "village" if utype == "rural" else "community"
+            names_en = ", ".join(
+                f"“{s}”" for s in ref.stars.loc[ref.stars["unit_type"] == utype, "star_name"]
+            )
             out.append(
                 Problem(
                     str(frame.at[r, "_sheet"]),
                     int(frame.at[r, "_row"]),
                     labels["star"],
                     star,
-                    f"“{star}”不是{kind}的星；应为：{names}",
+                    f"“{star}”不是{kind}的星；应为：{names} / “{star}” is not a star of a {kind_en};"
+                    f" it should be one of: {names_en}",
                 )
             )
         ids.append(sid)
@@ -1120,7 +1230,8 @@ def _resolve_problem_fields(
                     int(frame.at[r, "_row"]),
                     labels["status"],
                     status,
-                    "整改状态应为 未启动、整改中 或 已销号",
+                    "整改状态应为 未启动、整改中 或 已销号 / The status should be “未启动” (not started),"
+                    " “整改中” (in progress) or “已销号” (closed)",
                 )
             )
         statuses.append(norm)
@@ -1160,7 +1271,9 @@ def _convert_points(
                 None,
                 "坐标系",
                 "",
-                "请选择文件的坐标系：WGS-84（GPS）、GCJ-02（高德/腾讯）或 BD-09（百度）",
+                "请选择文件的坐标系：WGS-84（GPS）、GCJ-02（高德/腾讯）或 BD-09（百度）"
+                " / Choose the file's coordinate system: WGS-84 (GPS), GCJ-02 (Amap/Tencent)"
+                " or BD-09 (Baidu)",
             )
         ]
     lon = pd.to_numeric(frame.get("lon"), errors="coerce").to_numpy(dtype=float)
@@ -1174,9 +1287,11 @@ def _convert_points(
             int(frame.at[r, "_row"]),
             labels["lon"],
             f"{lon[r]}, {lat[r]}",
-            "经度和纬度似乎填反了（河南经度约 110–117，纬度约 31–37）"
+            "经度和纬度似乎填反了（河南经度约 110–117，纬度约 31–37） / Longitude and latitude seem to be"
+            " swapped (in Henan the longitude is about 110–117, the latitude about 31–37)"
             if swapped[r]
-            else "坐标不在河南范围内（经度 110–117，纬度 31–37）",
+            else "坐标不在河南范围内（经度 110–117，纬度 31–37） / The point is outside Henan"
+            " (longitude 110–117, latitude 31–37)",
         )
         for r in np.flatnonzero(swapped | far)
     ]
@@ -1203,7 +1318,10 @@ def _convert_points(
                     labels["lon"],
                     f"{lon[r]}, {lat[r]}",
                     f"换算为 GCJ-02 后位于所属县区边界外约 {km:.1f} 公里；"
-                    "请核对坐标或所选坐标系（不会自动挪动）",
+                    "请核对坐标或所选坐标系（不会自动挪动）"
+                    f" / After conversion to GCJ-02 the point lies about {km:.1f} km outside its county's"
+                    " boundary: check the coordinates or the chosen coordinate system (it is not moved"
+                    " automatically)",
                 )
             )
     return out
@@ -1212,20 +1330,23 @@ def _convert_points(
 # --- the schema --------------------------------------------------------------------------------
 
 _MESSAGES = {
-    "not_nullable": "必填，不能为空",
-    "multiple_fields_uniqueness": "与其他行重复",
-    "year_in_store": "年度不在本数据集的年度内",
-    "level_range": "星级应为 0–5",
-    "target_range": "创建目标应为 一星–五星（1–5）",
-    "level_equals_stars": "评定星级与所得星数不一致",
-    "month_range": "月份应为 1–12",
-    "met_range": "已达标任务数应在 0 与任务总数之间",
-    "total_positive": "任务总数应大于 0",
-    "closed_needs_status": "填了销号日期，但整改状态不是“已销号”",
-    "closed_after_start": "销号日期不合理（早于 2015 年或晚于整改时限一年以上）",
-    "date_range": "日期不合理（应在 2015–2035 年之间）",
-    "not_self": "帮带与受帮带是同一个单位",
-    "deadline_given": "必填：整改时限（日期、“10月底前”或“长期坚持”）",
+    "not_nullable": "必填，不能为空 / Required: may not be blank",
+    "multiple_fields_uniqueness": "与其他行重复 / Repeats another row",
+    "year_in_store": "年度不在本数据集的年度内 / The year is not one of this dataset's years",
+    "level_range": "星级应为 0–5 / The star level should be 0–5",
+    "target_range": "创建目标应为 一星–五星（1–5） / The target should be one to five stars (1–5)",
+    "level_equals_stars": "评定星级与所得星数不一致 / The star level does not equal the number of stars held",
+    "month_range": "月份应为 1–12 / The month should be 1–12",
+    "met_range": "已达标任务数应在 0 与任务总数之间 / Tasks met should be between 0 and the number of tasks",
+    "total_positive": "任务总数应大于 0 / The number of tasks should be more than 0",
+    "closed_needs_status": "填了销号日期，但整改状态不是“已销号”"
+    " / A closing date is filled in, but the status is not “已销号” (closed)",
+    "closed_after_start": "销号日期不合理（早于 2015 年或晚于整改时限一年以上）"
+    " / The closing date is implausible (before 2015, or more than a year after the deadline)",
+    "date_range": "日期不合理（应在 2015–2035 年之间） / Implausible date (should be between 2015 and 2035)",
+    "not_self": "帮带与受帮带是同一个单位 / The helping and the helped unit are the same unit",
+    "deadline_given": "必填：整改时限（日期、“10月底前”或“长期坚持”） / Required: the deadline (a date,"
+    " “10月底前” = by the end of October, or “长期坚持” = ongoing)",
 }
 
 
@@ -1370,6 +1491,7 @@ def _to_problems(
 ) -> list[Problem]:
     out: dict[tuple[int, str, str], Problem] = {}
     years = f"{min(ref.years)}–{max(ref.years)}" if ref.years else "（无）"
+    years_en = years if ref.years else "none"
     for check, column, index in cases[["check", "column", "index"]].itertuples(index=False):
         if index is None or pd.isna(index):
             continue
@@ -1394,31 +1516,41 @@ def _to_problems(
             if year is not None and not pd.isna(year) and int(year) < CAMPAIGN_START:
                 message = (
                     f"五星支部创建自 {CAMPAIGN_START} 年开始，{int(year)} 年早于创建开始，不能导入"
-                    f" / the campaign began in {CAMPAIGN_START}: {int(year)} cannot be imported"
+                    f" / The campaign began in {CAMPAIGN_START}: {int(year)}"
+                    " is earlier and cannot be imported"
                 )
             else:
                 message = (
                     f"年度最晚为 {ref.max_year} 年（本数据集已有 {years}，可新增下一年度）"
-                    f" / the latest year that can be imported is {ref.max_year}"
+                    f" / The latest year that can be imported is {ref.max_year} (the dataset has {years_en};"
+                    " the next year may be added)"
                 )
         elif name == "level_equals_stars":
             held = int(_held_count(frame.loc[[r]], ref).iloc[0])
-            message = f"评定星级为 {frame.at[r, 'level']}，但各星列中“是”有 {held} 个；二者应相等，请核对"
+            message = (
+                f"评定星级为 {frame.at[r, 'level']}，但各星列中“是”有 {held} 个；二者应相等，请核对"
+                f" / The star level is {frame.at[r, 'level']}, but {held} of the star columns say yes;"
+                " the two"
+                " should be equal, please check"
+            )
         elif name in ("star_needed", "star_foreign"):
             who = "村" if check.endswith("rural") else "社区"
+            who_en = "village" if check.endswith("rural") else "community"
             star = labels.get(target, target)
             message = (
-                f"该单位是{who}，须填写“{star}”（是/否）"
+                f"该单位是{who}，须填写“{star}”（是/否） / This unit is a {who_en}: fill in “{star}” (yes/no)"
                 if name == "star_needed"
-                else f"“{star}”不属于{who}的五星，该单位不应获得此星"
+                else f"“{star}”不属于{who}的五星，该单位不应获得此星 / “{star}” is not one of a {who_en}'s"
+                " five stars: this unit cannot hold it"
             )
         elif name == "multiple_fields_uniqueness":
             message = {
-                "annual": "同一单位同一年度出现多行",
-                "tasks": "同一单位、年度、任务出现多行",
-                "monthly": "同一单位、年度、月份、星出现多行",
-                "pairings": "同一结对出现多行",
-                "locations": "同一单位出现多行",
+                "annual": "同一单位同一年度出现多行 / The same unit and year appear in several rows",
+                "tasks": "同一单位、年度、任务出现多行 / The same unit, year and task appear in several rows",
+                "monthly": "同一单位、年度、月份、星出现多行 / The same unit, year, month and star appear in"
+                " several rows",
+                "pairings": "同一结对出现多行 / The same pairing appears in several rows",
+                "locations": "同一单位出现多行 / The same unit appears in several rows",
             }.get(kind, message)
         out[key] = Problem(
             str(frame.at[r, "_sheet"]), int(frame.at[r, "_row"]), labels.get(target, target), value, message
