@@ -19,7 +19,8 @@ from openpyxl import Workbook
 from tests.conftest import SMALL_COUNTIES
 from tests.hostile import HOSTILE, HostileFile
 from xingtu.imports.apply import query_reference
-from xingtu.imports.guard import Limits, check_file_limits, read_sheets_guarded
+from xingtu.imports.guard import read_sheets_guarded
+from xingtu.imports.limits import Limits, check_file_limits
 from xingtu.imports.read import FileError
 from xingtu.imports.validate import check_file
 from xingtu.settings import ROOT, get_settings

@@ -30,7 +30,8 @@ from xingtu.imports.apply import (
 )
 from xingtu.imports.catalogue import summary_lines
 from xingtu.imports.context import Overrides
-from xingtu.imports.guard import check_file_limits, read_sheets_guarded
+from xingtu.imports.guard import read_sheets_guarded
+from xingtu.imports.limits import check_file_limits
 from xingtu.imports.preview import describe
 from xingtu.imports.read import FileError
 from xingtu.imports.report import build_error_report, format_problem

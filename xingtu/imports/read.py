@@ -18,15 +18,12 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
+from xingtu.imports.limits import FileError, check_file_limits  # limits first: never build a hostile grid
 from xingtu.imports.normalise import clean_text, normalise_header
 
 MAX_ROWS = 500_000
 HEADER_SCAN_ROWS = 30
 _TOTAL_ROW = {"合计", "总计", "小计", "总数", "合计:", "total"}
-
-
-class FileError(ValueError):
-    """The file as a whole cannot be read (wrong format, encoding, empty, too large)."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,6 @@ class HeaderMatch:
 
 def read_sheets(data: bytes, filename: str) -> list[Sheet]:
     """Every sheet of an .xlsx, or the one table of a .csv (UTF-8, with or without BOM, or GBK/GB18030)."""
-    from xingtu.imports.guard import check_file_limits  # limits first: never build a hostile grid
 
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     if not data:
