@@ -137,9 +137,10 @@ def describe(checked: Checked, changes: LevelChanges | None = None, lang: str = 
     for year in checked.new_years:
         note = next((n for n in checked.standard_notes if n.startswith(f"{year} ")), "")
         lines.append(
-            f"New assessment year {year}: added to every page; rolling back removes it again"
+            f"New assessment year {year}: added to every page; rolling back removes it again."
+            + (f" {_half(note, en)}" if note else "")
             if en
-            else f"新增年度 {year}：导入后各页面均可选择该年度，回退即撤除。{note}"
+            else f"新增年度 {year}：导入后各页面均可选择该年度，回退即撤除。{_half(note, en)}"
         )
     for text in checked.replaces:
         lines.append(f"Replaces an earlier import: {_half(text, en)}" if en else _half(text, en))

@@ -22,6 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 from rapidfuzz import process
 
+from xingtu.i18n import translate
 from xingtu.imports import normalise as n
 from xingtu.imports.context import (
     CAMPAIGN_START,
@@ -111,8 +112,14 @@ class Reference:
         since = max(eligible)
         name = getattr(self.standards[since], "name", "")
         if since == year:
-            return f"{year} 年使用 {year} 年的任务清单《{name}》"
-        return f"{year} 年沿用自 {since} 年起施行的任务清单《{name}》（没有 {year} 年的清单）"
+            return (
+                f"{year} 年使用 {year} 年的任务清单《{name}》"
+                f" / {year} uses the {year} task catalogue “{name}”"
+            )
+        return (
+            f"{year} 年沿用自 {since} 年起施行的任务清单《{name}》（没有 {year} 年的清单）"
+            f" / {year} keeps the task catalogue in force since {since}, “{name}” (there is none for {year})"
+        )
 
 
 def _regions_from_units(units: pd.DataFrame) -> pd.DataFrame:
@@ -932,9 +939,13 @@ def _replaced(kind: Kind, frame: pd.DataFrame, ref: Reference) -> list[str]:
         last = rows.sort_values("version").iloc[-1]
         when = str(last["created_at"])[:16].replace("T", " ")
         year_text = f"{key[1]} 年" if key[1] is not None else ""
+        name = counties.get(county, county)
+        year_en = f" {key[1]}" if key[1] is not None else ""
         out.append(
-            f"替换 {counties.get(county, county)} {year_text}的{SPECS[kind].title}：v{int(last['version'])}"
+            f"替换 {name} {year_text}的{SPECS[kind].title}：v{int(last['version'])}"
             f"（{when}，{last['user_name']}，《{last['file_name']}》）"
+            f" / {translate(f'import.kind.{kind}', 'en')} of “{name}”{year_en}: v{int(last['version'])}"
+            f" ({when}, {last['user_name']}, “{last['file_name']}”)"
         )
     return out
 
