@@ -3,13 +3,12 @@ chrome on pages that stand alone (``bare.css``: the big screen, a shared read-on
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-_HERE = Path(__file__).parent
-_CSS = f"<style>{(_HERE / 'layout.css').read_text(encoding='utf-8')}</style>"
-_BARE_CSS = f"<style>{(_HERE / 'bare.css').read_text(encoding='utf-8')}</style>"
+from components import templating
+
+_CSS = templating.style_block("layout")
+_BARE_CSS = templating.style_block("bare")
 
 
 def apply(bare: bool = False) -> None:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import view
+from components import templating, view
 from components.region_map import compute_not_imported
-from components.theme import LEVEL_COLORS, NO_DATA_COLOR
 from components.view import t
 from xingtu.domain.metrics import METRIC_SPECS, compute_ranks, format_metric
 from xingtu.viewstate import SORTS
@@ -54,23 +53,7 @@ export default function (component) {
 }
 """
 
-_CSS = """
-ol { list-style: none; margin: 0; padding: 0 4px 0 0; overflow-y: auto; }
-li { margin: 0; }
-button { all: unset; box-sizing: border-box; display: grid; width: 100%; cursor: pointer;
-  grid-template-columns: 2.2em minmax(0, 1fr) auto; grid-template-areas: "rank name value" ". track track";
-  align-items: center; column-gap: 8px; row-gap: 2px; padding: 3px 4px 5px; border-radius: 4px;
-  font-size: 15px; line-height: 20px; }
-button:hover, button:focus-visible { background: #F4F1EE; outline: none; }
-.rank { grid-area: rank; color: #6B6B6B; text-align: right; font-variant-numeric: tabular-nums; }
-.name { grid-area: name; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.track { grid-area: track; height: 7px; background: #ECECEC; border-radius: 2px; overflow: hidden; }
-.fill { display: block; height: 100%; background: FILL; }
-.fill.nodata { background: NODATA; }
-.value { grid-area: value; text-align: right; font-variant-numeric: tabular-nums; }
-""".replace("FILL", LEVEL_COLORS[4]).replace("NODATA", NO_DATA_COLOR)
-
-_RANKING = st.components.v2.component("xingtu_ranking", css=_CSS, js=_JS)
+_RANKING = st.components.v2.component("xingtu_ranking", css=str(templating.stylesheet("ranking")), js=_JS)
 
 
 def compute_ranking(metrics: pd.DataFrame, metric: str, sort: str = "metric") -> pd.DataFrame:

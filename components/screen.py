@@ -14,13 +14,12 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import map_controls, ranking, region_map
+from components import map_controls, ranking, region_map, templating
 from components.region_map import MapTexts
 from components.theme import FONT_FAMILY, LEVEL_COLORS, NO_DATA_COLOR
 from components.trend_charts import compute_movers
@@ -37,14 +36,13 @@ GOLD = "#F5C04A"
 UP = "#4ADE80"
 DOWN = "#FF6B6B"
 NO_DATA = "#26354F"  # regions without results: a muted tone of the dark screen, not a bright blank
-CSS_FILE = Path(__file__).with_name("screen.css")
 DEFAULT_SIZE = (1920, 1080)  # until the browser has said how large it is
 LIST_ROWS = 40  # rows sent per ranked list: screen.css shows as many whole rows as the panel holds
 
 
 def css() -> str:
-    """The screen's stylesheet (read at each run: a small file, and edits show without a restart)."""
-    return f"<style>{CSS_FILE.read_text(encoding='utf-8')}</style>"
+    """The screen's stylesheet, as a ``<style>`` block."""
+    return templating.style_block("screen")
 
 
 @dataclass(frozen=True)

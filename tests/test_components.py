@@ -235,3 +235,11 @@ def test_heat_grid_puts_each_share_in_its_cell():
 )
 def test_village_layer_default_depends_on_how_many_units_are_drawn(units, layer):
     assert village_map.default_layer(units) == layer
+
+
+def test_the_ranking_stylesheet_uses_the_theme_colours():
+    from components import templating
+    from components.theme import LEVEL_COLORS, NO_DATA_COLOR
+
+    css = str(templating.stylesheet("ranking"))
+    assert LEVEL_COLORS[4] in css and NO_DATA_COLOR in css
