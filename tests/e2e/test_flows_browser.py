@@ -32,6 +32,9 @@ def test_drill_down_then_share_the_link(browser, server):
     # click a county on the map
     with a_run(page):
         page.locator(".choroplethlayer path").first.click(force=True)
+    # a click can take two runs (the second draws the new region and writes it into the address)
+    page.wait_for_url(lambda u: _params(u).get("r", "") in COUNTIES, timeout=60_000)
+    wait_for_app(page)
     region = _params(page.url).get("r", "")
     assert region in COUNTIES, page.url
     assert (
@@ -53,6 +56,8 @@ def test_drill_down_then_share_the_link(browser, server):
     page.get_by_test_id("stSelectbox").filter(has_text="找到").click()
     with a_run(page):
         page.get_by_role("option").first.click()
+    page.wait_for_url(lambda u: len(_params(u).get("u", "")) == 12, timeout=60_000)
+    wait_for_app(page)
     shared = page.url
     params = _params(shared)
     assert urlparse(shared).path.endswith("/unit")
@@ -116,7 +121,8 @@ def test_a_click_on_a_ranking_row_drills_into_that_region(browser, server):
     assert "郾城区" in rows.first.get_attribute("title")  # hover text: name, value, units
     with a_run(page):
         rows.first.click()
-    assert _params(page.url).get("r") == "411103", page.url
+    page.wait_for_url(lambda u: _params(u).get("r") == "411103", timeout=60_000)
+    wait_for_app(page)
     assert (
         page.get_by_test_id("stSidebar").get_by_role("combobox", name="县（市、区）/功能区").input_value()
         == "郾城区"
