@@ -178,7 +178,9 @@ def test_a_form_posted_from_another_site_or_not_a_form_is_refused(env):
 def test_a_tampered_or_foreign_cookie_opens_nothing(env):
     client = _client()
     cookie = _sign_in(client, "yuanhui").cookies[signin.COOKIE]
-    for bad in (cookie[:-2] + "xx", "nonsense", signin.cookie_value("made-up-session-id")):
+    b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    flipped = cookie[:-2] + b64[b64.index(cookie[-2]) ^ 0b100000] + cookie[-1]  # data bits, not padding
+    for bad in (flipped, "nonsense", signin.cookie_value("made-up-session-id")):
         other = _client()
         other.cookies.set(signin.COOKIE, bad)
         response = other.get("/", headers=HTML)
