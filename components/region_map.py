@@ -401,12 +401,43 @@ def compute_unit_labels(
 
 def label_props(names: list[str], places: list[str | None], font_size: int = LABEL_FONT_PX) -> dict:
     """A scattergeo trace's text properties: each name at its place, none where it has no room."""
+    places = [p if isinstance(p, str) and p else None for p in places]  # NaN (not placed) is no place
     return {
         "mode": "markers+text",
         "text": [n if p else "" for n, p in zip(names, places, strict=True)],
         "textposition": [p or "top center" for p in places],
         "textfont": {"family": FONT_FAMILY, "size": font_size, "color": TEXT_COLOR},
     }
+
+
+def build_level_dots(
+    units: pd.DataFrame, level_text: dict[int, str], places: pd.Series | None = None
+) -> tuple[list[dict], list[list[str]]]:
+    """One trace of dots per level present (highest first), hovering name and level; a click reads
+    the unit's code (last customdata item). ``places``: each unit's label place (None: unnamed).
+    Also the legend entries, [colour, label], of exactly the levels drawn."""
+    traces: list[dict] = []
+    legend: list[list[str]] = []
+    for level in sorted(LEVEL_COLORS, reverse=True):
+        part = units[units["level"] == level]
+        if not len(part):
+            continue
+        names = [plotly_text(n) for n in part["name"]]
+        trace = {
+            "type": "scattergeo",
+            "lon": part["lon"].tolist(),
+            "lat": part["lat"].tolist(),
+            "mode": "markers",
+            "marker": level_marker(level),
+            "customdata": [[n, c] for n, c in zip(names, part["code"], strict=True)],
+            "hovertemplate": "<b>%{customdata[0]}</b><br>" + plotly_text(level_text[level]) + _NO_EXTRA,
+            "name": level_text[level],
+        }
+        if places is not None:
+            trace |= label_props(names, places[part.index].tolist())
+        traces.append(trace)
+        legend.append([LEVEL_COLORS[level], level_text[level]])
+    return traces, legend
 
 
 def build_unit_dots(
@@ -429,26 +460,8 @@ def build_unit_dots(
     size = (PLOT_WIDTH_GUESS, HEIGHT)
     extent = compute_extent(units["lon"], units["lat"], aspect=size[0] / size[1]) if len(units) else None
     places = compute_unit_labels(units, extent, size) if extent and len(units) <= LABEL_MAX else None
-    legend: list[list[str]] = []
-    for level in sorted(LEVEL_COLORS, reverse=True):
-        part = units[units["level"] == level]
-        if not len(part):
-            continue
-        names = [plotly_text(n) for n in part["name"]]
-        trace = {
-            "type": "scattergeo",
-            "lon": part["lon"].tolist(),
-            "lat": part["lat"].tolist(),
-            "mode": "markers",
-            "marker": level_marker(level),
-            "customdata": [[n, c] for n, c in zip(names, part["code"], strict=True)],
-            "hovertemplate": "<b>%{customdata[0]}</b><br>" + plotly_text(level_text[level]) + _NO_EXTRA,
-            "name": level_text[level],
-        }
-        if places is not None:
-            trace |= label_props(names, places[part.index].tolist())
-        traces.append(trace)
-        legend.append([LEVEL_COLORS[level], level_text[level]])
+    dots, legend = build_level_dots(units, level_text, places)
+    traces += dots
     layout = {
         "height": HEIGHT,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},

@@ -10,11 +10,11 @@ from components import breadcrumb, table_export, view
 from components.region_map import (
     GEO,
     POINT_PX,
+    build_level_dots,
     compute_extent,
     compute_unit_labels,
     framed_geo,
     label_props,
-    level_marker,
     outline_trace,
 )
 from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR, figure
@@ -111,25 +111,9 @@ def build_unit_map(
         named = neighbours if few else neighbours[neighbours["code"] == code]
         places = compute_unit_labels(named, extent, MINI_PLOT_PX, {code: RING_PX / 2}, first=code)
         places = places.reindex(neighbours.index)
-    for level in sorted(LEVEL_COLORS, reverse=True):
-        part = neighbours[neighbours["level"] == level]
-        if not len(part):
-            continue
-        names = [plotly_text(n) for n in part["name"]]
-        trace = {
-            "type": "scattergeo",
-            "lon": part["lon"].tolist(),
-            "lat": part["lat"].tolist(),
-            "mode": "markers",
-            "marker": level_marker(level),
-            "hovertext": names,
-            "hovertemplate": "%{hovertext}<br>" + plotly_text(level_text[level]) + "<extra></extra>",
-            "name": level_text[level],
-        }
-        others = part["code"] != code  # the unit's own name is written by its ring below
-        if places is not None and (places[part.index].notna() & others).any():
-            trace |= label_props(names, places[part.index].where(others, None).tolist())
-        traces.append(trace)
+    # the unit's own name is written by its ring below
+    others = places.where(neighbours["code"] != code, None) if places is not None else None
+    traces += build_level_dots(neighbours, level_text, others)[0]
     me = neighbours[neighbours["code"] == code]
     ring = {
         "type": "scattergeo",
