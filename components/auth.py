@@ -22,13 +22,12 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from components import view
+from components import templating, view
 from components.view import SHARE_PARAM, t
 from xingtu.auth import audit, share
 from xingtu.auth.principal import READ_PAGES, Principal, demo_principal
 from xingtu.auth.users import Accounts, UsersFileError
 from xingtu.domain.hierarchy import region_level
-from xingtu.safe import html_text
 from xingtu.session import access
 from xingtu.settings import get_settings
 from xingtu.store.versions import holds_sample
@@ -245,11 +244,7 @@ def render_account(page: str) -> None:
 def _signout_form() -> None:
     """Sign out: a form posted to the sign-out route, which ends the session and clears the cookie."""
     lang = "en" if view.lang() == "en" else "zh"
-    st.html(
-        '<form class="xt-signout" method="post" action="/auth/signout">'
-        f'<input type="hidden" name="lang" value="{lang}">'
-        f'<button type="submit">{html_text(t("auth.logout"))}</button></form>'
-    )
+    st.html(templating.render("signout_form.html", lang=lang, label=t("auth.logout")))
 
 
 def _share_view(who: Principal, page: str) -> None:
