@@ -6,7 +6,10 @@ few seconds; ``full_store`` is the whole province, built once per session (~25 s
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -14,8 +17,9 @@ import pytest
 import streamlit as st
 from hypothesis import settings as hypothesis_settings
 
-from xingtu.settings import get_settings
+from xingtu.settings import Settings, get_settings
 from xingtu.store.build import build_store
+from xingtu.store.paths import store_path
 
 # Property tests draw the same examples on every run (a CI run must not fail by luck); set
 # HYPOTHESIS_PROFILE=explore to search afresh, as a developer does when changing the importer.
@@ -64,6 +68,47 @@ def full_con(full_store_path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(full_store_path), read_only=True)
     yield con
     con.close()
+
+
+MakeStore = Callable[..., Settings]
+
+
+@pytest.fixture(scope="session")
+def make_store(tmp_path_factory: pytest.TempPathFactory, small_store_path: Path) -> MakeStore:
+    """A factory of writable stores, as datasette's ``make_app_client``: each call returns the
+    settings of a fresh store folder whose base (v0) is a copy of the small store.
+
+    ``make_store()`` gives the sample results; ``make_store(dataset="empty")`` the reference data
+    with no results (built once per session on first use); ``name`` names the folder in failures.
+    Imports, rollbacks and AppTest runs on it never touch another test's store.
+    """
+    bases: dict[str, Path] = {"sample": small_store_path}
+
+    def base(dataset: str) -> Path:
+        if dataset not in bases:
+            path = tmp_path_factory.mktemp(f"base-{dataset}") / "store.duckdb"
+            build_store(path, dataclasses.replace(get_settings(), dataset=dataset), counties=SMALL_COUNTIES)
+            bases[dataset] = path
+        return bases[dataset]
+
+    def make(dataset: str = "sample", *, name: str = "store") -> Settings:
+        folder = tmp_path_factory.mktemp(name)
+        settings = dataclasses.replace(
+            get_settings(), store_dir=folder, counties=SMALL_COUNTIES, dataset=dataset
+        )
+        shutil.copyfile(base(dataset), store_path(settings))
+        return settings
+
+    return make
+
+
+def store_env(settings: Settings) -> dict[str, str]:
+    """The environment that points a server, a CLI or AppTest at the store of ``settings``."""
+    return {
+        "XINGTU_STORE_DIR": str(settings.store_dir),
+        "XINGTU_COUNTIES": ",".join(settings.counties),
+        "XINGTU_DATASET": settings.dataset,
+    }
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import duckdb
 import openpyxl
 import pytest
 
-from tests.conftest import SMALL_COUNTIES
 from tests.workbooks import xlsx
 from xingtu.domain.rating import compute_level
 from xingtu.domain.standard import Standard, Task, standard_for_year
@@ -20,9 +19,8 @@ from xingtu.domain.units import UNIT_TYPES
 from xingtu.imports import apply
 from xingtu.imports.catalogue import check_catalogue, export_catalogue, preview_rows, summary_lines
 from xingtu.reference.standards import load_standard_file
-from xingtu.settings import DATA_DIR, get_settings
+from xingtu.settings import DATA_DIR
 from xingtu.store import versions
-from xingtu.store.paths import store_path
 from xingtu.store.queries import query_standards
 
 
@@ -216,10 +214,8 @@ def test_not_a_workbook(current: Standard) -> None:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, small_store_path: Path):
-    s = dataclasses.replace(get_settings(), store_dir=tmp_path, counties=SMALL_COUNTIES)
-    shutil.copyfile(small_store_path, store_path(s))
-    return s
+def settings(make_store):
+    return make_store(name="catalogue")
 
 
 def read(s, sql: str, params: list | None = None) -> list[tuple]:

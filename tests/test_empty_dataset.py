@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from components import coverage
-from tests.conftest import SMALL_COUNTIES
+from tests.conftest import SMALL_COUNTIES, store_env
 from tests.scope_check import open_as
 from xingtu.settings import ROOT, get_settings
 from xingtu.store import queries as q
@@ -60,16 +60,16 @@ def empty_con(empty_store_path):
 
 
 @pytest.fixture
-def empty_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def empty_env(make_store, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An app environment on an empty small dataset of its own (a fresh store folder per test)."""
-    monkeypatch.setenv("XINGTU_STORE_DIR", str(tmp_path / "store"))
-    monkeypatch.setenv("XINGTU_COUNTIES", ",".join(SMALL_COUNTIES))
-    monkeypatch.setenv("XINGTU_DATASET", "empty")
+    settings = make_store(dataset="empty", name="empty-app")
+    for name, value in store_env(settings).items():
+        monkeypatch.setenv(name, value)
     for name in ("XINGTU_USERS_FILE", "XINGTU_SHARE_SECRET", "XINGTU_AUDIT_FILE"):
         monkeypatch.delenv(name, raising=False)
     st.cache_data.clear()
     st.cache_resource.clear()
-    yield tmp_path / "store"
+    yield settings.store_dir
     st.cache_data.clear()
     st.cache_resource.clear()
 
@@ -324,7 +324,7 @@ def test_a_county_account_sees_the_coverage_of_its_own_county_only(
     empty_env, small_store_path, users_file, monkeypatch
 ):
     monkeypatch.setenv("XINGTU_USERS_FILE", str(users_file))
-    monkeypatch.setenv("XINGTU_AUDIT_FILE", str(empty_env.parent / "audit.jsonl"))
+    monkeypatch.setenv("XINGTU_AUDIT_FILE", str(empty_env / "audit.jsonl"))
     ensure_store()
     _import_county(small_store_path, YANCHENG, 2025, user="郾城区委组织部")
     at = open_as(None, "status", login="yuanhui")

@@ -3,10 +3,8 @@ message that says what to do — in the checker, through the command line, and (
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -16,15 +14,14 @@ import duckdb
 import pytest
 from openpyxl import Workbook
 
-from tests.conftest import SMALL_COUNTIES
+from tests.conftest import store_env
 from tests.hostile import HOSTILE, HostileFile
 from xingtu.imports.apply import query_reference
 from xingtu.imports.guard import read_sheets_guarded
 from xingtu.imports.limits import Limits, check_file_limits
 from xingtu.imports.read import FileError
 from xingtu.imports.validate import check_file
-from xingtu.settings import ROOT, get_settings
-from xingtu.store.paths import store_path
+from xingtu.settings import ROOT
 
 SECONDS = 10
 PEAK_MB = 1024
@@ -58,16 +55,8 @@ def test_the_checker_refuses_each_hostile_file_with_its_reason(hostile: HostileF
 
 
 @pytest.fixture(scope="module")
-def cli_env(tmp_path_factory, small_store_path) -> dict[str, str]:
-    folder = tmp_path_factory.mktemp("hostile-store")
-    settings = dataclasses.replace(get_settings(), store_dir=folder, counties=SMALL_COUNTIES)
-    shutil.copyfile(small_store_path, store_path(settings))
-    return {
-        **os.environ,
-        "XINGTU_STORE_DIR": str(folder),
-        "XINGTU_COUNTIES": ",".join(SMALL_COUNTIES),
-        "PYTHONPATH": str(ROOT),
-    }
+def cli_env(make_store) -> dict[str, str]:
+    return {**os.environ, **store_env(make_store(name="hostile-store")), "PYTHONPATH": str(ROOT)}
 
 
 # Linux carries a process's peak RSS over fork and exec, so a command started straight from this

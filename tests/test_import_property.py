@@ -3,7 +3,6 @@ and a rejected file leaves the store exactly as it was."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -15,12 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from tests.conftest import SMALL_COUNTIES
 from xingtu.imports import apply
 from xingtu.imports.apply import query_reference
 from xingtu.imports.spec import KINDS, SPECS
 from xingtu.imports.validate import check_file, fields_for
-from xingtu.settings import get_settings
 from xingtu.store import versions
 from xingtu.store.paths import store_path
 
@@ -115,9 +112,8 @@ def test_random_bytes_are_rejected_with_a_message(ref, payload, name):
     assert_located(checked)
 
 
-def test_ten_thousand_bad_rows_are_all_reported_and_nothing_changes(tmp_path, small_store_path):
-    s = dataclasses.replace(get_settings(), store_dir=tmp_path, counties=SMALL_COUNTIES)
-    shutil.copyfile(small_store_path, store_path(s))
+def test_ten_thousand_bad_rows_are_all_reported_and_nothing_changes(make_store):
+    s = make_store(name="bad-rows")
     before = hashlib.sha256(store_path(s).read_bytes()).hexdigest()
     book = Workbook()
     ws = book.active
@@ -137,15 +133,13 @@ def test_ten_thousand_bad_rows_are_all_reported_and_nothing_changes(tmp_path, sm
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_a_rejected_import_never_writes(tmp_path_factory, small_store_path, ref, data):
+def test_a_rejected_import_never_writes(make_store, ref, data):
     kind, payload = data.draw(workbooks(ref))
-    folder = tmp_path_factory.mktemp("prop")
-    s = dataclasses.replace(get_settings(), store_dir=folder, counties=SMALL_COUNTIES)
-    shutil.copyfile(small_store_path, store_path(s))
+    s = make_store(name="prop")
     checked, version = apply.import_bytes(payload, "随机.xlsx", kind, user="u", crs="gcj02", settings=s)
     if checked.ok:
         assert version is not None and versions.current_id(s) == version.id
     else:
         assert version is None and versions.current_id(s) == 0
         assert not versions.versions_dir(s).exists() or not list(versions.versions_dir(s).glob("v*.duckdb"))
-    shutil.rmtree(folder)
+    shutil.rmtree(s.store_dir)  # 25 examples: keep the temp folder small

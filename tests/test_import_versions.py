@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,10 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import SMALL_COUNTIES
+from tests.conftest import store_env
 from tests.workbooks import annual_rows, star_names, write_messy_annual, xlsx
 from xingtu.imports import apply
-from xingtu.settings import ROOT, get_settings
+from xingtu.settings import ROOT
 from xingtu.store import versions
 from xingtu.store.paths import store_path
 
@@ -25,11 +23,9 @@ CODE = "411102001002"  # 源汇区老街街道新华社区, a 社区
 
 
 @pytest.fixture
-def settings(tmp_path, small_store_path):
+def settings(make_store):
     """A store folder whose base (v0) is a copy of the small store."""
-    s = dataclasses.replace(get_settings(), store_dir=tmp_path, counties=SMALL_COUNTIES)
-    shutil.copyfile(small_store_path, store_path(s))
-    return s
+    return make_store(name="versions")
 
 
 def digest(path: Path) -> str:
@@ -260,12 +256,7 @@ def test_killing_an_import_midway_leaves_the_previous_version_intact(settings, t
         frame, stars = annual_rows(con, 2025), star_names(con)
     workbook = tmp_path / "all.xlsx"
     workbook.write_bytes(write_messy_annual(frame, stars, 2025, with_codes=True))
-    env = {
-        **os.environ,
-        "XINGTU_STORE_DIR": str(settings.store_dir),
-        "XINGTU_COUNTIES": ",".join(SMALL_COUNTIES),
-        "PYTHONPATH": str(ROOT),
-    }
+    env = {**os.environ, **store_env(settings), "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "xingtu.imports", "load", str(workbook), "--kind", "annual", "--user", "u"]
     base = digest(store_path(settings))
     killed_midway = 0
