@@ -147,14 +147,16 @@ def open_as(
     login: str | None = None,
     prepare: Callable[[AppTest], None] | None = None,
 ) -> AppTest:
-    """A session on ``page``: signed in by the form (``login``) or with ``principal`` already set."""
+    """A session on ``page``, signed in as the server does it: by the session cookie of an account
+    (``principal``, an account's principal, or ``login``, its user name). A share link signs in
+    by its ``s`` parameter instead (both None)."""
     at = AppTest.from_file(APP, default_timeout=180)
     for k, v in (params or {}).items():
         at.query_params[k] = v
-    if principal is not None and principal.source == "password":
-        login = principal.user  # an account: signed in by its cookie, as the server does
-    elif principal is not None:
-        at.session_state["_xingtu_principal"] = principal
+    if principal is not None:
+        if principal.source != "password":
+            raise TypeError(f"open_as signs in accounts only, not a {principal.source} principal")
+        login = principal.user
     if login is not None:
         sign_in_cookie(login)
     at.run()

@@ -10,7 +10,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from typing import NamedTuple
 import pytest
 
 from tests.conftest import SHARE_SECRET, SMALL_COUNTIES, password_of
+from tests.polling import NotYet, wait_until
 from xingtu.settings import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -98,15 +98,14 @@ def _serve(store_dir: Path, log: Path, extra_env: dict[str, str]) -> Iterator[st
             stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
+
+        def healthy() -> bool:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                return r.status == 200
+
+        try:
+            wait_until(healthy, 60, "the server answers /_stcore/health", interval=0.3, ignore=(OSError,))
+        except NotYet:
             proc.kill()
             pytest.fail(f"streamlit did not start: {log.read_text()}")
         SERVER_PIDS[url] = proc.pid

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.test_layout_browser import open_screen
+from tests.polling import holds_for
 
 
 @pytest.mark.heavy
@@ -23,8 +24,8 @@ def test_the_playlist_turns_on_its_timer_and_space_pauses_it(browser, server):
     page.wait_for_function(
         "document.querySelector('.xs-band .meta').textContent.includes('已暂停')", timeout=20_000
     )
-    page.wait_for_timeout(8_000)  # longer than the interval: a paused screen stays
-    assert scope.inner_text() == "郾城区"
+    # a negative claim needs a window: over 1.6 intervals the paused screen stays (checked every poll)
+    holds_for(lambda: scope.inner_text() == "郾城区", 8, "a paused screen stays on 郾城区")
     page.keyboard.press("Space")
     page.wait_for_function(
         "document.querySelector('[data-testid=screen-scope]').textContent === '源汇区'", timeout=30_000

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from components import village_map
 from tests.conftest import SHARE_SECRET, SMALL_COUNTIES, password_of
@@ -124,7 +125,8 @@ def hostile(small_store_path, tmp_path_factory, users_file) -> Iterator[str]:
 
 
 def _assert_inert(page, dialogs: list[str], where: str) -> None:
-    page.wait_for_timeout(300)  # an onerror fires once the broken image has failed to load
+    # an onerror fires once a broken image has failed to load: wait until every image has
+    page.wait_for_function("[...document.images].every((i) => i.complete)", timeout=10_000)
     assert not dialogs, f"{where}: a dialog opened: {dialogs}"
     for frame in page.frames:
         try:
@@ -150,7 +152,10 @@ def _hover_plots(page) -> list[str]:
                 shape.hover(force=True, timeout=2000)
             except Exception:  # a shape outside the drawn area
                 continue
-            page.wait_for_timeout(80)
+            try:  # a shape with no hover label (a gap between shapes) draws none
+                page.wait_for_selector(".hoverlayer .hovertext", timeout=1000)
+            except PlaywrightTimeout:
+                continue
             texts += page.locator(".hoverlayer .hovertext").all_text_contents()
     return texts
 
@@ -174,14 +179,15 @@ def _deck_tooltip(page, offset: tuple[float, float]) -> dict | None:
     x, y = box["x"] + box["width"] / 2 + offset[0], box["y"] + box["height"] / 2 + offset[1]
     for dx, dy in ((0, 0), (1, 0), (0, 1), (-1, 0), (0, -1), (2, 2), (-2, -2), (2, -2), (-2, 2)):
         page.mouse.move(x + dx, y + dy)
-        page.wait_for_timeout(150)
-        tip = page.evaluate(
-            """() => { const t = document.querySelector('.deck-tooltip');
-              return t && t.style.display !== 'none' && t.innerText
-                ? {text: t.innerText, tags: [...t.querySelectorAll('*')].map(e => e.tagName)} : null }"""
-        )
-        if tip:
-            return tip
+        try:  # deck.gl picks on the next frame: poll for the tooltip, then try the next pixel
+            return page.wait_for_function(
+                """() => { const t = document.querySelector('.deck-tooltip');
+                  return t && t.style.display !== 'none' && t.innerText
+                    ? {text: t.innerText, tags: [...t.querySelectorAll('*')].map(e => e.tagName)} : null }""",
+                timeout=500,
+            ).json_value()
+        except PlaywrightTimeout:
+            continue
     return None
 
 
@@ -226,9 +232,10 @@ def test_payloads_in_every_imported_field_render_inertly(browser, hostile, small
     # found by name: the matches list payload names
     page.get_by_label("查找村（社区）").fill("新华")
     page.keyboard.press("Enter")
-    page.wait_for_timeout(400)
+    matches = page.get_by_test_id("stSelectbox").filter(has_text="找到")
+    matches.wait_for(timeout=60_000)
     wait_for_app(page)
-    page.get_by_test_id("stSelectbox").filter(has_text="找到").click()
+    matches.click()
     assert any(UNIT_NAME in option for option in page.get_by_role("option").all_inner_texts())
     _assert_inert(page, dialogs, "unit search, the matches open")
     page.keyboard.press("Escape")
