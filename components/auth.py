@@ -173,7 +173,7 @@ def _panel(title: str) -> DeltaGenerator:
     """The centred column of the sign-in and refusal pages, under the product's name."""
     _, middle, _ = st.columns([1, 1.2, 1])
     with middle:
-        st.markdown("<div style='height:8vh'></div>", unsafe_allow_html=True)  # no data: a fixed spacer
+        st.space("xlarge")
         st.markdown(f"## :red[★] {title}")
     return middle
 

@@ -7,11 +7,9 @@ of the view's scope and year). A dataset with no results yet says so instead.
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
-from components import view
+from components import templating, view
 from xingtu.auth.principal import AccessDenied
 from xingtu.session import access
 from xingtu.store.versions import holds_sample
@@ -40,14 +38,12 @@ def render(meta: dict[str, str]) -> None:
             st.caption(view.t("sample.version", version=f"v{version}"))
         return
     mixed = kind == "mixed"
-    note = html.escape(view.t("sample.note.mixed" if mixed else "sample.note"))
-    badge = html.escape(view.t("sample.badge.mixed" if mixed else "sample.badge"))
+    note = view.t("sample.note.mixed" if mixed else "sample.note")
     if version:
-        note += " · " + html.escape(view.t("sample.version", version=f"v{version}"))
-    st.html(
-        f"""<div data-testid="sample-badge" style="display:flex;gap:.75rem;align-items:center;
-        background:#FFF4E5;border:1px solid #F2A65A;border-radius:.5rem;padding:.5rem .9rem;
-        margin:0 0 .5rem;font-size:.9rem">
-        <span style="background:#E8613C;color:white;font-weight:700;border-radius:1rem;padding:.1rem .7rem;
-        white-space:nowrap">{badge}</span><span style="color:#5A3A1A">{note}</span></div>"""
-    )
+        note += " · " + view.t("sample.version", version=f"v{version}")
+    st.html(build_badge_html(view.t("sample.badge.mixed" if mixed else "sample.badge"), note))
+
+
+def build_badge_html(badge: str, note: str) -> str:
+    """The badge and its note (text, escaped by the template), with the badge's stylesheet."""
+    return templating.style_block("sample_badge") + templating.render("sample_badge.html", badge=badge, note=note)
