@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import string
+import tomllib
 
 import pytest
 
-from xingtu.i18n import TEXTS, translate
+from xingtu.i18n import TEXTS, load_texts, translate
 from xingtu.settings import ROOT
 from xingtu.viewstate import METRICS, PARAM_NAMES, TABS, UNIT_TYPES
 
@@ -63,3 +64,17 @@ def test_translate_formats_and_falls_back_visibly():
     assert translate("overview.kpi.vs_prev", "zh", year=2024) == "较 2024 年"
     assert translate("overview.kpi.vs_prev", "en", year=2024) == "vs 2024"
     assert translate("no.such.key", "en") == "no.such.key"
+
+
+def test_the_table_file_refuses_a_malformed_entry_and_a_key_written_twice(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('"a.b" = ["只有中文"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"'a\.b' must be"):
+        load_texts(bad)
+    twice = tmp_path / "twice.toml"
+    twice.write_text('"a.b" = ["甲", "A"]\n"a.b" = ["乙", "B"]\n', encoding="utf-8")
+    with pytest.raises(tomllib.TOMLDecodeError):
+        load_texts(twice)
+    good = tmp_path / "good.toml"
+    good.write_text('# a comment\n"a.b" = ["第 {n} 项", "item {n}"]\n', encoding="utf-8")
+    assert load_texts(good) == {"a.b": ("第 {n} 项", "item {n}")}

@@ -1,7 +1,7 @@
 """With the English interface, the import page shows a bad file's problems in English.
 
 Every message is "中文 / English"; the page shows the reader's half (``_in_language``), the
-problems table's headers come from ``xingtu/i18n.py``, and what is left in Chinese are the
+problems table's headers come from ``xingtu/i18n.toml``, and what is left in Chinese are the
 values from the file or the store (names, sheet names, header texts, the user's cell), quoted
 or named by the problem's own sheet, column and value.
 """
