@@ -11,14 +11,8 @@ from xingtu.viewstate import TABS
 
 state = view.current()
 breadcrumb.show(state.region, key="crumb")
-tab = view.bind(
-    st.segmented_control,
-    "tab",
-    list(TABS),
-    key="weak.tab",
-    label=t("weak.tab"),
-    format_func={v: t(f"weak.tab.{v}") for v in TABS}.__getitem__,
-    decode=lambda v: v or "heat",
+tab = view.bind_choice(
+    st.segmented_control, "tab", TABS, "weak.tab", "weak.tab", "weak.tab", decode=lambda v: v or "heat"
 )
 data = access.load_weak(state.region, state.unit_type, state.year, tab, state.star, state.level)
 level_name = t("overview.ranking.level." + data.child_level)
@@ -37,29 +31,23 @@ if tab == "heat":
     if not data.star_fail["units"].any():  # annual results without task results: no stars to judge
         nodata.show_chart_empty(t("weak.tab.heat"))
         st.stop()
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        title = t("weak.heat.stars", level=level_name)
-        weak_charts.render_heat(
-            data.star_fail,
-            "share_not_held",
-            "star_name",
-            title,
-            t("weak.not_held"),
-            key="weak.heat.stars",
-            filename=f"{scope}_{title}_{state.year}",
-        )
-    with right:
-        title = t("weak.heat.tasks", level=level_name)
-        weak_charts.render_heat(
-            data.task_fail,
-            "share_unmet",
-            "task_name",
-            title,
-            t("weak.failing"),
-            key="weak.heat.tasks",
-            filename=f"{scope}_{title}_{state.year}",
-        )
+    heats = (  # what is mapped, its table, the share shown, the name column, the share's label
+        ("stars", data.star_fail, "share_not_held", "star_name", t("weak.not_held")),
+        ("tasks", data.task_fail, "share_unmet", "task_name", t("weak.failing")),
+    )
+    panes = st.columns([2, 3], gap="large")
+    for column, (what, table, share, name, share_label) in zip(panes, heats, strict=True):
+        with column:
+            title = t(f"weak.heat.{what}", level=level_name)
+            weak_charts.render_heat(
+                table,
+                share,
+                name,
+                title,
+                share_label,
+                key=f"weak.heat.{what}",
+                filename=f"{scope}_{title}_{state.year}",
+            )
 elif tab == "tasks":
     title = t("weak.tasks.title", year=state.year)
     st.markdown(f"**{title}**")

@@ -17,19 +17,17 @@ Run: ``.venv/bin/python bench/bench_first_start.py``  (BENCH_RUNS=n to change th
 from __future__ import annotations
 
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.local_server import start, wait_healthy  # noqa: E402
 from tests.e2e.conftest import ARGS, CHROMIUM  # noqa: E402 - same browser and flags as the browser tests
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -44,12 +42,6 @@ PROGRESS_TEXT = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Start(NamedTuple):
     usable: float  # seconds from launch until the overview is usable
     health: float  # until the server answered /_stcore/health
@@ -59,33 +51,16 @@ class Start(NamedTuple):
 
 def first_start(browser, store_dir: Path) -> Start:
     """Launch the server on ``store_dir`` and time the first page until the overview is usable."""
-    port = _free_port()
     env = {**os.environ, "XINGTU_STORE_DIR": str(store_dir), "XINGTU_COUNTIES": ""}
     for name in ("XINGTU_USERS_FILE", "XINGTU_SHARE_SECRET", "XINGTU_AUDIT_FILE"):
         env.pop(name, None)  # the demo, as a newcomer runs it
     t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "streamlit", "run", "serve.py"),
-            *("--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start("serve.py", env, cwd=ROOT)
     steps: list[tuple[float, str]] = []
     built = None
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.perf_counter() - t0 > 120:
-                    raise TimeoutError("server did not start") from None
-                time.sleep(0.05)
+        if not wait_healthy(url, proc, timeout=120, interval=0.05):
+            raise TimeoutError("server did not start")
         health = time.perf_counter() - t0
         context = browser.new_context(viewport={"width": 1920, "height": 1080})
         page = context.new_page()
@@ -102,7 +77,7 @@ def first_start(browser, store_dir: Path) -> Start:
             page.wait_for_timeout(100)
         else:
             missing = [sel for sel in USABLE if not page.query_selector(sel)]
-            shot = Path(tempfile.gettempdir()) / f"first-start-timeout-{port}.png"
+            shot = Path(tempfile.gettempdir()) / f"first-start-timeout-{proc.pid}.png"
             page.screenshot(path=str(shot))
             raise TimeoutError(f"the overview did not become usable: missing {missing}; see {shot}")
         usable = time.perf_counter() - t0

@@ -20,19 +20,16 @@ from __future__ import annotations
 
 import base64
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.local_server import serving  # noqa: E402
 from tests.e2e.conftest import ARGS, CHROMIUM  # noqa: E402 - same browser and flags as the browser tests
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -42,45 +39,9 @@ TWO_FRAMES = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serve(script: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "XINGTU_COUNTIES": ""}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(script),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=script.parent,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+def serve(script: Path) -> AbstractContextManager[str]:
+    """``script`` served with the whole province (the URL while the block runs)."""
+    return serving(script, {**os.environ, "XINGTU_COUNTIES": ""}, cwd=script.parent)
 
 
 class Meter:

@@ -64,12 +64,10 @@ def show(region: str, key: str) -> None:
     # one row sized to its content (not weighted columns, which squeeze or wrap the names)
     with st.container(horizontal=True, gap="small", vertical_alignment="center", key=f"{key}.path"):
         for row in rows[:-1]:
-            st.button(
+            view.link(
                 f"{markdown_text(row.name)}  ›",
-                key=f"{key}.{row.code}",
-                on_click=view.update,
-                kwargs={"region": row.code},
-                type="tertiary",
+                f"{key}.{row.code}",
+                {"region": row.code},
                 icon=":material/arrow_upward:" if row is rows[-2] else None,
                 disabled=not who.sees_region(row.code),  # above the scope: a name, not a way out of it
                 width="content",

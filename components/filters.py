@@ -61,14 +61,8 @@ def show() -> ViewState:
             county = view.current().region[:6].ljust(12, "0")
             if county != city:
                 _region_select(regions, "township", county, "filter.township", "filter.all_county")
-        view.bind(
-            st.radio,
-            "unit_type",
-            list(UNIT_TYPES),
-            key="filter.unit_type",
-            label=t("filter.unit_type"),
-            format_func={v: t(f"type.{v}") for v in UNIT_TYPES}.__getitem__,
-            horizontal=True,
+        view.bind_choice(
+            st.radio, "unit_type", UNIT_TYPES, "filter.unit_type", "filter.unit_type", "type", horizontal=True
         )
         years = sorted(view.context().years, reverse=True)
         view.bind(st.selectbox, "year", years, key="filter.year", label=t("filter.year"))
@@ -96,20 +90,11 @@ def show() -> ViewState:
             label=t("filter.star"),
             format_func={_NONE: t("filter.star_all"), **star_names}.__getitem__,
         )
-        st.button(
-            t("filter.reset"),
-            key="filter.reset",
-            on_click=_reset,
-            icon=":material/restart_alt:",
-            width="stretch",
-        )
-        st.button(
-            t("lang.switch"),
-            key="filter.lang",
-            on_click=_toggle_lang,
-            icon=":material/translate:",
-            width="stretch",
-        )
+        for label, key, action, icon in (
+            ("filter.reset", "filter.reset", _reset, ":material/restart_alt:"),
+            ("lang.switch", "filter.lang", _toggle_lang, ":material/translate:"),
+        ):
+            st.button(t(label), key=key, on_click=action, icon=icon, width="stretch")
     return view.current()
 
 

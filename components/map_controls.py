@@ -16,23 +16,18 @@ def show_metric(key: str, grouping: bool) -> str:
     """Metric select (and, at province scope, county/city grouping); returns the metric."""
     left, right = st.columns([3, 2], vertical_alignment="bottom") if grouping else (st.container(), None)
     with left:
-        metric = view.bind(
-            st.selectbox,
-            "metric",
-            list(METRICS),
-            key=f"{key}.metric",
-            label=t("overview.map.metric"),
-            format_func={m: t(f"metric.{m}") for m in METRICS}.__getitem__,
+        metric = view.bind_choice(
+            st.selectbox, "metric", METRICS, f"{key}.metric", "overview.map.metric", "metric"
         )
     if right is not None:
         with right:
-            view.bind(
+            view.bind_choice(
                 st.segmented_control,
                 "by",
-                list(GROUPINGS),
-                key=f"{key}.by",
-                label=t("overview.map.by"),
-                format_func={b: t(f"overview.map.by.{b}") for b in GROUPINGS}.__getitem__,
+                GROUPINGS,
+                f"{key}.by",
+                "overview.map.by",
+                "overview.map.by",
                 decode=lambda b: b or "county",
             )
     return metric
@@ -40,13 +35,13 @@ def show_metric(key: str, grouping: bool) -> str:
 
 def show_layer(key: str, auto: str) -> str:
     """The village layer; ``auto`` is what the view shows until someone picks one."""
-    return view.bind(
+    return view.bind_choice(
         st.segmented_control,
         "layer",
-        list(LAYERS),
-        key=key,
-        label=t("overview.villages"),
-        format_func={v: t(f"overview.layer.{v}") for v in LAYERS}.__getitem__,
+        LAYERS,
+        key,
+        "overview.villages",
+        "overview.layer",
         encode=lambda v: auto if v == "auto" else v,
         decode=lambda v: v or auto,
     )

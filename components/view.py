@@ -10,7 +10,7 @@ breadcrumb) and widget changes go through the same path. At the end of every run
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -72,6 +72,12 @@ def t(key: str, **values: object) -> str:
     return translate(key, lang(), **values)
 
 
+def texts(keys: Mapping[str, str]) -> dict[str, str]:
+    """A table of text keys (name -> key), translated into the view's language: column headings,
+    a component's labels."""
+    return {name: t(key) for name, key in keys.items()}
+
+
 def update(**changes: Any) -> None:
     """Change fields of the view (from callbacks, clicks, breadcrumbs); clears URL notices."""
     view = current()
@@ -109,6 +115,33 @@ def bind(
     st.session_state[key] = value
     widget(key=key, options=options, on_change=_on_change, args=(field, key, decode), **kwargs)
     return decode(st.session_state[key])
+
+
+def bind_choice(
+    widget: Callable[..., Any],
+    field: str,
+    options: Sequence[str],
+    key: str,
+    label: str,
+    option_label: str,
+    **kwargs: Any,
+) -> Any:
+    """``bind`` for fixed options, labelled by translation keys: the widget's ``label``, and
+    ``<option_label>.<option>`` for each option (translated now, in this run's language)."""
+    return bind(
+        widget,
+        field,
+        list(options),
+        key,
+        label=t(label),
+        format_func={option: t(f"{option_label}.{option}") for option in options}.__getitem__,
+        **kwargs,
+    )
+
+
+def link(label: str, key: str, changes: dict[str, Any], icon: str | None = None, **kwargs: Any) -> None:
+    """A borderless button that changes the view when clicked (``changes``: the fields it sets)."""
+    st.button(label, key=key, on_click=update, kwargs=changes, type="tertiary", icon=icon, **kwargs)
 
 
 def bind_multi(field: str, options: Sequence[str], key: str, **kwargs: Any) -> tuple[str, ...]:

@@ -196,6 +196,27 @@ def test_the_data_layer_refuses_out_of_scope_calls_whatever_the_page_does(auth_e
     ]
 
 
+def test_each_cached_query_answers_from_its_own_cache(auth_env):
+    """The scope loaders are made by one function (one source): the same arguments to two of
+    them must still give each its own query's result, never the other's cached one."""
+
+    def script() -> None:
+        import streamlit as st
+
+        from xingtu.auth.principal import Principal
+        from xingtu.session import access
+
+        access.set_principal(Principal(user="yuanhui", name="y", role="county", region="411102000000"))
+        # the same arguments (a grouping to one, a star to the other) and the same cache size
+        args = ("411102000000", "all", 2025, "township")
+        loads = (access.load_overview, access.load_trends, access.load_overview, access.load_trends)
+        st.write(",".join(type(load(*args)).__name__ for load in loads))
+
+    at = AppTest.from_function(script, default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.markdown[0].value == "Overview,Trends,Overview,Trends"
+
+
 def test_an_admin_can_open_the_import_and_audit_pages(auth_env):
     at = open_as(None, "import", login="admin")
     assert not at.exception, [e.value for e in at.exception]

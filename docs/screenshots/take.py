@@ -14,12 +14,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +23,10 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench.local_server import serving  # noqa: E402
+
 OUT = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
 UNIT, PARTNER = "411102001001", "411102004201"  # a community of 源汇区 and a village paired with it
@@ -74,37 +74,14 @@ _SCREEN_DRAWN = """([w, h]) => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def demo_server(store: Path) -> Iterator[str]:
-    port = _free_port()
     env = {**os.environ, "XINGTU_STORE_DIR": str(store)}
     for name in ("XINGTU_USERS_FILE", "XINGTU_SHARE_SECRET", "XINGTU_AUDIT_FILE", "XINGTU_COUNTIES"):
         env.pop(name, None)  # the read-only demo: no accounts, the whole province
-    command = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port)]
-    with open(store / "streamlit.log", "w") as log:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310 (our loopback URL)
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise SystemExit(f"the server did not start; see {store / 'streamlit.log'}") from None
-                time.sleep(0.3)
+    log = store / "streamlit.log"
+    with open(log, "w") as out, serving("serve.py", env, ROOT, out, timeout=60, hint=f"see {log}") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def shoot(page: Page, path: Path, kind: str) -> None:

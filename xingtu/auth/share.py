@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from itsdangerous import BadData, URLSafeSerializer
 
@@ -116,13 +116,11 @@ def new_grant(
     else:
         principal.check_region(region)
     return Grant(
-        id=secrets.token_hex(6),
         page=page,
         region=region,
-        expires=int(now + days * 86400),
-        created_by=principal.user,
         stops=tuple(stops),
         params=dict(params or {}),
+        **_fresh(principal, days, now),
     )
 
 
@@ -157,14 +155,13 @@ def new_display(
     if play:
         params["play"] = ",".join(region_prefix(c) for c in play)
     return Grant(
-        id=secrets.token_hex(6),
-        page=DISPLAY_PAGE,
-        region=region,
-        expires=int(now + days * 86400),
-        created_by=principal.user,
-        params=params,
-        kind="display",
+        page=DISPLAY_PAGE, region=region, params=params, kind="display", **_fresh(principal, days, now)
     )
+
+
+def _fresh(principal: Principal, days: int, now: float) -> dict[str, Any]:
+    """What every new grant starts with: a fresh id, who made it, and its expiry ``days`` from now."""
+    return {"id": secrets.token_hex(6), "created_by": principal.user, "expires": int(now + days * 86400)}
 
 
 def sign(grant: Grant, secret: str) -> str:

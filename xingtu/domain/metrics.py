@@ -7,7 +7,9 @@ and on a KPI card (a test cross-checks them).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -26,26 +28,29 @@ METRIC_SPECS: dict[str, MetricSpec] = {
 }
 
 
+class _Formats(NamedTuple):
+    value: Callable[[float], str]
+    change: Callable[[float], str]
+
+
+# how a value and a change of each kind of metric read: a share's change is in percentage points
+_FORMATS: dict[str, _Formats] = {
+    "share": _Formats(lambda v: f"{v:.1%}", lambda d: f"{d * 100:+.1f} pt"),
+    "mean": _Formats(lambda v: f"{v:.2f}", lambda d: f"{d:+.2f}"),
+    "count": _Formats(lambda v: f"{round(v):,}", lambda d: f"{round(d):+,}"),
+}
+
+
 def format_metric(metric: str, value: float | None) -> str:
     """``0.4567`` → ``45.7%`` for shares, ``2.46`` for means, ``1,234`` for counts; '—' for no value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    kind = METRIC_SPECS[metric].kind
-    if kind == "share":
-        return f"{value:.1%}"
-    if kind == "mean":
-        return f"{value:.2f}"
-    return f"{round(value):,}"
+    return _FORMATS[METRIC_SPECS[metric].kind].value(value)
 
 
 def format_change(metric: str, delta: float) -> str:
     """A signed change of ``metric``: ``+3.2 pt`` for shares, ``+0.25`` for means, ``+1,234`` for counts."""
-    kind = METRIC_SPECS[metric].kind
-    if kind == "share":
-        return f"{delta * 100:+.1f} pt"
-    if kind == "mean":
-        return f"{delta:+.2f}"
-    return f"{round(delta):+,}"
+    return _FORMATS[METRIC_SPECS[metric].kind].change(delta)
 
 
 def compute_ranks(values: list[float | None], higher_is_better: bool = True) -> list[int | None]:

@@ -8,7 +8,7 @@ exactly what to fix.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +77,25 @@ def _share(value: Any, path: str, problems: list[str]) -> float:
     return float(value)
 
 
+def _flag(value: Any, path: str, default: bool, problems: list[str]) -> bool:
+    if not isinstance(value, bool):
+        problems.append(f"{path} 应为 true 或 false，当前为 {value!r}")
+        return default
+    return value
+
+
+def _entries(
+    items: list[Any], path: str, keys: str, problems: list[str]
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Each entry of a list with its path (``path[1]``, …); one that is not a mapping is reported, skipped."""
+    for i, item in enumerate(items, start=1):
+        item_path = f"{path}[{i}]"
+        if isinstance(item, Mapping):
+            yield item_path, item
+        else:
+            problems.append(f"{item_path} 应为映射（{keys}）")
+
+
 def _text(obj: Mapping[str, Any], key: str, path: str, problems: list[str]) -> str:
     value = obj.get(key)
     if not isinstance(value, str) or not value.strip():
@@ -102,10 +121,7 @@ def parse_standard(doc: Any, source: str = "标准文件") -> Standard:
         problems.append("rule 应为映射，含 veto_required、min_share_met、overrides")
         rule = {}
     default_share = _share(rule.get("min_share_met", 0.8), "rule.min_share_met", problems)
-    veto_required = rule.get("veto_required", True)
-    if not isinstance(veto_required, bool):
-        problems.append(f"rule.veto_required 应为 true 或 false，当前为 {veto_required!r}")
-        veto_required = True
+    veto_required = _flag(rule.get("veto_required", True), "rule.veto_required", True, problems)
     overrides = rule.get("overrides") or {}
     if not isinstance(overrides, Mapping):
         problems.append("rule.overrides 应为映射：星的 id → {min_share_met: 小数, veto_required: 是否}")
@@ -126,11 +142,7 @@ def parse_standard(doc: Any, source: str = "标准文件") -> Standard:
         if len(star_list) != STARS_PER_TYPE:
             problems.append(f"types.{unit_type}.stars 应有 {STARS_PER_TYPE} 颗星，当前 {len(star_list)} 颗")
         parsed: list[Star] = []
-        for i, star_doc in enumerate(star_list):
-            spath = f"types.{unit_type}.stars[{i + 1}]"
-            if not isinstance(star_doc, Mapping):
-                problems.append(f"{spath} 应为映射（id、name、tasks）")
-                continue
+        for spath, star_doc in _entries(star_list, f"types.{unit_type}.stars", "id、name、tasks", problems):
             star_id = _text(star_doc, "id", spath, problems)
             star_name = _text(star_doc, "name", spath, problems)
             used_star_ids.add(star_id)
@@ -139,16 +151,9 @@ def parse_standard(doc: Any, source: str = "标准文件") -> Standard:
                 problems.append(f"{spath}.tasks 应至少列出一项任务")
                 task_docs = []
             tasks: list[Task] = []
-            for j, tdoc in enumerate(task_docs):
-                tpath = f"{spath}.tasks[{j + 1}]"
-                if not isinstance(tdoc, Mapping):
-                    problems.append(f"{tpath} 应为映射（id、name、description、veto）")
-                    continue
+            for tpath, tdoc in _entries(task_docs, f"{spath}.tasks", "id、name、description、veto", problems):
                 tid = _text(tdoc, "id", tpath, problems)
-                veto = tdoc.get("veto", False)
-                if not isinstance(veto, bool):
-                    problems.append(f"{tpath}.veto 应为 true 或 false，当前为 {veto!r}")
-                    veto = False
+                veto = _flag(tdoc.get("veto", False), f"{tpath}.veto", False, problems)
                 task = Task(
                     id=tid,
                     star=star_id,
@@ -171,13 +176,12 @@ def parse_standard(doc: Any, source: str = "标准文件") -> Standard:
                             override["min_share_met"], f"rule.overrides.{star_id}.min_share_met", problems
                         )
                     if "veto_required" in override:
-                        star_veto = override["veto_required"]
-                        if not isinstance(star_veto, bool):
-                            problems.append(
-                                f"rule.overrides.{star_id}.veto_required 应为 true 或 false，"
-                                f"当前为 {star_veto!r}"
-                            )
-                            star_veto = veto_required
+                        star_veto = _flag(
+                            override["veto_required"],
+                            f"rule.overrides.{star_id}.veto_required",
+                            veto_required,
+                            problems,
+                        )
                 else:
                     problems.append(
                         f"rule.overrides.{star_id} 应写成 {{min_share_met: 小数}}"

@@ -42,33 +42,37 @@ HEADER_SCAN_ROWS = 10
 MAX_ROWS = 5000  # a catalogue has a few hundred tasks; more is the wrong file
 TYPE_LABELS_EN: dict[UnitType, str] = {"rural": "villages", "urban": "communities"}
 
-# header text (normalised) -> field; the first five are the layout staff use, 编号 is ours
+# field -> (its English name, the header texts it is recognised by, normalised); the first text is
+# the header the export writes and messages name
+_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "star": ("star", ("星", "星级", "星名", "星别", "所属星", "星级名称", "星名称")),
+    "ord": ("no.", ("序号", "序", "顺序", "项次")),
+    "name": (
+        "task",
+        ("任务", "任务名称", "任务内容", "创建任务", "评星任务", "评星标准", "标准任务", "内容"),
+    ),
+    "description": (
+        "description",
+        ("说明", "任务说明", "具体要求", "达标标准", "达标要求", "评分标准", "标准说明", "要求"),
+    ),
+    "veto": ("veto", ("否决项", "是否否决项", "一票否决", "否决", "是否一票否决")),
+    "id": ("id", ("编号", "任务编号", "任务代码")),
+    "share": ("share met", ("达标比例", "达标率", "得星比例", "最低达标比例")),
+    "veto_required": (
+        "all veto tasks required",
+        ("否决项须全部达标", "否决项需全部达标", "一票否决", "执行一票否决", "否决项全部达标"),
+    ),
+    "type": ("type", ("类型", "单位类型", "适用")),
+}
+# a task sheet's columns: the first five are the layout staff use, 编号 is ours
 TASK_COLUMNS: dict[str, tuple[str, ...]] = {
-    "star": ("星", "星级", "星名", "星别", "所属星", "星级名称", "星名称"),
-    "ord": ("序号", "序", "顺序", "项次"),
-    "name": ("任务", "任务名称", "任务内容", "创建任务", "评星任务", "评星标准", "标准任务", "内容"),
-    "description": ("说明", "任务说明", "具体要求", "达标标准", "达标要求", "评分标准", "标准说明", "要求"),
-    "veto": ("否决项", "是否否决项", "一票否决", "否决", "是否一票否决"),
-    "id": ("编号", "任务编号", "任务代码"),
+    k: _COLUMNS[k][1] for k in ("star", "ord", "name", "description", "veto", "id")
 }
 RULE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "star": TASK_COLUMNS["star"],
-    "share": ("达标比例", "达标率", "得星比例", "最低达标比例"),
-    "veto_required": ("否决项须全部达标", "否决项需全部达标", "一票否决", "执行一票否决", "否决项全部达标"),
-    "type": ("类型", "单位类型", "适用"),
+    k: _COLUMNS[k][1] for k in ("star", "share", "veto_required", "type")
 }
 REQUIRED_TASK_COLUMNS = ("star", "name", "description", "veto")
-COLUMN_LABELS = {
-    "star": ("星", "star"),
-    "ord": ("序号", "no."),
-    "name": ("任务", "task"),
-    "description": ("说明", "description"),
-    "veto": ("否决项", "veto"),
-    "id": ("编号", "id"),
-    "share": ("达标比例", "share met"),
-    "veto_required": ("否决项须全部达标", "all veto tasks required"),
-    "type": ("类型", "type"),
-}
+COLUMN_LABELS: dict[str, tuple[str, str]] = {k: (texts[0], en) for k, (en, texts) in _COLUMNS.items()}
 _ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 _NOTE_ROW = re.compile(r"^(注|备注|说明|填表说明)[:：]|填表人|审核人|联系电话|制表人|签字|盖章")
 _STAR_PREFIX = re.compile(r"^([一二三四五六七八九十]+[、.．]|\d+[、.．]|[(（][一二三四五六七八九十\d]+[)）])")
@@ -284,6 +288,22 @@ def _find_header(
     return None
 
 
+def _located_header(
+    sheet: str,
+    rows: list[list[Any]],
+    columns: dict[str, tuple[str, ...]],
+    must: tuple[str, ...],
+    problem: Any,
+    zh: str,
+    en: str,
+) -> tuple[int, dict[str, int]] | None:
+    """``_find_header``, reporting a sheet without a header with the message (zh, en)."""
+    found = _find_header(rows, columns, must)
+    if found is None:
+        problem(sheet, None, "表头", "", zh, en)
+    return found
+
+
 def _star_match(text: str, stars: dict[str, str]) -> str | None:
     """The star id for a written star name (一、支部过硬星（18项） → branch), else None."""
     key = _PAREN.sub("", _STAR_PREFIX.sub("", _key(text)))
@@ -436,17 +456,17 @@ def check_catalogue(data: bytes, file_name: str, year: int, current: Standard) -
 def _read_task_sheet(
     sheet: str, rows: list[list[Any]], utype: UnitType, stars: dict[str, str], problem: Any
 ) -> list[_Row]:
-    found = _find_header(rows, TASK_COLUMNS, ("star", "name"))
+    found = _located_header(
+        sheet,
+        rows,
+        TASK_COLUMNS,
+        ("star", "name"),
+        problem,
+        "找不到表头：前 10 行中应有“星”“序号”“任务”“说明”“否决项”列",
+        "header not found: the first 10 rows should hold the columns “星” (star), “序号” (no.),"
+        " “任务” (task), “说明” (description) and “否决项” (veto)",
+    )
     if found is None:
-        problem(
-            sheet,
-            None,
-            "表头",
-            "",
-            "找不到表头：前 10 行中应有“星”“序号”“任务”“说明”“否决项”列",
-            "header not found: the first 10 rows should hold the columns “星” (star), “序号” (no.),"
-            " “任务” (task), “说明” (description) and “否决项” (veto)",
-        )
         return []
     head, cols = found
     for key in REQUIRED_TASK_COLUMNS:
@@ -635,17 +655,17 @@ def _check_tasks(
 def _read_rule_sheet(
     sheet: str, rows: list[list[Any]], problem: Any
 ) -> list[tuple[str, int, dict[str, Any]]]:
-    found = _find_header(rows, RULE_COLUMNS, ("star",))
+    found = _located_header(
+        sheet,
+        rows,
+        RULE_COLUMNS,
+        ("star",),
+        problem,
+        f"{RULE_SHEET}表找不到表头：应有“星”“达标比例”“否决项须全部达标”列",
+        f"no header in “{RULE_SHEET}”: it needs the columns “星” (star), “达标比例” (share met) and"
+        " “否决项须全部达标” (all veto tasks required)",
+    )
     if found is None:
-        problem(
-            sheet,
-            None,
-            "表头",
-            "",
-            f"{RULE_SHEET}表找不到表头：应有“星”“达标比例”“否决项须全部达标”列",
-            f"no header in “{RULE_SHEET}”: it needs the columns “星” (star), “达标比例” (share met) and"
-            " “否决项须全部达标” (all veto tasks required)",
-        )
         return []
     head, cols = found
     out = []

@@ -472,11 +472,8 @@ def _check_file(
             checked = Checked("annual", file_name, checksum)
             checked.sheets = [SheetReport(s.name, reason="未识别 / not recognised") for s in sheets]
             checked.problems.append(
-                Problem(
-                    sheets[0].name if sheets else "",
-                    None,
-                    "",
-                    "",
+                _file_problem(
+                    sheets,
                     "无法从表头判断文件内容（年度评定结果、任务完成情况、月度进度、问题清单、支部联建、位置）。"
                     "请选择文件类型，或对照模板检查列名"
                     " / Could not tell what the file holds from its headers: choose the kind, or compare the"
@@ -539,11 +536,8 @@ def _check_file(
         skipped = "；".join(f"“{s.name}”：{_zh(s.reason)}" for s in checked.sheets)
         skipped_en = "; ".join(f"“{s.name}”: {_en(s.reason)}" for s in checked.sheets)
         checked.problems.append(
-            Problem(
-                sheets[0].name if sheets else "",
-                None,
-                "",
-                "",
+            _file_problem(
+                sheets,
                 f"没有找到“{spec.title}”的表头（应含 {names} 等列）。请下载模板，按模板的列名填写。"
                 f"各工作表：{skipped}"
                 f" / No sheet holds a table of {KIND_NAMES_EN[kind]}{_expected_en(fields)}."
@@ -584,6 +578,16 @@ def _check_file(
     return checked
 
 
+def _file_problem(sheets: list[Sheet], message: str) -> Problem:
+    """A problem of the whole file (shown against its first sheet)."""
+    return Problem(sheets[0].name if sheets else "", None, "", "", message)
+
+
+def _row_problem(frame: pd.DataFrame, r: int, column: str, value: str, message: str) -> Problem:
+    """A problem of the frame's row ``r``, located at the sheet and Excel row it was read from."""
+    return Problem(str(frame.at[r, "_sheet"]), int(frame.at[r, "_row"]), column, value, message)
+
+
 def _file_context(imported: list[SheetReport], names: RegionNames) -> Context:
     """The context shown for the file: the sheets' common year and region (the first sheet's otherwise)."""
     contexts = [s.context for s in imported if s.context is not None]
@@ -609,22 +613,39 @@ def _file_context(imported: list[SheetReport], names: RegionNames) -> Context:
     return first
 
 
+# the columns of each kind that a sheet's context (title, sheet name, file name) may fill in
+_CONTEXT_COLUMNS: dict[Kind, tuple[str, ...]] = {
+    "annual": ("year",),
+    "tasks": ("year",),
+    "monthly": ("year", "month"),
+    "problems": ("year",),
+}
+
+
 def _apply_context(frame: pd.DataFrame, ctx: Context, kind: Kind) -> None:
     """Fill what the sheet's context says into the rows that lack it (year, month), and narrow matching."""
-    if kind in ("annual", "tasks", "monthly", "problems"):
-        if "year" not in frame.columns:
-            frame["year"] = pd.array([ctx.year] * len(frame), dtype="Int64")
-            frame["_raw_year"] = ""
-        elif ctx.year is not None:
-            frame["year"] = frame["year"].fillna(ctx.year)
-    if kind == "monthly":
-        if "month" not in frame.columns:
-            frame["month"] = pd.array([ctx.month] * len(frame), dtype="Int64")
-            frame["_raw_month"] = ""
-        elif ctx.month is not None:
-            frame["month"] = frame["month"].fillna(ctx.month)
+    for key in _CONTEXT_COLUMNS.get(kind, ()):
+        value = getattr(ctx, key)
+        if key not in frame.columns:
+            frame[key] = pd.array([value] * len(frame), dtype="Int64")
+            frame["_raw_" + key] = ""
+        elif value is not None:
+            frame[key] = frame[key].fillna(value)
     frame["_within"] = region_prefix(ctx.region_code, ctx.region_level) if ctx.region_code else None
     frame["_utype"] = ctx.unit_type
+
+
+# a required column the sheet's title, sheet name or file name may stand in for: what to say when none does
+_FROM_CONTEXT: dict[str, str] = {
+    "year": "没有年度：表中没有“年度”列，标题、工作表名和文件名中也没有年份。改法：在标题写明“2025年度”，"
+    "或加一列“年度”，或导入时指定年度 / No year: the sheet has no “年度” (year) column and neither the"
+    " title, the sheet name nor the file name names a year. Fix: write the year in the title"
+    " (“2025年度”), add a “年度” column, or state the year when importing",
+    "month": "没有月份：表中没有“月份”列，标题中也没有（如“9月份”）。改法：在标题写明月份，或加一列“月份”，"
+    "或导入时指定月份 / No month: the sheet has no “月份” (month) column and the title names no month"
+    " (such as “9月份”). Fix: name the month in the title, add a “月份” column, or state the"
+    " month when importing",
+}
 
 
 def _column_problems(
@@ -650,39 +671,9 @@ def _column_problems(
     for f in fields:
         if not f.required or f.key in have:
             continue
-        if f.key == "year" and ctx.year is not None:
-            continue
-        if f.key == "month" and ctx.month is not None:
-            continue
-        if f.key == "year":
-            out.append(
-                Problem(
-                    header.sheet,
-                    None,
-                    f.header,
-                    "",
-                    "没有年度：表中没有“年度”列，标题、工作表名和文件名中也没有年份。改法：在标题写明“2025年度”，"
-                    "或加一列“年度”，或导入时指定年度 / No year: the sheet has no “年度” (year) column"
-                    " and neither the"
-                    " title, the sheet name nor the file name names a year. Fix: write the year in the title"
-                    " (“2025年度”), add a “年度” column, or state the year when importing",
-                )
-            )
-            continue
-        if f.key == "month":
-            out.append(
-                Problem(
-                    header.sheet,
-                    None,
-                    f.header,
-                    "",
-                    "没有月份：表中没有“月份”列，标题中也没有（如“9月份”）。改法：在标题写明月份，或加一列“月份”，"
-                    "或导入时指定月份 / No month: the sheet has no “月份” (month) column"
-                    " and the title names no month"
-                    " (such as “9月份”). Fix: name the month in the title, add a “月份” column, or state the"
-                    " month when importing",
-                )
-            )
+        if f.key in _FROM_CONTEXT:
+            if getattr(ctx, f.key) is None:
+                out.append(Problem(header.sheet, None, f.header, "", _FROM_CONTEXT[f.key]))
             continue
         also = "、".join(f.synonyms[:4])
         also_en = ", ".join(f"“{a}”" for a in f.synonyms[:4])
@@ -996,9 +987,9 @@ def _resolve(
                 col = p + ("code" if _get(frame, p + "code", r) else "name")
                 value = _get(frame, "_raw_" + col, r)
                 problems.append(
-                    Problem(
-                        str(frame.at[r, "_sheet"]),
-                        int(frame.at[r, "_row"]),
+                    _row_problem(
+                        frame,
+                        r,
                         labels.get(col, col),
                         _show(value),
                         found,
@@ -1121,9 +1112,9 @@ def _resolve_tasks(frame: pd.DataFrame, ref: Reference, labels: dict[str, str], 
                     else f"is not in the {year} task list"
                 )
                 out.append(
-                    Problem(
-                        str(frame.at[r, "_sheet"]),
-                        int(frame.at[r, "_row"]),
+                    _row_problem(
+                        frame,
+                        r,
                         labels["task_id"],
                         tid,
                         f"任务编号 {tid} {why} / Task ID “{tid}” {why_en}",
@@ -1133,9 +1124,9 @@ def _resolve_tasks(frame: pd.DataFrame, ref: Reference, labels: dict[str, str], 
             found = by_name.get((year, utype, n.clean_text(name)))
             if not found:
                 out.append(
-                    Problem(
-                        str(frame.at[r, "_sheet"]),
-                        int(frame.at[r, "_row"]),
+                    _row_problem(
+                        frame,
+                        r,
                         labels["task_name"],
                         _show(name),
                         f"任务“{_one_split(name)}”不在 {year} 年该类型单位的任务清单中；请改填任务编号"
@@ -1145,9 +1136,9 @@ def _resolve_tasks(frame: pd.DataFrame, ref: Reference, labels: dict[str, str], 
                 )
         else:
             out.append(
-                Problem(
-                    str(frame.at[r, "_sheet"]),
-                    int(frame.at[r, "_row"]),
+                _row_problem(
+                    frame,
+                    r,
                     labels.get("task_id", "任务编号"),
                     "",
                     "未填写任务编号或任务名称 / Neither a task ID nor a task name is filled in",
@@ -1182,9 +1173,9 @@ def _resolve_stars(
                 f"“{s}”" for s in ref.stars.loc[ref.stars["unit_type"] == utype, "star_name"]
             )
             out.append(
-                Problem(
-                    str(frame.at[r, "_sheet"]),
-                    int(frame.at[r, "_row"]),
+                _row_problem(
+                    frame,
+                    r,
                     labels["star"],
                     star,
                     f"“{star}”不是{kind}的星；应为：{names} / “{star}” is not a star of a {kind_en};"
@@ -1236,9 +1227,9 @@ def _resolve_problem_fields(
         deadlines.append(deadline)
         if status and not PROBLEM_STATUS.get(status):
             out.append(
-                Problem(
-                    str(frame.at[r, "_sheet"]),
-                    int(frame.at[r, "_row"]),
+                _row_problem(
+                    frame,
+                    r,
                     labels["status"],
                     status,
                     "整改状态应为 未启动、整改中 或 已销号 / The status should be “未启动” (not started),"
@@ -1293,9 +1284,9 @@ def _convert_points(
     box = (lon >= HENAN_BOX[0]) & (lon <= HENAN_BOX[2]) & (lat >= HENAN_BOX[1]) & (lat <= HENAN_BOX[3])
     far = ~box & ~swapped & ~np.isnan(lon) & ~np.isnan(lat)
     out = [
-        Problem(
-            str(frame.at[r, "_sheet"]),
-            int(frame.at[r, "_row"]),
+        _row_problem(
+            frame,
+            r,
             labels["lon"],
             f"{lon[r]}, {lat[r]}",
             "经度和纬度似乎填反了（河南经度约 110–117，纬度约 31–37） / Longitude and latitude seem to be"
@@ -1323,9 +1314,9 @@ def _convert_points(
         if not poly.buffer(OUTSIDE_TOLERANCE_DEG).contains(point):
             km = poly.distance(point) * 111
             out.append(
-                Problem(
-                    str(frame.at[r, "_sheet"]),
-                    int(frame.at[r, "_row"]),
+                _row_problem(
+                    frame,
+                    r,
                     labels["lon"],
                     f"{lon[r]}, {lat[r]}",
                     f"换算为 GCJ-02 后位于所属县区边界外约 {km:.1f} 公里；"
@@ -1563,7 +1554,5 @@ def _to_problems(
                 "pairings": "同一结对出现多行 / The same pairing appears in several rows",
                 "locations": "同一单位出现多行 / The same unit appears in several rows",
             }.get(kind, message)
-        out[key] = Problem(
-            str(frame.at[r, "_sheet"]), int(frame.at[r, "_row"]), labels.get(target, target), value, message
-        )
+        out[key] = _row_problem(frame, r, labels.get(target, target), value, message)
     return sorted(out.values(), key=lambda p: (p.row or 0, p.column))

@@ -18,6 +18,7 @@ import functools
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -35,6 +36,8 @@ from xingtu.viewstate import MAX_STOPS
 from xingtu.web import files
 
 CACHE_TTL_S = 3600
+_T = TypeVar("_T")
+_Palette = tuple[tuple[int, int, int], ...]  # an RGB colour per star level
 _PRINCIPAL = "_xingtu_principal"
 
 
@@ -142,6 +145,21 @@ def _cursor() -> duckdb.DuckDBPyConnection:
     return con.cursor()
 
 
+def _scope_loader(query: Callable[..., _T], max_entries: int | None = None) -> Callable[..., _T]:
+    """A cached loader: ``(region, unit_type, year, *more)`` → ``query(cursor, scope, year, *more)``.
+
+    Streamlit keys a cache by its function's qualified name and source, which every function
+    made here shares: each is named after its query, so each query keeps a cache of its own.
+    """
+
+    def load(region: str, unit_type: q.TypeFilter, year: int, *more: Any) -> _T:
+        with _cursor() as cur:
+            return query(cur, q.Scope(region, unit_type), year, *more)
+
+    load.__name__ = load.__qualname__ = f"_load_{query.__module__}.{query.__name__}"
+    return st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=max_entries)(load)
+
+
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def load_meta() -> dict[str, str]:
     with _cursor() as cur:
@@ -167,10 +185,7 @@ def load_summary(region: str, unit_type: q.TypeFilter, year: int) -> dict:
     return _load_summary(_region(region), unit_type, year)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
-def _load_summary(region: str, unit_type: q.TypeFilter, year: int) -> dict:
-    with _cursor() as cur:
-        return q.query_summary(cur, q.Scope(region, unit_type), year)
+_load_summary = _scope_loader(q.query_summary, max_entries=500)
 
 
 def load_shows_sample(region: str, unit_type: q.TypeFilter, year: int) -> bool:
@@ -180,10 +195,7 @@ def load_shows_sample(region: str, unit_type: q.TypeFilter, year: int) -> bool:
     return _load_sample_share(_region(region), unit_type, year)[0] > 0
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
-def _load_sample_share(region: str, unit_type: q.TypeFilter, year: int) -> tuple[int, int]:
-    with _cursor() as cur:
-        return q.query_sample_share(cur, q.Scope(region, unit_type), year)
+_load_sample_share = _scope_loader(q.query_sample_share, max_entries=500)
 
 
 def load_coverage(region: str) -> views.Coverage:
@@ -201,10 +213,7 @@ def load_level_counts(region: str, unit_type: q.TypeFilter, year: int) -> pd.Dat
     return _load_level_counts(_region(region), unit_type, year)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def _load_level_counts(region: str, unit_type: q.TypeFilter, year: int) -> pd.DataFrame:
-    with _cursor() as cur:
-        return q.query_level_counts(cur, q.Scope(region, unit_type), year)
+_load_level_counts = _scope_loader(q.query_level_counts)
 
 
 def load_region_counts(region: str) -> pd.DataFrame:
@@ -290,7 +299,7 @@ def load_points_url(
     unit_type: q.TypeFilter,
     year: int,
     level: int | None,
-    palette: tuple[tuple[int, int, int], ...],
+    palette: _Palette,
 ) -> tuple[str, int]:
     """URL and count of the units-in-scope points file for the village layer (colours by level).
 
@@ -300,39 +309,30 @@ def load_points_url(
     return files.url_for(key, principal(), time.time()), count
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
-def _points_file(
-    region: str,
-    unit_type: q.TypeFilter,
-    year: int,
-    level: int | None,
-    palette: tuple[tuple[int, int, int], ...],
+def _write_points(
+    cur: duckdb.DuckDBPyConnection, scope: q.Scope, year: int, level: int | None, palette: _Palette
 ) -> tuple[str, int]:
     """Key (``<fingerprint>/<name>``) and count of the points file, written on first use."""
-    with _cursor() as cur:
-        return static_files.write_points(
-            cur, load_meta()["fingerprint"], region, unit_type, year, level, palette
-        )
+    return static_files.write_points(
+        cur, load_meta()["fingerprint"], scope.region, scope.unit_type, year, level, palette
+    )
+
+
+_points_file = _scope_loader(_write_points, max_entries=500)
 
 
 def load_overview(region: str, unit_type: q.TypeFilter, year: int, by: str) -> views.Overview:
     return _load_overview(_region(region), unit_type, year, by)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
-def _load_overview(region: str, unit_type: q.TypeFilter, year: int, by: str) -> views.Overview:
-    with _cursor() as cur:
-        return views.query_overview(cur, q.Scope(region, unit_type), year, by)
+_load_overview = _scope_loader(views.query_overview, max_entries=500)
 
 
 def load_screen(region: str, unit_type: q.TypeFilter, year: int, by: str) -> views.Screen:
     return _load_screen(_region(region), unit_type, year, by)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=200)
-def _load_screen(region: str, unit_type: q.TypeFilter, year: int, by: str) -> views.Screen:
-    with _cursor() as cur:
-        return views.query_screen(cur, q.Scope(region, unit_type), year, by)
+_load_screen = _scope_loader(views.query_screen, max_entries=200)
 
 
 def load_visit(codes: tuple[str, ...], year: int) -> views.Visit:
@@ -347,13 +347,10 @@ def _load_visit(codes: tuple[str, ...], year: int) -> views.Visit:
 
 
 def load_visit_candidates(region: str, unit_type: q.TypeFilter, year: int, criterion: str) -> pd.DataFrame:
-    return _load_visit_candidates(_region(region), unit_type, year, criterion)
+    return _load_visit_candidates(_region(region), unit_type, year, criterion, MAX_STOPS)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
-def _load_visit_candidates(region: str, unit_type: q.TypeFilter, year: int, criterion: str) -> pd.DataFrame:
-    with _cursor() as cur:
-        return q.query_visit_candidates(cur, q.Scope(region, unit_type), year, criterion, MAX_STOPS)
+_load_visit_candidates = _scope_loader(q.query_visit_candidates, max_entries=500)
 
 
 def load_unit_page(code: str, year: int) -> views.UnitPage | None:
@@ -399,10 +396,7 @@ def load_trends(region: str, unit_type: q.TypeFilter, year: int, star: str | Non
     return _load_trends(_region(region), unit_type, year, star)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
-def _load_trends(region: str, unit_type: q.TypeFilter, year: int, star: str | None) -> views.Trends:
-    with _cursor() as cur:
-        return views.query_trends(cur, q.Scope(region, unit_type), year, star)
+_load_trends = _scope_loader(views.query_trends, max_entries=500)
 
 
 def load_county_years(region: str, unit_type: q.TypeFilter) -> pd.DataFrame:
@@ -421,12 +415,7 @@ def load_weak(
     return _load_weak(_region(region), unit_type, year, tab, star, level)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
-def _load_weak(
-    region: str, unit_type: q.TypeFilter, year: int, tab: str, star: str | None, level: int | None
-) -> views.WeakAnalysis:
-    with _cursor() as cur:
-        return views.query_weak(cur, q.Scope(region, unit_type), year, tab, star, level)
+_load_weak = _scope_loader(views.query_weak, max_entries=500)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
@@ -452,7 +441,4 @@ def briefing_loader(region: str, unit_type: q.TypeFilter, year: int) -> Callable
     return functools.partial(_load_briefing, _region(region), unit_type, year)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=200)
-def _load_briefing(region: str, unit_type: q.TypeFilter, year: int) -> views.Briefing:
-    with _cursor() as cur:
-        return views.query_briefing(cur, q.Scope(region, unit_type), year)
+_load_briefing = _scope_loader(views.query_briefing, max_entries=200)

@@ -49,7 +49,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from xingtu.auth import audit, share
 from xingtu.auth.principal import AccessDenied, Principal
@@ -59,6 +59,7 @@ from xingtu.settings import get_settings
 from xingtu.store import static_files
 from xingtu.web import signin, state
 from xingtu.web.client import is_https
+from xingtu.web.guard import HttpGuard
 from xingtu.web.keys import server_key
 
 ROUTE = "/xt/files"
@@ -363,18 +364,11 @@ def _share_cookie_token(scope: Scope, conn: HTTPConnection) -> str | None:
     return token
 
 
-class FileGuard:
+class FileGuard(HttpGuard):
     """Downloads (``/media/``) only to a principal; ``?s=`` kept in a cookie; static files limited."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, conn: HTTPConnection, receive: Receive, send: Send) -> None:
         path = _route_path(scope)
-        conn = HTTPConnection(scope)
         if path.startswith("/app/static/") and not _PUBLIC_STATIC.fullmatch(path):
             await _refusal(404)(scope, receive, send)
             return

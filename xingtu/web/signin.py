@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from xingtu.auth import audit
 from xingtu.auth.users import UsersFileError, verify_password
@@ -33,6 +33,7 @@ from xingtu.i18n import translate
 from xingtu.settings import get_settings
 from xingtu.web import state, throttle
 from xingtu.web.client import client_address, is_https
+from xingtu.web.guard import HttpGuard
 from xingtu.web.keys import server_key
 
 COOKIE = "xingtu_session"
@@ -306,17 +307,10 @@ def _is_page_request(scope: Scope, conn: HTTPConnection) -> bool:
     return "text/html" in conn.headers.get("accept", "")
 
 
-class SignInGuard:
+class SignInGuard(HttpGuard):
     """Send a page request without a valid session to the sign-in page (password accounts only)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        conn = HTTPConnection(scope)
+    async def handle(self, scope: Scope, conn: HTTPConnection, receive: Receive, send: Send) -> None:
         if not _is_page_request(scope, conn):
             await self.app(scope, receive, send)
             return
