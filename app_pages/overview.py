@@ -19,6 +19,7 @@ from components import (
 )
 from components.view import t
 from xingtu.session import access
+from xingtu.views import ranking as ranking_view
 from xingtu.views.headline import compute_headline
 
 state = view.current()
@@ -40,7 +41,8 @@ if not nothing:
 
 kpi_cards.render(
     kpi_cards.compute_cards(
-        compute_headline(data.summary, data.counts, data.prev_summary, data.prev_counts, data.prev_year)
+        compute_headline(data.summary, data.counts, data.prev_summary, data.prev_counts, data.prev_year),
+        view.lang(),
     ),
     data.prev_year,
 )
@@ -104,8 +106,9 @@ with side_col:
     if data.child_level != "village":
         title = t("overview.ranking", level=t("overview.ranking.level." + data.child_level))
         st.markdown(f"**{title}**")
-        table = ranking.compute_ranking(data.children, metric, ranking.show_sort(key="overview.sort"))
-        rows = ranking.build_ranking_rows(table, metric)
+        sort = ranking.show_sort(key="overview.sort")
+        table = ranking_view.compute_ranking(data.children, metric, view.lang(), sort)
+        rows = ranking.build_ranking_rows(table, metric, t("nodata.not_imported"))
         picked = ranking.render(
             rows,
             key=f"rank.{state.region}.{data.child_level}",
@@ -114,7 +117,7 @@ with side_col:
             metric_label=t(f"metric.{metric}"),
         )
         table_export.show(
-            ranking.compute_table(table, metric),
+            ranking_view.compute_table(table, metric, view.lang()),
             f"{scope_name}_{title}_{state.year}",
             key=f"rank.{state.region}.{data.child_level}.export",
         )

@@ -8,6 +8,7 @@ from components import map_controls, region_map, table_export, unit_profile, uni
 from components.theme import chart_config
 from components.view import t
 from xingtu.session import access
+from xingtu.views import profile as profile_view
 
 state = view.current()
 code = unit_search.show(key="unit.search")
@@ -29,7 +30,7 @@ has_year = bool((profile.annual["year"] == state.year).any())
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.markdown(f"**{t('unit.stars_by_year')}**")
-    matrix = unit_profile.compute_star_matrix(profile.stars)
+    matrix = profile_view.compute_star_matrix(profile.stars, view.lang())
     if matrix.empty:
         st.caption(t("nodata.chart", what=t("unit.stars_by_year")))
     else:
@@ -61,20 +62,22 @@ with right:
 # task results are a separate import: without them there is nothing to judge (not "all met")
 has_tasks = has_year and bool((profile.stars["year"] == state.year).any()) if len(profile.stars) else False
 st.markdown(f"#### {t('unit.weak_tasks', year=state.year, n=len(profile.unmet_tasks) if has_tasks else '—')}")
-unmet = unit_profile.compute_unmet_table(profile.unmet_tasks)
+unmet = profile_view.compute_unmet_table(profile.unmet_tasks, view.lang())
 if not has_tasks:
     st.caption(t("nodata.chart", what=t("unit.weak_tasks", year=state.year, n="—")))
 elif unmet.empty:
     st.success(t("unit.all_met"), icon=":material/verified:")
 else:
+    labels = {  # on the page the veto mark; in the files the veto column (是/否)
+        "star_name": t("unit.ledger.star"),
+        "veto_label": t("unit.veto_col"),
+        "task_name": t("unit.task"),
+        "description": t("unit.task_desc"),
+    }
+    wide = st.column_config.TextColumn(labels["description"], width="large")
     st.dataframe(
-        unmet[["star_name", "veto_label", "task_name", "description"]],
-        column_config={
-            "star_name": t("unit.ledger.star"),
-            "veto_label": t("unit.veto_col"),
-            "task_name": t("unit.task"),
-            "description": st.column_config.TextColumn(t("unit.task_desc"), width="large"),
-        },
+        unmet[list(labels)],
+        column_config={**labels, "description": wide},
         hide_index=True,
         width="stretch",
     )
@@ -82,12 +85,7 @@ else:
         unmet,
         f"{name}_{t('unit.weak_tasks', year=state.year, n=len(unmet))}",
         key="unit.unmet",
-        columns={
-            "star_name": t("unit.ledger.star"),
-            "veto": t("unit.veto_col"),
-            "task_name": t("unit.task"),
-            "description": t("unit.task_desc"),
-        },
+        columns={("veto" if c == "veto_label" else c): label for c, label in labels.items()},
     )
 
 st.markdown(f"#### {t('unit.ledger', n=len(profile.problems))}")
@@ -95,5 +93,6 @@ if profile.problems.empty:
     st.info(t("unit.ledger.empty"))
 else:
     unit_profile.render_ledger(
-        unit_profile.compute_ledger(profile.problems), f"{name}_{t('unit.ledger', n=len(profile.problems))}"
+        profile_view.compute_ledger(profile.problems, profile.as_of, view.lang()),
+        f"{name}_{t('unit.ledger', n=len(profile.problems))}",
     )

@@ -32,7 +32,7 @@ else:
 with target:
     legs = visit.compute_legs(data) if data is not None else []
     if not state.share:  # the map also offers the criterion's units: a click adds one
-        fig = visit.build_route_map(data, legs, candidates=candidates)
+        fig = visit.build_route_map(data, legs, view.lang(), candidates=candidates)
         picked = visit.render_route_map(fig, key=f"visit.map.{abs(hash(state.stops))}", editable=True)
         if picked:
             visit.add_stop(state.stops, picked)
@@ -43,7 +43,9 @@ with target:
     st.markdown(t("visit.total", km=f"{sum(legs):.1f}", n=len(cards)))
     if state.share:
         visit.render_route_map(
-            visit.build_route_map(data, legs, height=300, leg_labels=False), key="visit.map", editable=False
+            visit.build_route_map(data, legs, view.lang(), height=300, leg_labels=False),
+            key="visit.map",
+            editable=False,
         )
     else:
         auth.show_route_share(state, key="visit.share")
@@ -51,13 +53,18 @@ with target:
         title = t("visit.print_title", first=cards[0]["name"], n=len(cards))
         a.download_button(
             t("visit.print"),
-            visit.build_itinerary_html(title, cards, sum(legs), t("visit.note", year=state.year)).encode(),
+            visit.build_itinerary_html(
+                title, cards, sum(legs), t("visit.note", year=state.year), view.lang()
+            ).encode(),
             "观摩行程单.html",
             "text/html",
             icon=":material/print:",
         )
         b.download_button(
-            t("visit.excel"), visit.build_itinerary_xlsx(cards), "观摩行程单.xlsx", icon=":material/table:"
+            t("visit.excel"),
+            visit.build_itinerary_xlsx(cards, view.lang()),
+            "观摩行程单.xlsx",
+            icon=":material/table:",
         )
 
 visit.render_cards(cards, phone=state.share)

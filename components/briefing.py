@@ -30,6 +30,7 @@ from xingtu.session import access
 from xingtu.store.versions import holds_sample
 from xingtu.store.views import Briefing
 from xingtu.views.headline import Figure, Headline, compute_headline
+from xingtu.views.overdue import compute_overdue
 from xingtu.viewstate import Lang
 
 MAP_SIZE = (340, 268)  # CSS px; the page is 718 px wide between 10 mm margins
@@ -39,7 +40,8 @@ OUTLINE_FILL, OUTLINE_LINE, INNER_LINE = "#F6F4F0", "#7A7A7A", "#C9C4BC"
 Tr = Callable[..., str]
 
 
-def _tr(lang: Lang) -> Tr:
+def translator(lang: Lang) -> Tr:
+    """``translate`` in ``lang``: what builders that take a language call."""
     return functools.partial(translate, lang=lang)
 
 
@@ -255,22 +257,13 @@ def compute_weak_table(brief: Briefing, tr: Tr) -> dict[str, Any]:
         ]
         for i, r in enumerate(brief.weakest.itertuples(index=False), start=1)
     ]
-    return {
-        "title": tr("briefing.weak", n=len(brief.weakest)),
-        "header": [
-            ("n", "#"),
-            ("task", tr("unit.task")),
-            ("star", tr("unit.ledger.star")),
-            ("share", tr("weak.failing")),
-            ("num ratio", tr("briefing.weak.units")),
-        ],
-        "rows": rows,
-        "empty": tr("briefing.weak.none"),
-    }
+    return _table(tr, tr("briefing.weak", n=len(brief.weakest)), WEAK_COLUMNS, rows, "briefing.weak.none")
 
 
 def compute_overdue_table(brief: Briefing, tr: Tr) -> dict[str, Any]:
-    """The longest overdue problems of the scope, with how many there are in all."""
+    """The longest overdue problems of the scope (the overdue list, ``xingtu.views.overdue``, of
+    the items the store kept), with how many there are in all."""
+    items = compute_overdue(brief.overdue, brief.meta["as_of"])
     rows = [
         [
             str(i),
@@ -281,28 +274,41 @@ def compute_overdue_table(brief: Briefing, tr: Tr) -> dict[str, Any]:
             pd.Timestamp(r.deadline).date().isoformat(),
             f"{int(r.days_overdue):,}",
         ]
-        for i, r in enumerate(brief.overdue.itertuples(index=False), start=1)
+        for i, r in enumerate(items.itertuples(index=False), start=1)
     ]
-    total = _int(brief.summary["overdue_problems"])
-    return {
-        "title": tr("briefing.overdue", total=f"{total:,}", n=len(rows)),
-        "header": [
-            ("n", "#"),
-            ("unit", tr("overview.ranking.level.village")),
-            ("town", tr("common.township")),
-            ("problem", tr("unit.ledger.problem")),
-            ("helper", tr("unit.ledger.helper")),
-            ("date", tr("unit.ledger.deadline")),
-            ("num", tr("briefing.days")),
-        ],
-        "rows": rows,
-        "empty": tr("briefing.overdue.none"),
-    }
+    title = tr("briefing.overdue", total=f"{_int(brief.summary['overdue_problems']):,}", n=len(rows))
+    return _table(tr, title, OVERDUE_COLUMNS, rows, "briefing.overdue.none")
+
+
+# A table's columns: (the cell's CSS class, its heading's text key; None: the row number "#").
+Columns = tuple[tuple[str, str | None], ...]
+WEAK_COLUMNS: Columns = (
+    ("n", None),
+    ("task", "unit.task"),
+    ("star", "unit.ledger.star"),
+    ("share", "weak.failing"),
+    ("num ratio", "briefing.weak.units"),
+)
+OVERDUE_COLUMNS: Columns = (
+    ("n", None),
+    ("unit", "overview.ranking.level.village"),
+    ("town", "common.township"),
+    ("problem", "unit.ledger.problem"),
+    ("helper", "unit.ledger.helper"),
+    ("date", "unit.ledger.deadline"),
+    ("num", "briefing.days"),
+)
+
+
+def _table(tr: Tr, title: str, columns: Columns, rows: list, empty: str) -> dict[str, Any]:
+    """A table of the briefing template: its title, headings, rows and the text when it has none."""
+    header = [(css, "#" if key is None else tr(key)) for css, key in columns]
+    return {"title": title, "header": header, "rows": rows, "empty": tr(empty)}
 
 
 def build_briefing_html(brief: Briefing, lang: Lang = "zh") -> str:
     """The whole page as one HTML string (no script, no external address, data escaped)."""
-    tr = _tr(lang)
+    tr = translator(lang)
     name = brief.path[-1] if brief.path else brief.region
     as_of = brief.meta.get("as_of", "")
     kind = brief.meta.get("dataset_kind")

@@ -7,12 +7,16 @@ is a row, imported or not, and the ones still missing come first. Pure ``compute
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
-from components import table_export
+from components import table_export, view
 from components.view import t
+from xingtu.i18n import translate
 from xingtu.store.views import COVERAGE_KINDS, KINDS_WITHOUT_YEAR, Coverage
+from xingtu.viewstate import Lang
 
 NONE, SAMPLE, DONE = "none", "sample", "done"
 _CELL_STYLE = {
@@ -37,9 +41,10 @@ def _date(created_at: object) -> str:
     return str(created_at or "")[:10]
 
 
-def compute_matrix(cov: Coverage, kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Counties (rows) × years (columns) for ``kind``: the cells' texts and their states
-    (none / sample / done), counties with the most missing cells first, then in code order."""
+def compute_matrix(cov: Coverage, kind: str, lang: Lang) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counties (rows) × years (columns) for ``kind``: the cells' texts (in ``lang``) and their
+    states (none / sample / done), counties with the most missing cells first, then in code order."""
+    tr = functools.partial(translate, lang=lang)
     columns = compute_columns(cov, kind)
     imports = cov.imports[cov.imports["kind"] == kind] if len(cov.imports) else cov.imports
     latest = {(r.county_code, None if pd.isna(r.year) else int(r.year)): r for r in imports.itertuples()}
@@ -48,22 +53,22 @@ def compute_matrix(cov: Coverage, kind: str) -> tuple[pd.DataFrame, pd.DataFrame
     for county in cov.counties.itertuples():
         row_text, row_state = {}, {}
         for year in columns:
-            label = str(year) if year is not None else t("coverage.all_years")
+            label = str(year) if year is not None else tr("coverage.all_years")
             hit = latest.get((county.code, year))
             known = annual.get((county.code, year)) if year is not None else None
             if hit is not None:
-                text = t("coverage.cell.imported", units=f"{int(hit.units):,}", of=f"{int(county.units):,}")
+                text = tr("coverage.cell.imported", units=f"{int(hit.units):,}", of=f"{int(county.units):,}")
                 text += f" · {_date(hit.created_at)} · {hit.user_name}"
                 state = DONE
             elif known is not None and known.imported > 0:  # imported before coverage was recorded
-                text = t(
+                text = tr(
                     "coverage.cell.imported", units=f"{int(known.imported):,}", of=f"{int(county.units):,}"
                 )
                 state = DONE
             elif known is not None and known.sample > 0:
-                text, state = t("coverage.cell.sample"), SAMPLE
+                text, state = tr("coverage.cell.sample"), SAMPLE
             else:
-                text, state = t("coverage.cell.none"), NONE
+                text, state = tr("coverage.cell.none"), NONE
             row_text[label], row_state[label] = text, state
         texts.append(row_text)
         states.append(row_state)
@@ -92,8 +97,9 @@ def compute_summary(state: pd.DataFrame) -> tuple[str | None, int, int]:
     return str(last), int((state[last] == DONE).sum()), len(state)
 
 
-def compute_details(cov: Coverage, kind: str | None = None) -> pd.DataFrame:
-    """The latest import per county, year and kind, with names and "units of units", newest first."""
+def compute_details(cov: Coverage, lang: Lang, kind: str | None = None) -> pd.DataFrame:
+    """The latest import per county, year and kind, with names and "units of units", newest first;
+    the kinds' names in ``lang``."""
     imports = (
         cov.imports if kind is None or not len(cov.imports) else cov.imports[cov.imports["kind"] == kind]
     )
@@ -101,7 +107,7 @@ def compute_details(cov: Coverage, kind: str | None = None) -> pd.DataFrame:
     df = imports.copy()
     df["county"] = df["county_code"].map(names["name"]).fillna("")
     df["of"] = df["county_code"].map(names["units"]).fillna(0).astype("int64")
-    df["kind_label"] = [t(f"import.kind.{k}") for k in df["kind"]]
+    df["kind_label"] = [translate(f"import.kind.{k}", lang) for k in df["kind"]]
     df["year"] = df["year"].astype("Int64")
     df["version_label"] = [f"v{int(v)}" for v in df["version"]]
     df["when"] = [
@@ -110,21 +116,25 @@ def compute_details(cov: Coverage, kind: str | None = None) -> pd.DataFrame:
     return df.sort_values(["created_at", "county_code"], ascending=[False, True]).reset_index(drop=True)
 
 
+# The import list's columns: data column -> its heading's text key.
+DETAIL_COLUMNS = {
+    "county": "coverage.col.county",
+    "county_code": "coverage.col.code",
+    "kind_label": "coverage.col.kind",
+    "year": "coverage.col.year",
+    "units": "coverage.col.imported_units",
+    "of": "coverage.col.units",
+    "rows": "coverage.col.rows",
+    "when": "coverage.col.when",
+    "user_name": "coverage.col.user",
+    "file_name": "coverage.col.file",
+    "version_label": "coverage.col.version",
+    "imports": "coverage.col.imports",
+}
+
+
 def detail_columns() -> dict[str, str]:
-    return {
-        "county": t("coverage.col.county"),
-        "county_code": t("coverage.col.code"),
-        "kind_label": t("coverage.col.kind"),
-        "year": t("coverage.col.year"),
-        "units": t("coverage.col.imported_units"),
-        "of": t("coverage.col.units"),
-        "rows": t("coverage.col.rows"),
-        "when": t("coverage.col.when"),
-        "user_name": t("coverage.col.user"),
-        "file_name": t("coverage.col.file"),
-        "version_label": t("coverage.col.version"),
-        "imports": t("coverage.col.imports"),
-    }
+    return view.texts(DETAIL_COLUMNS)
 
 
 def render(cov: Coverage, scope: str, key: str) -> None:
@@ -142,7 +152,7 @@ def render(cov: Coverage, scope: str, key: str) -> None:
         )
         or kinds[0]
     )
-    text, state = compute_matrix(cov, kind)
+    text, state = compute_matrix(cov, kind, view.lang())
     label, done, total = compute_summary(state)
     kind_label = t(f"import.kind.{kind}")
     values = {"kind": kind_label, "done": done, "total": total, "missing": total - done}
@@ -171,7 +181,7 @@ def render(cov: Coverage, scope: str, key: str) -> None:
     )
 
     st.markdown(f"**{t('coverage.details')}**")
-    details = compute_details(cov)
+    details = compute_details(cov, view.lang())
     if details.empty:
         st.caption(t("coverage.details.none"))
         return

@@ -6,21 +6,25 @@ lives in session state so that typing the operator's name does not re-read the w
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
 from components.view import lang, t
 from xingtu.export import file_stem
+from xingtu.i18n import translate
 from xingtu.imports.catalogue import preview_rows as catalogue_preview_rows
 from xingtu.imports.catalogue import summary_lines
 from xingtu.imports.context import CAMPAIGN_START, Overrides
 from xingtu.imports.preview import LevelChanges, describe
-from xingtu.imports.report import build_error_report, split_message
+from xingtu.imports.report import build_error_report, message_in
 from xingtu.imports.spec import CRS_LABELS, KINDS, SPECS, Crs, Kind
 from xingtu.imports.validate import Checked, fields_for
 from xingtu.safe import markdown_text as md
 from xingtu.session import access, admin
 from xingtu.store import versions
+from xingtu.viewstate import Lang
 
 SHOWN_PROBLEMS = 1000
 _MB = 1024 * 1024
@@ -119,27 +123,19 @@ def show_upload(key: str) -> None:
             st.session_state[f"{key}.checked"] = (token, checked, changes)
         else:
             checked, changes = state[1], state[2]
-        _render_understood(checked, changes)
+        render_understood(checked, changes)
         if checked.ok:
             _render_ok(checked, key)
         else:
-            _render_problems(checked, key)
+            render_problems(checked, key)
 
 
-def _render_understood(checked: Checked, changes: LevelChanges | None) -> None:
+def render_understood(checked: Checked, changes: LevelChanges | None) -> None:
     """识别结果: kind, year, region, unit type and where each came from; sheets read or not, and why."""
     with st.container(border=True, key="import-understood"):
         st.markdown(f"**{t('import.understood')}**")
         lines = describe(checked, changes, lang())
         st.markdown("\n".join(f"- {md(line)}" for line in lines))
-
-
-def _in_language(message: str) -> str:
-    """A problem message in the reader's language: "中文 / English" halves, Chinese where only that exists."""
-    halves = split_message(message)
-    if halves is None:
-        return message
-    return halves[1] if lang() == "en" else halves[0]
 
 
 PROBLEM_COLUMNS = {
@@ -155,17 +151,17 @@ def problems_table(table: pd.DataFrame, bilingual: bool = True) -> pd.DataFrame:
     """The problems table in the reader's language: its headers, and each "中文 / English" message's half."""
     table = table.copy()
     if bilingual:
-        table["问题与改法"] = table["问题与改法"].map(_in_language)
+        table["问题与改法"] = table["问题与改法"].map(lambda m: message_in(m, lang()))
     return table.rename(columns={c: t(k) for c, k in PROBLEM_COLUMNS.items()})
 
 
-def _render_problems(checked: Checked, key: str) -> None:
+def render_problems(checked: Checked, key: str) -> None:
     n = len(checked.problems)
     # problems of the whole file or a whole sheet are read first, in words (the table below has the rest)
     whole = [p for p in checked.problems if p.row is None][:5]
     colon = ": " if lang() == "en" else "："
     lines = "".join(
-        f"\n- {md(p.sheet + colon) if p.sheet else ''}{md(_in_language(p.message))}" for p in whole
+        f"\n- {md(p.sheet + colon) if p.sheet else ''}{md(message_in(p.message, lang()))}" for p in whole
     )
     st.error(
         t("import.rejected", n=n, file=md(checked.file_name)) + ("\n" + lines if lines else ""),
@@ -288,25 +284,27 @@ VERSION_COLUMNS = {
 
 
 def compute_version_rows(
-    current: int, log: list[versions.Version], base_built_at: str, base_kind: str
+    current: int, log: list[versions.Version], base_built_at: str, base_kind: str, lang: Lang
 ) -> pd.DataFrame:
-    """The version table: one row per import, then the base v0, newest first as in the log.
+    """The version table: one row per import, then the base v0, newest first as in the log; its
+    texts (headers, kinds, the base's label ``base_kind``) in ``lang``.
 
     Counts are nullable integers (the base has none), every other column text: one type per
     column, so the grid shows 12 rather than 12.0 and Arrow never sees numbers mixed with "".
     """
+    tr = functools.partial(translate, lang=lang)
     rows = [
         {
             "version": v.label,
             "current": "●" if v.id == current else "",
             "when": v.created_at[:19].replace("T", " "),
             "user": v.user,
-            "kind": kind_title(v.kind),
+            "kind": tr(f"import.kind.{v.kind}"),
             "file": v.file_name,
             "rows": v.rows,
             "units": v.units,
             "checksum": v.checksum[:12],
-            "state": t("import.v.pruned") if v.pruned else "",
+            "state": tr("import.v.pruned") if v.pruned else "",
         }
         for v in log
     ]
@@ -315,7 +313,7 @@ def compute_version_rows(
             "version": "v0",
             "current": "●" if current == 0 else "",
             "when": base_built_at[:19].replace("T", " "),
-            "kind": t(base_kind),
+            "kind": tr(base_kind),
         }
     )
     table = pd.DataFrame(rows, columns=list(VERSION_COLUMNS))
@@ -323,14 +321,14 @@ def compute_version_rows(
     text = [c for c in table.columns if c not in counts]
     table[counts] = table[counts].astype("Int64")
     table[text] = table[text].astype(object).where(table[text].notna(), "").astype(str)
-    return table.rename(columns={c: t(k) for c, k in VERSION_COLUMNS.items()})
+    return table.rename(columns={c: tr(k) for c, k in VERSION_COLUMNS.items()})
 
 
 def show_versions(key: str) -> None:
     """Every version with who/when/what, the one in force marked; one click back, or pick one."""
     current, log = admin.load_versions()
     base = "import.v.base.empty" if access.load_meta().get("dataset_kind") == "empty" else "import.v.base"
-    table = compute_version_rows(current, log, admin.base_built_at(), base)
+    table = compute_version_rows(current, log, admin.base_built_at(), base, lang())
     st.dataframe(table, hide_index=True, width="stretch")
     back, pick, go = st.columns([2, 2, 1], vertical_alignment="bottom")
     if back.button(
@@ -347,7 +345,7 @@ def _switch(version_id: int | None) -> None:
     try:
         vid = admin.switch_version(version_id)
     except versions.VersionError as exc:
-        st.error(_in_language(str(exc)))
+        st.error(message_in(str(exc), lang()))
         return
     st.toast(t("import.switched", version=f"v{vid}"), icon="↩️")
     st.rerun()

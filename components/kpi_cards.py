@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import streamlit as st
 
 from components.view import t
 from xingtu.domain.rating import LEVELS_DESC
+from xingtu.i18n import translate
 from xingtu.views.headline import Headline
+from xingtu.viewstate import Lang
 
 
 @dataclass(frozen=True)
@@ -21,32 +24,33 @@ class Card:
     delta_arrow: str = "auto"  # "off" for a delta that is a note (what is not imported), not a change
 
 
-def compute_cards(head: Headline) -> list[Card]:
-    """The cards' texts from the scope's headline figures (``xingtu.views.headline``).
+def compute_cards(head: Headline, lang: Lang) -> list[Card]:
+    """The cards' texts, in ``lang``, from the scope's headline figures (``xingtu.views.headline``).
 
     A scope nothing was imported for shows its units as not imported and no other card (never
     zeros); a partly imported one says how many units are not in yet.
     """
+    tr = functools.partial(translate, lang=lang)
     if head.units == 0:  # nothing imported: the units the divisions list; every other number is unknown
         return [
             Card(
-                t("overview.kpi.units"),
+                tr("overview.kpi.units"),
                 f"{head.expected:,}",
-                t("nodata.not_imported"),
+                tr("nodata.not_imported"),
                 delta_color="off",
                 delta_arrow="off",
             )
         ]
-    first = Card(t("overview.kpi.units"), f"{head.units:,}", None)
+    first = Card(tr("overview.kpi.units"), f"{head.units:,}", None)
     if head.missing:  # partly imported: the figures count the imported units; say how many are not
-        note = t("overview.kpi.imported", missing=f"{head.missing:,}")
+        note = tr("overview.kpi.imported", missing=f"{head.missing:,}")
         first = Card(first.label, first.value, note, delta_color="off", delta_arrow="off")
     cards = [first]
     for level in LEVELS_DESC:
         fig = head[f"level{level}"]
         cards.append(
             Card(
-                f"{t(f'level.{level}')} · {fig.share:.1%}",
+                f"{tr(f'level.{level}')} · {fig.share:.1%}",
                 f"{int(fig.value or 0):,}",
                 None if fig.change is None else f"{int(fig.change):+,}",
                 delta_color="normal" if fig.better == "up" else "inverse",
@@ -55,14 +59,14 @@ def compute_cards(head: Headline) -> list[Card]:
     below = head["below_target"]
     cards.append(
         Card(
-            t("overview.kpi.below_target"),
+            tr("overview.kpi.below_target"),
             f"{int(below.value or 0):,}",
             None if below.change is None else f"{int(below.change):+,}",
             delta_color="inverse",
         )
     )
     # Overdue counts are as of the data date, not per year: no change to show.
-    cards.append(Card(t("overview.kpi.overdue"), f"{int(head['overdue'].value or 0):,}", None))
+    cards.append(Card(tr("overview.kpi.overdue"), f"{int(head['overdue'].value or 0):,}", None))
     return cards
 
 

@@ -7,27 +7,32 @@ results: they say which scope and year are missing (未导入) and how much of i
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from components import view
 from components.view import t
+from xingtu.i18n import translate
+from xingtu.viewstate import Lang
 
 
-def compute_notice(summary: dict, scope: str, year: int) -> tuple[str, str] | None:
-    """("none" | "partial", text) when the scope's results that year are missing or partial."""
+def compute_notice(summary: dict, scope: str, year: int, lang: Lang) -> tuple[str, str] | None:
+    """("none" | "partial", text in ``lang``) when the scope's results that year are missing or partial."""
     units = int(summary.get("units") or 0)
     expected = int(summary.get("expected") or 0)
     if expected == 0 or units >= expected:
         return None
+    tr = functools.partial(translate, lang=lang)
     values = {"scope": view.md(scope), "year": year, "expected": f"{expected:,}"}
     if units == 0:
-        return "none", t("nodata.scope", **values)
-    return "partial", t("nodata.partial", units=f"{units:,}", missing=f"{expected - units:,}", **values)
+        return "none", tr("nodata.scope", **values)
+    return "partial", tr("nodata.partial", units=f"{units:,}", missing=f"{expected - units:,}", **values)
 
 
 def show_notice(summary: dict, scope: str, year: int) -> bool:
     """Say what is not imported in this scope and year; True when nothing at all is."""
-    notice = compute_notice(summary, scope, year)
+    notice = compute_notice(summary, scope, year, view.lang())
     if notice is None:
         return False
     kind, text = notice

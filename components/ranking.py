@@ -13,9 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from components import templating, view
-from components.region_map import compute_not_imported
 from components.view import t
-from xingtu.domain.metrics import METRIC_SPECS, compute_ranks, format_metric
+from xingtu.domain.metrics import METRIC_SPECS, format_metric
+from xingtu.views.legend import compute_not_imported
 from xingtu.viewstate import SORTS
 
 _JS = """
@@ -56,30 +56,11 @@ export default function (component) {
 _RANKING = st.components.v2.component("xingtu_ranking", css=str(templating.stylesheet("ranking")), js=_JS)
 
 
-def compute_ranking(metrics: pd.DataFrame, metric: str, sort: str = "metric") -> pd.DataFrame:
-    """Rows in display order with competition ranks (best = 1); regions without units unranked, last.
+def build_ranking_rows(ranking: pd.DataFrame, metric: str, not_imported: str) -> list[dict[str, object]]:
+    """One row per region in display order: rank, name, value text, bar length (% of full scale).
 
-    ``sort`` is ``metric`` (best first), ``name`` (code order, as in official lists) or ``units``.
-    """
-    spec = METRIC_SPECS[metric]
-    df = metrics.copy()
-    df.loc[df["units"] == 0, metric] = float("nan")
-    df["rank"] = compute_ranks(df[metric].tolist(), spec.higher_is_better)
-    zone = df.get("kind", pd.Series("", index=df.index)) == "zone"
-    df["label"] = df["name"] + zone.map({True: f"（{t('common.kind.zone')}）", False: ""})
-    if sort == "name":
-        df = df.sort_values("code")
-    elif sort == "units":
-        df = df.sort_values(["units", "code"], ascending=[False, True])
-    else:
-        df = df.sort_values(["rank", "code"], na_position="last")
-    df = df.reset_index(drop=True)
-    df["shown"] = df[metric] * 100 if spec.kind == "share" else df[metric]
-    return df
-
-
-def build_ranking_rows(ranking: pd.DataFrame, metric: str) -> list[dict[str, object]]:
-    """One row per region in display order: rank, name, value text, bar length (% of full scale)."""
+    ``ranking`` is ``xingtu.views.ranking.compute_ranking``'s; a region with units but no results
+    shows ``not_imported`` (the page's text for 未导入) as its value."""
     spec = METRIC_SPECS[metric]
     full = {"share": 100.0, "mean": 5.0}.get(spec.kind, float(ranking["shown"].max() or 1))
     missing = compute_not_imported(ranking).tolist()
@@ -94,7 +75,7 @@ def build_ranking_rows(ranking: pd.DataFrame, metric: str) -> list[dict[str, obj
         missing,
         strict=True,
     ):
-        text = t("nodata.not_imported") if absent else format_metric(metric, value)
+        text = not_imported if absent else format_metric(metric, value)
         rows.append(
             {
                 "rank": "" if pd.isna(rank) else str(int(rank)),
@@ -107,24 +88,6 @@ def build_ranking_rows(ranking: pd.DataFrame, metric: str) -> list[dict[str, obj
             }
         )
     return rows
-
-
-def compute_table(ranking: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """The rows as a download, in display order: rank, name, code, value (shares in %), units."""
-    spec = METRIC_SPECS[metric]
-    label = t(f"metric.{metric}")
-    if spec.kind == "share":
-        label = t("export.percent", label=label)
-    shown = ranking["shown"].round().astype("Int64") if spec.kind == "count" else ranking["shown"].round(2)
-    return pd.DataFrame(
-        {
-            t("metric.rank"): ranking["rank"].astype("Int64"),
-            t("common.name"): ranking["label"],
-            t("export.code"): ranking["code"],
-            label: shown,
-            t("metric.units"): ranking["units"].astype("int64"),
-        }
-    )
 
 
 def show_sort(key: str) -> str:

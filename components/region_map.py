@@ -26,9 +26,9 @@ from components.theme import (
     chart_config,
     figure,
 )
-from xingtu.domain.classes import classify, compute_breaks, format_class_labels
 from xingtu.domain.metrics import METRIC_SPECS, compute_ranks, format_metric
 from xingtu.safe import plotly_text
+from xingtu.views.legend import compute_classes, compute_not_imported
 
 HEIGHT = 560
 TOPOJSON_URL = "app/static/topojson/"  # plotly geo's base file, served by us (air-gapped)
@@ -48,6 +48,10 @@ GEO = {
 }
 
 
+# A map a click drills into: a hover label as large as the map's text, clicks select.
+CLICKABLE = {"hoverlabel": {"font": {"family": FONT_FAMILY, "size": 15}}, "clickmode": "event+select"}
+
+
 @dataclass(frozen=True)
 class MapTexts:
     metric_label: str
@@ -56,24 +60,6 @@ class MapTexts:
     no_data: str
     zone_label: str
     not_imported: str = ""  # a region with units but no results yet (an empty or partial dataset)
-
-
-def compute_not_imported(df: pd.DataFrame) -> pd.Series:
-    """Rows of regions that have units of the scope's type but no results (未导入)."""
-    if "expected" not in df:
-        return pd.Series(False, index=df.index)
-    return (df["units"] == 0) & (df["expected"] > 0)
-
-
-def compute_classes(values: pd.Series, metric: str) -> tuple[list[int | None], list[str]]:
-    """Quantile classes of the values (five at most) and their legend labels, low to high."""
-    present = values.dropna()
-    if present.empty:
-        return [None] * len(values), []
-    breaks = compute_breaks(present.tolist(), k=5, method="quantile")
-    fmt = {"share": "{:.1%}", "mean": "{:.2f}", "count": "{:,.0f}"}[METRIC_SPECS[metric].kind]
-    labels = format_class_labels(breaks, fmt, lower=float(present.min()))
-    return classify(values.tolist(), breaks), labels
 
 
 def _hover(df: pd.DataFrame, metric: str, texts: MapTexts) -> list[list[str]]:
@@ -177,18 +163,8 @@ def build_region_map(
     # grey regions are "not imported" when they have units without results, else "no data"
     no_data = texts.not_imported if texts.not_imported and compute_not_imported(df).any() else texts.no_data
     legend = [[color, label] for color, label in zip(colors, [no_data, *labels], strict=True)]
-    layout = {
-        "height": HEIGHT,
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "geo": GEO,
-        "font": {"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
-        "showlegend": False,
-        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 15}},
-        "clickmode": "event+select",
-        "uirevision": "keep",
-        "meta": {"legend": legend, "legend_title": texts.metric_label},
-    }
-    return figure(traces, layout)
+    meta = {"legend": legend, "legend_title": texts.metric_label}
+    return figure(traces, map_layout(HEIGHT, None, **CLICKABLE, uirevision="keep", meta=meta))
 
 
 def compute_legend(fig: go.Figure) -> tuple[str, list[tuple[str, str]]]:
@@ -376,6 +352,21 @@ def framed_geo(extent: tuple[float, float, float, float]) -> dict:
     }
 
 
+def map_layout(
+    height: int, extent: tuple[float, float, float, float] | None, font_size: int = 15, **extra: object
+) -> dict:
+    """A map's layout: no margins, our own geo frame (``extent``, else fit to the data), the house
+    font; ``extra`` adds or replaces keys (legend, click mode, meta)."""
+    return {
+        "height": height,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "geo": framed_geo(extent) if extent else GEO,
+        "font": {"family": FONT_FAMILY, "size": font_size, "color": TEXT_COLOR},
+        "showlegend": False,
+        **extra,
+    }
+
+
 def compute_unit_labels(
     units: pd.DataFrame,
     extent: tuple[float, float, float, float],
@@ -462,17 +453,8 @@ def build_unit_dots(
     places = compute_unit_labels(units, extent, size) if extent and len(units) <= LABEL_MAX else None
     dots, legend = build_level_dots(units, level_text, places)
     traces += dots
-    layout = {
-        "height": HEIGHT,
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "geo": framed_geo(extent) if extent else GEO,
-        "font": {"family": FONT_FAMILY, "size": 15, "color": TEXT_COLOR},
-        "showlegend": False,
-        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 15}},
-        "clickmode": "event+select",
-        "meta": {"legend": legend, "legend_title": legend_title, "legend_order": "as_given"},
-    }
-    return figure(traces, layout)
+    meta = {"legend": legend, "legend_title": legend_title, "legend_order": "as_given"}
+    return figure(traces, map_layout(HEIGHT, extent, **CLICKABLE, meta=meta))
 
 
 def render(fig: go.Figure, key: str, filename: str) -> str | None:

@@ -1,17 +1,18 @@
 """The big screen (大屏): dark, no Streamlit chrome, no scrolling, readable across a room.
 
-Everything but the map is plain HTML built by pure ``build_*`` functions (escaped text),
-styled by ``screen.css`` in shares of the screen's height, so 1080p, 4K and a 32:9 wall show
-the same picture at their own size; the CSS lays the columns out for the ratio and the map
-fills its column. Plotly sizes text and dots in pixels, so the browser reports its window
-(``show_viewport``) and ``compute_layout`` turns it into those sizes.
+Everything but the map is plain HTML built by pure ``build_*`` functions from Jinja2
+templates (``components/templates/screen_*.html``, autoescaped), styled by ``screen.css`` in
+shares of the screen's height, so 1080p, 4K and a 32:9 wall show the same picture at their own
+size; the CSS lays the columns out for the ratio and the map fills its column. The lists'
+numbers are views (``xingtu.views``), the same as the overview's and the trends page's.
+Plotly sizes text and dots in pixels, so the browser reports its window (``show_viewport``)
+and ``compute_layout`` turns it into those sizes.
 The map is the overview's choropleth (plotly geo, SVG) with the scope's 五星 units on
 top. The playlist itself (which view, when to move on) lives in ``app_pages/screen.py``.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 
@@ -19,14 +20,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import map_controls, ranking, region_map, templating
+from components import map_controls, region_map, templating, view
 from components.region_map import MapTexts
 from components.theme import FONT_FAMILY, LEVEL_COLORS, NO_DATA_COLOR
-from components.trend_charts import compute_movers
 from components.view import t
-from xingtu.domain.metrics import format_change, format_metric
+from xingtu.domain.metrics import format_change
 from xingtu.store.views import Screen
 from xingtu.views.headline import Figure, Headline, compute_headline
+from xingtu.views.movers import compute_mover_rows, compute_movers
+from xingtu.views.ranking import compute_most, compute_not_imported_rows, compute_top_bottom
 
 BG = "#0A1428"
 PANEL = "#0F1F3D"
@@ -162,137 +164,73 @@ def build_band_html(
     """Title band with the rotation's progress bar (restarted by ``step``, frozen when paused).
 
     ``data-viewport`` names the window size the view was drawn for (browser tests wait for it)."""
-    bar = ""
-    if every > 0:
-        state = " paused" if paused else ""
-        bar = (
-            f'<div class="xs-progress{state}" data-testid="screen-progress" data-step="{step}">'
-            f'<div style="animation-duration:{every}s"></div></div>'
-        )
-    badge_html = (
-        f'<span class="xs-badge" data-testid="sample-badge">{html.escape(badge)}</span>' if badge else ""
-    )
-    return (
-        f'<div class="xs" data-viewport="{size[0]}x{size[1]}">'
-        f'<div class="xs-band"><h1>{html.escape(title)}</h1>'
-        f'<span class="scope" data-testid="screen-scope">{html.escape(scope)}</span>{badge_html}'
-        f'<span class="meta">{html.escape(meta)}</span></div>{bar}</div>'
+    return templating.render(
+        "screen_band.html",
+        title=title,
+        scope=scope,
+        meta=meta,
+        badge=badge,
+        every=int(every),
+        paused=paused,
+        step=int(step),
+        width=int(size[0]),
+        height=int(size[1]),
     )
 
 
 def build_tiles_html(tiles: list[Tile]) -> str:
-    cells = []
-    for tile in tiles:
-        delta = f'<div class="delta {tile.tone}">{html.escape(tile.delta)}</div>' if tile.delta else ""
-        cells.append(
-            f'<div class="xs-tile"><div class="label">{html.escape(tile.label)}</div>'
-            f'<div class="value">{html.escape(tile.value)}</div>{delta}</div>'
-        )
-    return f'<div class="xs xs-tiles" data-testid="screen-tiles">{"".join(cells)}</div>'
+    return templating.render("screen_tiles.html", tiles=tiles)
 
 
-def build_side_html(sections: list[tuple[str, list[tuple[str, str, str]], str]], testid: str) -> str:
-    """A panel of titled lists of (rank, name, value) rows; ``tone`` colours the values. The panel
-    fills its share of the column and shows as many whole rows as fit; short lists get larger rows
-    (screen.css, from the lists' lengths given here)."""
-    parts = []
-    for title, rows, tone in sections:
-        items = (
-            "".join(
-                f'<li><span class="n">{html.escape(n)}</span><span class="name">{html.escape(name)}</span>'
-                f'<span class="v {tone}">{html.escape(value)}</span></li>'
-                for n, name, value in rows
-            )
-            or f'<li><span></span><span class="name flat">{html.escape(t("screen.none"))}</span></li>'
-        )
-        parts.append(
-            f'<section style="--rows:{max(len(rows), 1)}"><h2>{html.escape(title)}</h2>'
-            f'<ol class="xs-list">{items}</ol></section>'
-        )
-    body = "".join(parts)
+def build_side_html(
+    sections: list[tuple[str, list[tuple[str, str, str]], str]], testid: str, none: str
+) -> str:
+    """A panel of titled lists of (rank, name, value) rows; ``tone`` colours the values; an empty
+    list says ``none``. The panel fills its share of the column and shows as many whole rows as
+    fit; short lists get larger rows (screen.css, from the lists' lengths given here)."""
     longest = max((len(rows) for _, rows, _ in sections), default=0)
-    return (
-        f'<div class="xs xs-panel xs-fill" data-testid="{testid}" '
-        f'style="--k:{max(len(sections), 1)};--rows-max:{max(longest, 1)}">'
-        f'<div class="xs-sections">{body}</div></div>'
+    return templating.render(
+        "screen_side.html",
+        sections=[
+            {"title": title, "rows": rows, "tone": tone, "slots": max(len(rows), 1)}
+            for title, rows, tone in sections
+        ],
+        testid=testid,
+        empty=none,
+        k=max(len(sections), 1),
+        rows_max=max(longest, 1),
     )
-
-
-def compute_top_bottom(
-    children: pd.DataFrame, metric: str, n: int
-) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-    """The ranking by ``metric`` split in two: the better half best first, the worse half worst
-    first, at most ``n`` rows each (the screen shows the first rows that fit). Each region is
-    in one list only; ranks are the overview ranking's competition ranks; regions without units
-    are left out. Plain names: the side panels are narrow, and a zone's own name (…开发区,
-    …示范区) already says what it is."""
-    table = ranking.compute_ranking(children, metric).dropna(subset=["rank"])
-    rows = [
-        (str(int(r)), str(name), format_metric(metric, v))
-        for r, name, v in zip(table["rank"], table["name"], table[metric], strict=True)
-    ]
-    half = (len(rows) + 1) // 2
-    return rows[:half][:n], rows[half:][::-1][:n]
-
-
-def compute_not_imported(children: pd.DataFrame, n: int) -> tuple[list[tuple[str, str, str]], int]:
-    """Up to ``n`` child regions with units but no results (in code order), and how many there are."""
-    missing = children[region_map.compute_not_imported(children)].sort_values("code")
-    rows = [
-        ("", str(name), f"{int(units):,}")
-        for name, units in zip(missing["name"], missing["expected"], strict=True)
-    ]
-    return rows[:n], len(missing)
-
-
-def compute_most(children: pd.DataFrame, metric: str, n: int) -> list[tuple[str, str, str]]:
-    """The ``n`` child regions with the highest ``metric`` above zero (e.g. most overdue problems)."""
-    df = (
-        children[children[metric].fillna(0) > 0]
-        .sort_values([metric, "code"], ascending=[False, True])
-        .head(n)
-    )
-    return [
-        (str(i + 1), str(r["name"]), format_metric(metric, r[metric]))
-        for i, (_, r) in enumerate(df.iterrows())
-    ]
-
-
-def compute_mover_rows(movers: pd.DataFrame, metric: str) -> list[tuple[str, str, str]]:
-    return [
-        (str(i + 1), str(name), format_change(metric, change))
-        for i, (name, change) in enumerate(zip(movers["name"], movers["change"], strict=True))
-    ]
 
 
 def build_trend_html(level_trend: pd.DataFrame, year_metrics: pd.DataFrame, texts: dict) -> str:
     """A strip with one block per year: mean stars, share ≥4 stars, and the level mix as a bar."""
     years = sorted(int(y) for y in year_metrics["year"].unique()) if len(year_metrics) else []
-    blocks = (
-        [] if years else [f'<div class="xs-year"><div class="head">{html.escape(texts["none"])}</div></div>']
-    )
+    blocks = []
     for year in years:
         row = year_metrics[year_metrics["year"] == year].iloc[0]
         mix = level_trend[level_trend["year"] == year]
         total = max(int(mix["units"].sum()), 1)
-        parts = "".join(
-            f'<span style="width:{int(u) / total * 100:.2f}%;background:{LEVEL_COLORS[int(lv)]}"></span>'
+        parts = [
+            {"width": f"{int(u) / total * 100:.2f}", "color": LEVEL_COLORS[int(lv)]}
             for lv, u in sorted(zip(mix["level"], mix["units"], strict=True), key=lambda x: -int(x[0]))
-        )
+        ]
         blocks.append(
-            f'<div class="xs-year"><div class="head"><b>{year}</b>'
-            f"<span>{html.escape(texts['mean'])} {float(row['mean_stars']):.2f} · "
-            f"{html.escape(texts['ge4'])} {float(row['share_ge4']):.1%}</span></div>"
-            f'<div class="bar">{parts}</div></div>'
+            {
+                "year": year,
+                "mean": f"{float(row['mean_stars']):.2f}",
+                "ge4": f"{float(row['share_ge4']):.1%}",
+                "parts": parts,
+            }
         )
-    keys = "".join(
-        f'<span><i style="background:{LEVEL_COLORS[lv]}"></i>{html.escape(texts["levels"][lv])}</span>'
-        for lv in (5, 4, 3, 2, 1, 0)
-    )
-    return (
-        f'<div class="xs xs-panel" data-testid="screen-trend"><h2>{html.escape(texts["title"])}</h2>'
-        f'<div class="xs-trend" style="--years:{max(len(years), 1)}">{"".join(blocks)}</div>'
-        f'<div class="xs-keys">{keys}</div></div>'
+    return templating.render(
+        "screen_trend.html",
+        title=texts["title"],
+        mean=texts["mean"],
+        ge4=texts["ge4"],
+        empty=texts.get("none", ""),
+        years=blocks,
+        slots=max(len(years), 1),
+        keys=[(LEVEL_COLORS[lv], texts["levels"][lv]) for lv in (5, 4, 3, 2, 1, 0)],
     )
 
 
@@ -352,19 +290,12 @@ def build_map(
 def build_legend_html(fig: go.Figure, five_star_label: str, five_star_count: int | None) -> str:
     """The map's classes, then the 五星 dots with their count (none: nothing imported, no dots)."""
     title, ordered = region_map.compute_legend(fig)
-    keys = "".join(
-        f'<span><i style="background:{html.escape(c)}"></i>{html.escape(label)}</span>'
-        for c, label in ordered
-    )
     star = (
-        f'<span><i style="background:{GOLD};border-radius:50%"></i>{html.escape(five_star_label)} '
-        f"{five_star_count:,}</span>"
+        {"color": GOLD, "label": five_star_label, "count": f"{five_star_count:,}"}
         if five_star_count is not None
-        else ""
+        else None
     )
-    return (
-        f'<div class="xs xs-legend" data-testid="screen-legend"><b>{html.escape(title)}</b>{keys}{star}</div>'
-    )
+    return templating.render("screen_legend.html", title=title, keys=ordered, star=star)
 
 
 _VIEWPORT = st.components.v2.component(
@@ -427,18 +358,21 @@ def render_map(fig: go.Figure, key: str) -> None:
     )
 
 
+TILE_TEXTS = {
+    "units": "overview.kpi.units",
+    "level5": "level.5",
+    "level4": "level.4",
+    "level3": "level.3",
+    "mean": "metric.mean_stars",
+    "overdue": "overview.kpi.overdue",
+    "vs_prev": "screen.vs_prev",
+    "as_of": "screen.as_of",
+    "imported_of": "screen.imported_of",  # its {units} and {expected} are filled per tile
+}
+
+
 def tile_texts() -> dict[str, str]:
-    return {
-        "units": t("overview.kpi.units"),
-        "level5": t("level.5"),
-        "level4": t("level.4"),
-        "level3": t("level.3"),
-        "mean": t("metric.mean_stars"),
-        "overdue": t("overview.kpi.overdue"),
-        "vs_prev": t("screen.vs_prev"),
-        "as_of": t("screen.as_of"),
-        "imported_of": t("screen.imported_of", units="{units}", expected="{expected}"),
-    }
+    return view.texts(TILE_TEXTS)
 
 
 def trend_texts() -> dict:
@@ -492,7 +426,7 @@ def render_view(data: Screen, frame: Frame, geojson_url: str | None) -> None:
     level_name = t("overview.ranking.level." + ov.child_level)
     top, bottom = compute_top_bottom(ov.children, frame.metric, LIST_ROWS)
     up, down = compute_movers(data.child_years, frame.metric, LIST_ROWS)
-    missing, n_missing = compute_not_imported(ov.children, LIST_ROWS)
+    missing, n_missing = compute_not_imported_rows(ov.children, LIST_ROWS)
     top_title = t("screen.best", level=level_name, metric=t(f"metric.{frame.metric}"))
     missing_section = (t("screen.not_imported", level=level_name, n=n_missing), missing, "flat")
     if not top:  # nothing imported: the panel lists who is missing
@@ -503,7 +437,8 @@ def render_view(data: Screen, frame: Frame, geojson_url: str | None) -> None:
         sections = [(top_title, top, ""), (t("screen.worst", level=level_name), bottom, "")]
     else:  # a single region: one list
         sections = [(top_title, top, "")]
-    side_left.html(build_side_html(sections, "screen-ranking"))
+    none = t("screen.none")
+    side_left.html(build_side_html(sections, "screen-ranking", none))
     side_right.html(
         build_side_html(
             [
@@ -511,11 +446,12 @@ def render_view(data: Screen, frame: Frame, geojson_url: str | None) -> None:
                 (t("screen.down", level=level_name), compute_mover_rows(down, frame.metric), "bad"),
             ],
             "screen-movers",
+            none,
         )
     )
     overdue = compute_most(ov.children, "overdue_problems", LIST_ROWS)
     side_right.html(
-        build_side_html([(t("screen.overdue", level=level_name), overdue, "bad")], "screen-overdue")
+        build_side_html([(t("screen.overdue", level=level_name), overdue, "bad")], "screen-overdue", none)
     )
     side_right.html(trend)
     fig = build_map(

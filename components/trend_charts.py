@@ -1,4 +1,6 @@
-"""Charts of a scope over time: levels per year, mean stars, monthly progress, targets, movers."""
+"""Charts of a scope over time: levels per year, mean stars, monthly progress, targets, comparison.
+
+The movers (largest rises and falls) are a view: ``xingtu.views.movers``."""
 
 from __future__ import annotations
 
@@ -136,30 +138,24 @@ def build_target_vs_result(df: pd.DataFrame, labels: dict[str, str], height: int
                 hoverinfo="skip",
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=data["mean_target"],
-            y=names,
-            mode="markers",
-            name=labels["target"],
-            marker={"size": 13, "color": "white", "line": {"color": LEVEL_COLORS[5], "width": 3}},
-            hovertemplate=labels["target"] + "：%{x:.2f}<extra>%{y}</extra>",
-        )
+    share = "<br>" + labels["share"] + "：%{customdata:.1%}"
+    hollow = {"color": "white", "line": {"color": LEVEL_COLORS[5], "width": 3}}
+    ends = (  # the target hollow, the result filled; the result's hover adds the share meeting target
+        ("target", "mean_target", hollow, None, ""),
+        ("result", "mean_level", {"color": LEVEL_COLORS[4]}, data["share_meet_target"], share),
     )
-    fig.add_trace(
-        go.Scatter(
-            x=data["mean_level"],
-            y=names,
-            mode="markers",
-            name=labels["result"],
-            marker={"size": 13, "color": LEVEL_COLORS[4]},
-            customdata=data["share_meet_target"],
-            hovertemplate=labels["result"]
-            + "：%{x:.2f}<br>"
-            + labels["share"]
-            + "：%{customdata:.1%}<extra>%{y}</extra>",
+    for key, column, marker, custom, more in ends:
+        fig.add_trace(
+            go.Scatter(
+                x=data[column],
+                y=names,
+                mode="markers",
+                name=labels[key],
+                marker={"size": 13, **marker},
+                customdata=custom,
+                hovertemplate=labels[key] + "：%{x:.2f}" + more + "<extra>%{y}</extra>",
+            )
         )
-    )
     _layout(fig, max(height, 26 * len(data) + 60))
     fig.update_xaxes(title=labels["axis"])
     return fig
@@ -186,22 +182,3 @@ def build_compare(county_years: pd.DataFrame, codes: tuple[str, ...], metric: st
         )
     _layout(fig, 330, yaxis={"title": label}, xaxis={"type": "category"})
     return fig
-
-
-def compute_movers(child_years: pd.DataFrame, metric: str, n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Regions with the largest rise and fall of ``metric`` between the last two years with results
-    (years or regions not imported have no change)."""
-    present = child_years[child_years["units"] > 0] if len(child_years) else child_years
-    if present.empty or present["year"].nunique() < 2:
-        empty = pd.DataFrame(columns=["code", "name", "before", "after", "change"])
-        return empty, empty
-    last, prev = sorted(present["year"].unique())[-1], sorted(present["year"].unique())[-2]
-    wide = present.pivot_table(index=["code", "name"], columns="year", values=metric)
-    wide = wide.dropna(subset=[prev, last]).reset_index()
-    out = pd.DataFrame(
-        {"code": wide["code"], "name": wide["name"], "before": wide[prev], "after": wide[last]}
-    )
-    out["change"] = out["after"] - out["before"]
-    up = out[out["change"] > 0].sort_values(["change", "code"], ascending=[False, True]).head(n)
-    down = out[out["change"] < 0].sort_values(["change", "code"], ascending=[True, True]).head(n)
-    return up.reset_index(drop=True), down.reset_index(drop=True)

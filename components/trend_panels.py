@@ -11,6 +11,7 @@ from components.view import t
 from xingtu.domain.hierarchy import region_level
 from xingtu.domain.metrics import format_change, format_metric
 from xingtu.session import access
+from xingtu.views.movers import compute_movers
 from xingtu.viewstate import MAX_COMPARE
 
 
@@ -79,7 +80,7 @@ def render_compare(unit_type: str, key: str) -> None:
 def render_movers(child_years: pd.DataFrame, child_level: str, key: str, scope: str) -> None:
     heading = t("trends.movers", level=t("overview.ranking.level." + child_level))
     st.markdown(f"**{heading}**")
-    up, down = trend_charts.compute_movers(child_years, "mean_stars")
+    up, down = compute_movers(child_years, "mean_stars")
     if up.empty and down.empty:
         st.info(t("trends.movers.empty"))
         return

@@ -1,4 +1,6 @@
-"""The village drill-down: header, stars per year, share of tasks met, weak tasks, ledger, map."""
+"""The village drill-down drawn: header, share of tasks met, ledger, map.
+
+The tables it shows (stars per year, unmet tasks, the ledger) are built by ``xingtu.views.profile``."""
 
 from __future__ import annotations
 
@@ -8,33 +10,19 @@ import streamlit as st
 
 from components import breadcrumb, table_export, view
 from components.region_map import (
-    GEO,
     POINT_PX,
     build_level_dots,
     compute_extent,
     compute_unit_labels,
-    framed_geo,
     label_props,
+    map_layout,
     outline_trace,
 )
 from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR, figure
 from components.view import t
-from xingtu.domain.problems import CLOSED
+from xingtu.domain.problems import is_open
 from xingtu.safe import markdown_text, plotly_text
 from xingtu.store.queries import UnitProfile
-
-HELD, NOT_HELD = "★", "·"
-
-
-def compute_star_matrix(stars: pd.DataFrame) -> pd.DataFrame:
-    """Stars (rows, standard order) × years (columns): ★ held, · not held."""
-    if stars.empty:
-        return pd.DataFrame()
-    grid = stars.pivot_table(index=["ord", "star_name"], columns="year", values="held", aggfunc="first")
-    grid = grid.map(lambda h: HELD if h is True else NOT_HELD if h is False else "")
-    grid.index = pd.Index(grid.index.get_level_values("star_name"), name=t("unit.ledger.star"))
-    grid.columns = [str(c) for c in grid.columns]
-    return grid
 
 
 def build_share_bars(stars: pd.DataFrame, year: int, labels: dict[str, str]) -> go.Figure:
@@ -134,15 +122,8 @@ def build_unit_map(
         at = places[me.index].fillna("bottom center").tolist()  # the unit is always named
         ring |= label_props(ring["hovertext"], at, font_size=14)
     traces.append(ring)
-    layout = {
-        "height": MINI_HEIGHT,
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "geo": framed_geo(extent) if extent else GEO,
-        "font": {"family": FONT_FAMILY, "size": 13, "color": TEXT_COLOR},
-        "showlegend": True,
-        "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)"},
-    }
-    return figure(traces, layout)
+    legend = {"orientation": "h", "x": 0, "y": 0, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)"}
+    return figure(traces, map_layout(MINI_HEIGHT, extent, 13, showlegend=True, legend=legend))
 
 
 def render_header(profile: UnitProfile, year: int) -> None:
@@ -191,68 +172,43 @@ def render_header(profile: UnitProfile, year: int) -> None:
             st.markdown(t("unit.pairing.none"))
         for p in profile.pairings.itertuples(index=False):
             role = t("unit.pairing." + ("helps" if p.role == "帮带" else "helped"))
-            st.button(
+            view.link(
                 f"{markdown_text(p.partner_name)}（{role}）",
-                key=f"pair.{p.partner_code}",
-                on_click=view.update,
-                kwargs={"unit": p.partner_code},
-                type="tertiary",
+                f"pair.{p.partner_code}",
+                {"unit": p.partner_code},
                 icon=":material/handshake:",
             )
 
 
-def compute_unmet_table(unmet: pd.DataFrame) -> pd.DataFrame:
-    """Unmet tasks grouped by star (standard order), veto items first within each star."""
-    if unmet.empty:
-        return unmet
-    df = unmet.sort_values(["star_ord", "veto"], ascending=[True, False], kind="stable")
-    return df.assign(veto_label=df["veto"].map({True: t("unit.veto"), False: ""}))
-
-
-def compute_ledger(problems: pd.DataFrame) -> pd.DataFrame:
-    """The problem ledger as shown: open items first by deadline; closed items marked 销号."""
-    if problems.empty:
-        return problems
-    df = problems.copy()
-    df["state"] = [
-        t("unit.ledger.closed") if s == CLOSED else t("unit.ledger.overdue") if o else s
-        for s, o in zip(df["status"], df["overdue"], strict=True)
-    ]
-    return df
+# The ledger's columns as shown and downloaded: data column -> its heading's text key.
+LEDGER_COLUMNS = {
+    "problem": "unit.ledger.problem",
+    "star_name": "unit.ledger.star",
+    "helper": "unit.ledger.helper",
+    "measure": "unit.ledger.measure",
+    "deadline": "unit.ledger.deadline",
+    "state": "unit.ledger.status",
+    "closed_on": "unit.ledger.closed_on",
+}
 
 
 def render_ledger(ledger: pd.DataFrame, name: str) -> None:
-    """The ledger (overdue rows highlighted, closed ones greyed) and its Excel / CSV download."""
-    shown = ledger[["problem", "star_name", "helper", "measure", "deadline", "state", "closed_on"]]
+    """The ledger (``xingtu.views.profile.compute_ledger``: overdue rows highlighted, closed ones
+    greyed) and its Excel / CSV download."""
+    shown = ledger[list(LEDGER_COLUMNS)]
+    row_style = [
+        "background-color: #FDE2E1; color: #8E0E1F" if late else "" if is_open(status) else "color: #8A8A8A"
+        for late, status in zip(ledger["overdue"], ledger["status"], strict=True)
+    ]
+    styles = pd.DataFrame({c: row_style for c in shown.columns}, index=shown.index)
 
-    def highlight(row: pd.Series) -> list[str]:
-        if row["state"] == t("unit.ledger.overdue"):
-            return ["background-color: #FDE2E1; color: #8E0E1F"] * len(row)
-        if row["state"] == t("unit.ledger.closed"):
-            return ["color: #8A8A8A"] * len(row)
-        return [""] * len(row)
-
+    labels = {column: t(key) for column, key in LEDGER_COLUMNS.items()}  # on the page and in the files
+    wide = {c: st.column_config.TextColumn(labels[c], width="large") for c in ("problem", "measure")}
+    dates = {c: st.column_config.DateColumn(labels[c]) for c in ("deadline", "closed_on")}
     st.dataframe(
-        shown.style.apply(highlight, axis=1),
-        column_config={
-            "problem": st.column_config.TextColumn(t("unit.ledger.problem"), width="large"),
-            "star_name": t("unit.ledger.star"),
-            "helper": t("unit.ledger.helper"),
-            "measure": st.column_config.TextColumn(t("unit.ledger.measure"), width="large"),
-            "deadline": st.column_config.DateColumn(t("unit.ledger.deadline")),
-            "state": t("unit.ledger.status"),
-            "closed_on": st.column_config.DateColumn(t("unit.ledger.closed_on")),
-        },
+        shown.style.apply(lambda _: styles, axis=None),
+        column_config={**labels, **wide, **dates},
         hide_index=True,
         width="stretch",
     )
-    columns = {
-        "problem": t("unit.ledger.problem"),
-        "star_name": t("unit.ledger.star"),
-        "helper": t("unit.ledger.helper"),
-        "measure": t("unit.ledger.measure"),
-        "deadline": t("unit.ledger.deadline"),
-        "state": t("unit.ledger.status"),
-        "closed_on": t("unit.ledger.closed_on"),
-    }
-    table_export.show(shown, name, key="unit.ledger", columns=columns)
+    table_export.show(shown, name, key="unit.ledger", columns=labels)

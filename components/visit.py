@@ -8,6 +8,7 @@ only these stops.
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import pandas as pd
@@ -16,14 +17,15 @@ import streamlit as st
 from markupsafe import Markup
 
 from components import region_map, templating, view
-from components.theme import FONT_FAMILY, LEVEL_COLORS, TEXT_COLOR, figure
+from components.theme import LEVEL_COLORS, figure
 from components.view import t
 from xingtu import export
 from xingtu.domain import route
+from xingtu.i18n import translate
 from xingtu.safe import markdown_text, plotly_text
 from xingtu.store.queries import VISIT_CRITERIA
 from xingtu.store.views import Visit
-from xingtu.viewstate import MAX_STOPS
+from xingtu.viewstate import MAX_STOPS, Lang
 
 ADD_AT_ONCE = 12  # a day's visit; more can be added from the list or the map
 
@@ -113,6 +115,7 @@ def _take_reorder() -> bool:
 def build_route_map(
     visit: Visit | None,
     legs: list[float],
+    lang: Lang,
     height: int = 460,
     candidates: pd.DataFrame | None = None,
     leg_labels: bool = True,
@@ -121,8 +124,9 @@ def build_route_map(
     editing) the criterion's other units as grey dots that a click adds to the route.
 
     A phone-sized map leaves the leg labels out (they pile onto close stops); each card
-    says how far the next stop is.
+    says how far the next stop is. The hover texts are in ``lang``.
     """
+    tr = functools.partial(translate, lang=lang)
     stops = (
         visit.stops if visit is not None else pd.DataFrame(columns=["code", "name", "lon", "lat", "level"])
     )
@@ -142,7 +146,7 @@ def build_route_map(
                     for n, tw, c in zip(free["name"], free["township"], free["code"], strict=True)
                 ],
                 "hovertemplate": "<b>%{customdata[0]}</b><br>"
-                + plotly_text(t("visit.map.add"))
+                + plotly_text(tr("visit.map.add"))
                 + "<extra></extra>",
                 "name": "candidates",
             }
@@ -188,16 +192,7 @@ def build_route_map(
                 "name": "legs",
             },
         )
-    layout = {
-        "height": height,
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "geo": region_map.GEO,
-        "font": {"family": FONT_FAMILY, "size": 14, "color": TEXT_COLOR},
-        "showlegend": False,
-        "dragmode": False,
-        "clickmode": "event+select",
-    }
-    return figure(traces, layout)
+    return figure(traces, region_map.map_layout(height, None, 14, dragmode=False, clickmode="event+select"))
 
 
 def render_route_map(fig: go.Figure, key: str, editable: bool) -> str | None:
@@ -249,37 +244,41 @@ def compute_cards(visit: Visit, legs: list[float]) -> list[dict]:
     return cards
 
 
-def build_card_html(card: dict) -> str:
-    """A stop's card as escaped HTML (the phone view and the printable page use it)."""
-    nxt = t("visit.card.next", km=f"{card['next_km']:.1f}") if card["next_km"] is not None else ""
+def build_card_html(card: dict, lang: Lang) -> str:
+    """A stop's card as escaped HTML, in ``lang`` (the phone view and the printable page use it)."""
+    tr = functools.partial(translate, lang=lang)
+    nxt = tr("visit.card.next", km=f"{card['next_km']:.1f}") if card["next_km"] is not None else ""
     texts = {
-        "level": t(f"level.{card['level']}"),
-        "strengths": t("visit.card.strengths"),
-        "no_strengths": t("visit.card.no_strengths"),
-        "partners": t("visit.card.partners"),
-        "none": t("visit.card.none"),
+        "level": tr(f"level.{card['level']}"),
+        "strengths": tr("visit.card.strengths"),
+        "no_strengths": tr("visit.card.no_strengths"),
+        "partners": tr("visit.card.partners"),
+        "none": tr("visit.card.none"),
         "next": nxt,
     }
     return templating.render("visit_card.html", card=card, texts=texts)
 
 
-def build_itinerary_html(title: str, cards: list[dict], total_km: float, note: str) -> str:
-    """A print-ready A4 page (Chinese fonts named first) with every stop's card."""
+def build_itinerary_html(title: str, cards: list[dict], total_km: float, note: str, lang: Lang) -> str:
+    """A print-ready A4 page (Chinese fonts named first) with every stop's card, in ``lang``."""
+    tr = functools.partial(translate, lang=lang)
     css = templating.stylesheet("itinerary") + "\n" + templating.stylesheet("visit_card")
     return templating.render(
         "itinerary.html",
-        lang=view.lang(),
+        lang=lang,
         title=title,
         note=note,
-        total=t("visit.total", km=f"{total_km:.1f}", n=len(cards)),
+        total=tr("visit.total", km=f"{total_km:.1f}", n=len(cards)),
         css=css,
-        cards=[Markup(build_card_html(c)) for c in cards],  # noqa: S704 -- rendered escaped just above
+        cards=[Markup(build_card_html(c, lang)) for c in cards],  # noqa: S704 -- rendered escaped just above
     )
 
 
-def build_itinerary_xlsx(cards: list[dict]) -> bytes:
+def build_itinerary_xlsx(cards: list[dict], lang: Lang) -> bytes:
+    """The stops as an Excel sheet (headers and levels in ``lang``)."""
+    tr = functools.partial(translate, lang=lang)
     header = [
-        t(f"visit.xlsx.{k}")
+        tr(f"visit.xlsx.{k}")
         for k in ("n", "name", "place", "level", "stars", "strengths", "partners", "next")
     ]
     rows = [
@@ -287,7 +286,7 @@ def build_itinerary_xlsx(cards: list[dict]) -> bytes:
             c["n"],
             c["name"],
             c["place"],
-            t(f"level.{c['level']}"),
+            tr(f"level.{c['level']}"),
             "、".join(s for s, held in c["stars"] if held),
             "；".join(f"{s}：{'、'.join(ts)}" for s, ts in c["strengths"].items()),
             "、".join(c["partners"]),
@@ -295,7 +294,7 @@ def build_itinerary_xlsx(cards: list[dict]) -> bytes:
         ]
         for c in cards
     ]
-    return export.to_xlsx(t("visit.xlsx.sheet"), header, rows, widths=(6, 16, 22, 8, 40, 60, 24, 12))
+    return export.to_xlsx(tr("visit.xlsx.sheet"), header, rows, widths=(6, 16, 22, 8, 40, 60, 24, 12))
 
 
 def render_share_frame() -> None:
@@ -309,6 +308,6 @@ def render_cards(cards: list[dict], phone: bool) -> None:
         if phone:  # tap a stop for its card
             level = t(f"level.{card['level']}")
             with st.expander(f"{card['n']}\\. {markdown_text(card['name'])} · {markdown_text(level)}"):
-                st.html(build_card_html(card))
+                st.html(build_card_html(card, view.lang()))
         else:
-            st.html(build_card_html(card))
+            st.html(build_card_html(card, view.lang()))

@@ -188,6 +188,20 @@ def test_unit_page_search_and_profile(app_env):
     assert any(f"{unmet} 项未达标" in m.value for m in at.markdown)
 
 
+@pytest.mark.parametrize(("lang", "late"), [("zh", "逾期未整改"), ("en", "Overdue")])
+def test_the_unit_ledger_lists_the_overdue_items_first_in_the_pages_language(app_env, lang, late):
+    _open("overview")  # the app builds its store on the first run
+    code, counted = _con(app_env).execute(
+        """SELECT code, overdue_problems FROM annual_results
+           WHERE year = 2025 AND overdue_problems > 0 ORDER BY code LIMIT 1"""
+    ).fetchone()
+    at = _open("unit", {"u": code, "lang": lang})
+    ledger = next(df.value for df in at.dataframe if "state" in df.value.columns)
+    states = ledger["state"].tolist()
+    assert states[:counted] == [late] * counted and late not in states[counted:]
+    assert list(ledger["deadline"][:counted]) == sorted(ledger["deadline"][:counted])  # longest overdue first
+
+
 @pytest.mark.parametrize("page", list(PAGES))
 def test_english(app_env, page):
     """Every page in English (the switch itself is clicked in the browser test)."""

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.import_panel import compute_version_rows
 from tests.conftest import SMALL_COUNTIES
+from xingtu.i18n import translate
 from xingtu.settings import ROOT, get_settings
 from xingtu.store.versions import Version
 
@@ -75,7 +76,7 @@ def test_version_table_has_one_type_per_column():
         Version(2, 1, "2026-01-02T10:00:00+08:00", "admin", "a.xlsx", "annual", 12, 7, [2025], "ab" * 20),
         Version(1, None, "2026-01-01T10:00:00+08:00", "admin", "b.xlsx", "annual", 3, 3, [2025], pruned=True),
     ]
-    table = compute_version_rows(2, log, "2025-12-01T00:00:00+00:00", "import.v.base")
+    table = compute_version_rows(2, log, "2025-12-01T00:00:00+00:00", "import.v.base", "zh")
     arrow = pa.Table.from_pandas(table)  # raised ArrowInvalid (行数: numbers and "" mixed)
     assert arrow.schema.field("行数").type == pa.int64()
     assert arrow.column("行数").to_pylist() == [12, 3, None]
@@ -85,6 +86,9 @@ def test_version_table_has_one_type_per_column():
     assert table["导入人"].tolist() == ["admin", "admin", ""]
     text = [f for f in arrow.schema if f.name not in ("行数", "单位数")]
     assert all(pa.types.is_string(f.type) or pa.types.is_large_string(f.type) for f in text)
+    english = compute_version_rows(2, log, "2025-12-01T00:00:00+00:00", "import.v.base", "en")
+    assert english.columns.tolist()[:2] == ["Version", "In force"] and english.shape == table.shape
+    assert english.iloc[:, 4].tolist()[0] == translate("import.kind.annual", "en") != table.iloc[0, 4]
 
 
 def test_status_page_in_english_names_the_dataset_and_sources_in_english(app_env):

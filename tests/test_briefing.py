@@ -16,6 +16,7 @@ from components import briefing
 from xingtu.store import queries as q
 from xingtu.store import views
 from xingtu.views.headline import compute_headline
+from xingtu.views.overdue import compute_overdue
 
 COUNTY, ZONE, CITY, TOWNSHIP = "411102000000", "411171000000", "411100000000", "411102001000"
 EVIL = "<script>alert(1)</script>"
@@ -42,9 +43,8 @@ def test_the_bundle_agrees_with_the_store(small_con, county):
         0 < len(county.overdue) <= views.BRIEFING_PROBLEMS
         and int(county.summary["overdue_problems"]) == overdue
     )
-    assert (
-        county.overdue["days_overdue"].is_monotonic_decreasing and (county.overdue["days_overdue"] > 0).all()
-    )
+    days = compute_overdue(county.overdue, county.meta["as_of"])["days_overdue"]
+    assert len(days) == len(county.overdue) and days.is_monotonic_decreasing and (days > 0).all()
     assert county.outline and county.fit_outline and not county.inner
     assert county.meta["dataset_kind"] == "sample" and county.meta["as_of"] == "2025-11-30"
 
@@ -53,9 +53,12 @@ def test_overdue_problems_are_the_items_the_headline_counts(small_con):
     scope = q.Scope(COUNTY)
     every = q.query_overdue_problems(small_con, scope, 2025, limit=q.MAX_LIMIT)
     assert len(every) == int(q.query_summary(small_con, scope, 2025)["overdue_problems"])
-    as_of = pd.Timestamp("2025-11-30")
-    days = (as_of - pd.to_datetime(every["deadline"])).dt.days
-    assert (days == every["days_overdue"]).all()
+    listed = compute_overdue(every, "2025-11-30")
+    assert listed["problem_id"].tolist() == every["problem_id"].tolist()  # the store keeps the list's order
+    days = (pd.Timestamp("2025-11-30") - pd.to_datetime(listed["deadline"])).dt.days
+    assert (days == listed["days_overdue"]).all() and (days > 0).all()
+    first = q.query_overdue_problems(small_con, scope, 2025, limit=5)
+    assert first["problem_id"].tolist() == every["problem_id"].tolist()[:5]  # a cut is the list's head
     assert set(every["status"]) <= {"整改中", "未启动"}
     assert every["code"].str.startswith("411102").all()
     urban = q.query_overdue_problems(small_con, q.Scope(COUNTY, "urban"), 2025, limit=q.MAX_LIMIT)
@@ -125,7 +128,7 @@ def test_the_page_has_numbers_map_years_tasks_and_problems(county):
     text = _text(doc)
     for task in county.weakest["task_name"]:
         assert task in text
-    for row in county.overdue.itertuples():
+    for row in compute_overdue(county.overdue, county.meta["as_of"]).itertuples():
         assert row.name in text and row.problem in text and row.helper in text
         assert f">{row.days_overdue:,}</td>" in doc
     assert f"共 {int(county.summary['overdue_problems']):,} 项" in text
@@ -172,7 +175,7 @@ def test_kpis_compare_with_last_year(county):
     head = compute_headline(
         county.summary, county.counts, county.prev_summary, county.prev_counts, county.prev_year
     )
-    kpis = {k.label: k for k in briefing.compute_kpis(head, briefing._tr("zh"))}
+    kpis = {k.label: k for k in briefing.compute_kpis(head, briefing.translator("zh"))}
     prev = dict(zip(county.prev_counts["level"], county.prev_counts["units"], strict=True))
     now = dict(zip(county.counts["level"], county.counts["units"], strict=True))
     assert kpis["五星"].value == f"{now[5]:,}" and kpis["五星"].note == f"{now[5] - prev[5]:+,}"

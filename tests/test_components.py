@@ -13,19 +13,11 @@ from components import (
     level_chart,
     ranking,
     region_map,
-    trend_charts,
-    unit_profile,
-    view,
     village_map,
     weak_charts,
 )
-from xingtu.domain.problems import CLOSED
 from xingtu.views.headline import compute_headline
-
-
-@pytest.fixture(autouse=True)
-def chinese(monkeypatch):
-    monkeypatch.setattr(view, "lang", lambda: "zh")
+from xingtu.views.ranking import compute_ranking
 
 
 def _regions(
@@ -134,27 +126,22 @@ def test_village_deck_has_no_basemap_fixed_ids_and_data_by_url():
     assert [layer["id"] for layer in json.loads(hexes.to_json())["layers"]] == ["outline", "villages-hex"]
 
 
-@pytest.mark.parametrize(
-    ("sort", "first"),
-    [("metric", "县2"), ("name", "县0"), ("units", "县1")],
-)
-def test_ranking_sorts_and_ranks(sort, first):
-    df = _regions([2.0, 3.0, 4.0, math.nan], units=[5, 9, 7, 0])
-    table = ranking.compute_ranking(df, "mean_stars", sort)
-    assert table["name"].iloc[0] == first
-    ranks = {n: None if pd.isna(r) else int(r) for n, r in zip(table["name"], table["rank"], strict=True)}
-    assert ranks == {"县0": 3, "县1": 2, "县2": 1, "县3": None}
-    rows = ranking.build_ranking_rows(table, "mean_stars")
-    assert [r["code"] for r in rows] == table["code"].tolist()
+@pytest.mark.parametrize("sort", ["metric", "name", "units"])
+def test_ranking_rows_follow_the_ranking_and_say_not_imported(sort):
+    df = _regions([2.0, 3.0, 4.0, math.nan, math.nan], units=[5, 9, 7, 0, 0]).assign(expected=[5, 9, 7, 4, 0])
+    table = compute_ranking(df, "mean_stars", "zh", sort)
+    rows = ranking.build_ranking_rows(table, "mean_stars", "未导入")
+    assert [r["code"] for r in rows] == table["code"].tolist()  # the ranking's order
     by_name = {r["label"]: r for r in rows}
     assert by_name["县2"]["pct"] == 80.0 and by_name["县2"]["value"] == "4.00"  # 4 of 5 stars
-    assert by_name["县3"]["nodata"] and by_name["县3"]["rank"] == "" and by_name["县3"]["pct"] == 0.0
-    assert by_name["县1"]["units"] == 9
+    assert by_name["县2"]["rank"] == "1" and by_name["县1"]["units"] == 9
+    assert by_name["县3"]["value"] == "未导入" and by_name["县3"]["nodata"] and by_name["县3"]["rank"] == ""
+    assert by_name["县4"]["value"] == "—" and by_name["县4"]["nodata"] and by_name["县4"]["pct"] == 0.0
 
 
 def test_ranking_rows_carry_names_as_text_for_the_browser():
     df = _regions([3.0], units=[4]).assign(name=["<img src=x onerror=alert(1)>"])
-    rows = ranking.build_ranking_rows(ranking.compute_ranking(df, "mean_stars"), "mean_stars")
+    rows = ranking.build_ranking_rows(compute_ranking(df, "mean_stars", "zh"), "mean_stars", "未导入")
     assert rows[0]["label"] == "<img src=x onerror=alert(1)>"  # set with textContent in the browser
     assert "textContent" in ranking._JS and "innerHTML" not in ranking._JS
 
@@ -169,48 +156,21 @@ def test_level_bars_as_html_scale_to_the_largest_level_and_escape_labels():
     assert "40（40.0%）" in page and "&lt;b&gt;未评星&lt;/b&gt;" in page and "<b>未评星" not in page
 
 
-def test_movers_between_the_last_two_years():
-    rows = []
-    for code, values in {"a": (2.0, 2.5, 3.0), "b": (3.0, 3.0, 2.0), "c": (2.0, 2.0, 2.0)}.items():
-        for year, v in zip((2023, 2024, 2025), values, strict=True):
-            rows.append({"code": code, "name": code.upper(), "year": year, "units": 5, "mean_stars": v})
-    up, down = trend_charts.compute_movers(pd.DataFrame(rows), "mean_stars")
-    assert up[["name", "change"]].values.tolist() == [["A", 0.5]]
-    assert down[["name", "change"]].values.tolist() == [["B", -1.0]]
-
-
 def test_kpi_cards_deltas():
     counts = pd.DataFrame({"level": [5, 4, 3, 2, 1, 0], "units": [1, 2, 3, 4, 0, 0]})
     counts["share"] = counts["units"] / 10
     prev = counts.assign(units=[0, 2, 5, 3, 0, 0])
-    cards = kpi_cards.compute_cards(
-        compute_headline(
-            {"units": 10, "below_target": 4, "overdue_problems": 2}, counts, {"below_target": 6}, prev, 2024
-        )
+    head = compute_headline(
+        {"units": 10, "below_target": 4, "overdue_problems": 2}, counts, {"below_target": 6}, prev, 2024
     )
+    cards = kpi_cards.compute_cards(head, "zh")
     by_label = {c.label.split(" ")[0]: c for c in cards}
     assert by_label["五星"].value == "1" and by_label["五星"].delta == "+1"
     assert by_label["三星"].delta == "-2"
     assert by_label["未达创建目标"].delta == "-2"
-
-
-def test_unit_tables_order_veto_first_and_mark_ledger_states():
-    unmet = pd.DataFrame(
-        {
-            "task_id": ["a", "b", "c"],
-            "star_id": ["s2", "s1", "s1"],
-            "star_name": ["二", "一", "一"],
-            "star_ord": [2, 1, 1],
-            "task_name": ["A", "B", "C"],
-            "description": ["", "", ""],
-            "veto": [True, False, True],
-        }
-    )
-    assert unit_profile.compute_unmet_table(unmet)["task_id"].tolist() == ["c", "b", "a"]
-    ledger = unit_profile.compute_ledger(
-        pd.DataFrame({"status": ["整改中", CLOSED, "整改中"], "overdue": [False, False, True]})
-    )
-    assert ledger["state"].tolist() == ["整改中", "已销号", "逾期未整改"]
+    english = kpi_cards.compute_cards(head, "en")  # the language asked for, whatever the session's
+    assert [c.label for c in english][:2] == ["Units in scope", "5 stars · 10.0%"]
+    assert [c.value for c in english] == [c.value for c in cards]
 
 
 def test_heat_grid_puts_each_share_in_its_cell():

@@ -18,7 +18,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from components import coverage
+from components import coverage, nodata
 from tests.conftest import SMALL_COUNTIES, store_env
 from tests.scope_check import open_as
 from xingtu.settings import ROOT, get_settings
@@ -215,7 +215,7 @@ def test_coverage_lists_every_county_and_what_was_imported(empty_store_path, sma
         own = views.query_coverage(con, YANCHENG)  # a county account sees its own county only
     assert list(own.counties["code"]) == [YANCHENG] and own.imports.empty
     assert set(cov.counties["code"]) == set(SMALL_COUNTIES) and cov.years[0] == 2022
-    text, state = coverage.compute_matrix(cov, "annual")
+    text, state = coverage.compute_matrix(cov, "annual", "zh")
     assert list(text["code"])[-1] == YUANHUI  # imported counties last: the missing ones to chase first
     row = text.index[text["code"] == YUANHUI][0]
     assert state.loc[row, "2024"] == coverage.DONE and state.loc[row, "2025"] == coverage.NONE
@@ -223,13 +223,36 @@ def test_coverage_lists_every_county_and_what_was_imported(empty_store_path, sma
     others = text.index[text["code"] != YUANHUI]
     assert (state.loc[others] == coverage.NONE).all().all() and (text.loc[others, "2024"] == "未导入").all()
     assert coverage.compute_summary(state) == ("2025", 0, 3)
-    details = coverage.compute_details(cov)
+    details = coverage.compute_details(cov, "zh")
     assert details[["county", "file_name", "user_name", "units", "of"]].values.tolist() == [
         ["源汇区", "源汇区.xlsx", "张三", n, n]
     ]
+    assert details["kind_label"].tolist() == ["年度评定结果"]
+    assert coverage.compute_details(cov, "en")["kind_label"].tolist() == ["Annual results"]
+    english, same = coverage.compute_matrix(cov, "annual", "en")  # the language asked for
+    assert same.equals(state) and english.loc[row, "2024"].startswith(f"imported {n:,}/{n:,}")
+    assert (english.loc[others, "2024"] == "not imported").all()
     # a kind without a year has one column; nothing imported of it
-    text, state = coverage.compute_matrix(cov, "locations")
+    text, state = coverage.compute_matrix(cov, "locations", "zh")
     assert list(state.columns) == ["（不分年度）"] and (state == coverage.NONE).all().all()
+    assert list(coverage.compute_matrix(cov, "locations", "en")[1].columns) == ["(no year)"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "none", "partial"),
+    [
+        ("zh", "源汇区 2025 年尚未导入评定结果（共 120 个村（社区））", "已导入 30 / 120 个村（社区）"),
+        ("en", "No results imported for 源汇区 in 2025 yet (120 units)", "results imported for 30 of 120"),
+    ],
+)
+def test_the_notice_names_what_is_not_imported_in_the_language_asked(lang, none, partial):
+    notice = nodata.compute_notice
+    kind, text = notice({"units": 0, "expected": 120}, "源汇区", 2025, lang)
+    assert kind == "none" and text.startswith(none)
+    kind, text = notice({"units": 30, "expected": 120}, "源汇区", 2025, lang)
+    assert kind == "partial" and partial in text and "90" in text
+    assert notice({"units": 120, "expected": 120}, "源汇区", 2025, lang) is None  # all in: nothing to say
+    assert notice({"units": 0, "expected": 0}, "源汇区", 2025, lang) is None  # no units match the filters
 
 
 def test_the_sample_label_follows_the_scope_shown(small_store_path, tmp_path):

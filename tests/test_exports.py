@@ -12,18 +12,13 @@ import pytest
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from components import ranking, table_export, theme, view
+from components import table_export, theme
 from xingtu.export import file_stem
 from xingtu.settings import ROOT
+from xingtu.views import ranking as ranking_view
 
 APP = str(ROOT / "app.py")
 UNIT = "411102001001"  # 滨西社区, 老街街道, 源汇区
-
-
-@pytest.fixture
-def chinese(monkeypatch):
-    """Pure builders that call ``t`` read the view's language; outside a session, Chinese."""
-    monkeypatch.setattr(view, "lang", lambda: "zh")
 
 
 ATTACKS = ["=1+1", "+cmd|' /C calc'!A0", "-2", "@SUM(A1)", "\tx", "\rx"]
@@ -91,7 +86,7 @@ def test_timestamps_and_missing_values():
     assert ws["A2"].is_date and ws["B2"].value == 3 and ws["A3"].value is None
 
 
-def test_ranking_download_has_the_shown_rows_with_shares_in_percent(chinese):
+def test_ranking_download_has_the_shown_rows_with_shares_in_percent():
     regions = pd.DataFrame(
         {
             "code": ["411102000000", "411103000000", "411171000000"],
@@ -101,8 +96,8 @@ def test_ranking_download_has_the_shown_rows_with_shares_in_percent(chinese):
             "share_ge3": [0.86, None, 1.0],
         }
     )
-    table = ranking.compute_ranking(regions, "share_ge3")
-    out = ranking.compute_table(table, "share_ge3")
+    table = ranking_view.compute_ranking(regions, "share_ge3", "zh")
+    out = ranking_view.compute_table(table, "share_ge3", "zh")
     assert list(out.columns) == ["排名", "名称", "区划代码", "三星及以上占比（%）", "单位数"]
     ws = _sheet(table_export.build_xlsx(out, "排名"))
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]

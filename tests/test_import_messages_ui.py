@@ -24,7 +24,7 @@ from tests.workbooks import xlsx
 from xingtu.domain.standard import Standard
 from xingtu.imports.apply import query_reference
 from xingtu.imports.catalogue import check_catalogue, export_catalogue
-from xingtu.imports.report import build_error_report, split_message
+from xingtu.imports.report import build_error_report, message_in, split_message
 from xingtu.imports.validate import Checked, Problem, Reference, check_file
 from xingtu.reference.standards import load_standard_file
 from xingtu.settings import DATA_DIR
@@ -108,14 +108,17 @@ def test_split_message_takes_the_first_split_outside_quotes():
     assert split_message("只有中文") is None
 
 
-def test_in_language_shows_the_readers_half(monkeypatch: pytest.MonkeyPatch):
-    import components.import_panel as panel
-
-    monkeypatch.setattr(panel, "lang", lambda: "en")
-    assert panel._in_language("文件是空的 / The file is empty") == "The file is empty"
-    assert panel._in_language("只有中文") == "只有中文"
-    monkeypatch.setattr(panel, "lang", lambda: "zh")
-    assert panel._in_language("文件是空的 / The file is empty") == "文件是空的"
+@pytest.mark.parametrize(
+    ("message", "lang", "shown"),
+    [
+        ("文件是空的 / The file is empty", "en", "The file is empty"),
+        ("文件是空的 / The file is empty", "zh", "文件是空的"),
+        ("只有中文", "en", "只有中文"),
+        ("工作表“A / B”没有数据 / Sheet “A / B” has no data", "en", "Sheet “A / B” has no data"),
+    ],
+)
+def test_a_message_shows_the_readers_half(message: str, lang: str, shown: str):
+    assert message_in(message, lang) == shown
 
 
 @pytest.mark.parametrize("name", list(BAD_FILES))
@@ -196,8 +199,8 @@ def _page(store: str, data: bytes, file_name: str) -> None:
     with duckdb.connect(store, read_only=True) as con:
         ref = query_reference(con)
     checked = check_file(data, file_name, "annual", ref)
-    import_panel._render_understood(checked, None)
-    import_panel._render_problems(checked, "test")
+    import_panel.render_understood(checked, None)
+    import_panel.render_problems(checked, "test")
 
 
 @pytest.mark.parametrize("name", ["damaged workbook", "bad values"])

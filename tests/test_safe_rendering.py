@@ -34,6 +34,7 @@ from components import (
     region_map,
     screen,
     table_export,
+    templating,
     trend_charts,
     unit_profile,
     view,
@@ -48,6 +49,8 @@ from xingtu.imports.validate import Problem
 from xingtu.safe import html_text, markdown_text, plotly_text
 from xingtu.store import queries as q
 from xingtu.store import static_files, views
+from xingtu.views import movers
+from xingtu.views import ranking as ranking_view
 
 COUNTY, CITY, TOWNSHIP = "411102000000", "411100000000", "411102001000"
 YEAR = 2025
@@ -211,7 +214,8 @@ def test_village_deck_holds_no_data_and_its_points_file_raw_names(evil, tmp_path
 def test_ranking_sets_names_as_text(evil):
     payload, con = evil
     ov = views.query_overview(con, q.Scope(CITY), YEAR, "county")
-    rows = ranking.build_ranking_rows(ranking.compute_ranking(ov.children, "mean_stars"), "mean_stars")
+    table = ranking_view.compute_ranking(ov.children, "mean_stars", "zh")
+    rows = ranking.build_ranking_rows(table, "mean_stars", "未导入")
     assert {r["label"].removesuffix("（功能区）") for r in rows} == {payload}
     assert "textContent" in ranking._JS and "innerHTML" not in ranking._JS and "title =" in ranking._JS
 
@@ -258,20 +262,25 @@ def test_big_screen(evil):
     data = views.query_screen(con, q.Scope(CITY), YEAR, "county")
     fig = screen.build_map(data.overview.children, "mean_stars", "u.geojson", TEXTS, data.five_star, "五星")
     assert_inert_plotly(fig, payload)
-    top, bottom = screen.compute_top_bottom(data.overview.children, "mean_stars", 10)
-    up, down = trend_charts.compute_movers(data.child_years, "mean_stars")
-    most = screen.compute_most(data.overview.children, "overdue_problems", 5)
+    top, bottom = ranking_view.compute_top_bottom(data.overview.children, "mean_stars", 10)
+    up, down = movers.compute_movers(data.child_years, "mean_stars")
+    most = ranking_view.compute_most(data.overview.children, "overdue_problems", 5)
+    missing, _ = ranking_view.compute_not_imported_rows(data.overview.children, 5)
+    assert top and bottom and up.size + down.size and most  # every list holds names from the data
     side = screen.build_side_html(
         [
             ("前十", top, ""),
             ("后十", bottom, ""),
-            ("上升", screen.compute_mover_rows(up, "mean_stars"), "good"),
-            ("下降", screen.compute_mover_rows(down, "mean_stars"), "bad"),
+            ("上升", movers.compute_mover_rows(up, "mean_stars"), "good"),
+            ("下降", movers.compute_mover_rows(down, "mean_stars"), "bad"),
             ("逾期", most, "bad"),
+            ("未导入", missing, "flat"),
         ],
         "screen-ranking",
+        "暂无",
     )
     assert_inert_html(side, payload)
+    assert "<script" not in side
     assert_inert_html(screen.build_band_html("星图", payload, "2025", "样例数据", 30, False, 0), payload)
     assert_inert_html(screen.build_legend_html(fig, "五星", len(data.five_star)), payload, shown=False)
 
@@ -287,13 +296,13 @@ def test_visit_route_map_cards_and_itinerary(evil):
     data = views.query_visit(con, codes, YEAR)
     legs = visit.compute_legs(data)
     candidates = q.query_visit_candidates(con, q.Scope(CITY), YEAR, "five_star", 20)
-    assert_inert_plotly(visit.build_route_map(data, legs, candidates=candidates), payload)
+    assert_inert_plotly(visit.build_route_map(data, legs, "zh", candidates=candidates), payload)
     cards = visit.compute_cards(data, legs)
     for card in cards:
-        assert_inert_html(visit.build_card_html(card), payload)
+        assert_inert_html(visit.build_card_html(card, "zh"), payload)
     title = view.t("visit.print_title", first=cards[0]["name"], n=len(cards))
-    assert_inert_html(visit.build_itinerary_html(title, cards, sum(legs), payload), payload)
-    ws = load_workbook(io.BytesIO(visit.build_itinerary_xlsx(cards))).active
+    assert_inert_html(visit.build_itinerary_html(title, cards, sum(legs), payload, "zh"), payload)
+    ws = load_workbook(io.BytesIO(visit.build_itinerary_xlsx(cards, "zh"))).active
     assert_inert_cells(ws, payload)
 
 
@@ -303,6 +312,134 @@ def test_briefing_page(evil):
         brief = views.query_briefing(con, q.Scope(region), YEAR)
         assert len(brief.overdue) or region == TOWNSHIP
         assert_inert_html(briefing.build_briefing_html(brief, "zh"), payload)
+
+
+# --- every template, with the payload in every value it shows -----------------------------------
+
+TEMPLATES = Path(templating.__file__).parent / "templates"
+
+
+def _template_values(text: str) -> dict[str, list[dict[str, object]]]:
+    """For each template in ``components/templates``, the values it is rendered with (each branch
+    once), ``text`` in every string slot: names, labels, titles, colours, test ids."""
+    card = {
+        "n": 1,
+        "name": text,
+        "place": text,
+        "stars": [(text, True), (text, False)],
+        "strengths": {text: [text, text]},
+        "partners": [text],
+    }
+    card_texts = {k: text for k in ("level", "strengths", "no_strengths", "partners", "none", "next")}
+    side = {"title": text, "rows": [(text, text, text)], "tone": text, "slots": 1}
+    kpi = {"label": text, "value": text, "share": text, "tone": text, "note": text}
+    sketch = {"width": 100, "height": 80, "outline": text, "outline_fill": text, "outline_line": text}
+    sketch |= {"inner": text, "inner_line": text, "edge": True, "radius": 2}
+    sketch["groups"] = [{"color": text, "points": [(1.0, 2.0)]}]
+    bars = [{"x": 1, "y": 2, "width": 3, "height": 4, "color": text, "label": text, "cx": 1, "ly": 2}]
+    trend = {"width": 100, "height": 80, "bars": [bars[0] | {"label_color": text}]}
+    trend["grid"] = [{"x1": 10, "x2": 90, "y": 5.0, "label": text}]
+    trend["years"] = [{"cx": 1.0, "mean_y": 2, "year_y": 3, "mean": text, "year": text}]
+    table = {"title": text, "header": [(text, text)] * 2, "empty": text}
+    table["rows"] = [[text, {"veto": text, "bar": 50.0, "text": text}]]
+    briefing_values = {
+        "lang": text,
+        "css": text,
+        "title": text,
+        "sub": text,
+        "sample": {"badge": text, "note": text},
+        "kpis": [kpi],
+        "vs": text,
+        "map_title": text,
+        "map": sketch,
+        "map_none": text,
+        "legend": [(text, text)],
+        "map_note": text,
+        "trend_title": text,
+        "trend": trend,
+        "levels_title": text,
+        "levels": text,
+        "tables": [table, table | {"rows": []}],
+        "footer": text,
+        "zip": zip,
+    }
+    return {
+        "briefing.html": [briefing_values, briefing_values | {"sample": None, "map": None, "trend": None}],
+        "itinerary.html": [
+            {"lang": text, "title": text, "note": text, "total": text, "css": text, "cards": [text]}
+        ],
+        "level_bars.html": [{"rows": [{"label": text, "width": "50.0", "color": text, "value": text}]}],
+        "map_key.html": [{"title": text, "items": [(text, text)], "testid": text}],
+        "signout_form.html": [{"lang": text, "label": text}],
+        "sample_badge.html": [{"badge": text, "note": text}],
+        "visit_card.html": [
+            {"card": card, "texts": card_texts},
+            {"card": card | {"strengths": {}, "partners": []}, "texts": card_texts | {"next": ""}},
+        ],
+        "screen_band.html": [
+            {"title": text, "scope": text, "meta": text, "badge": text}
+            | {"every": 30, "paused": True, "step": 3, "width": 1920, "height": 1080},
+            {"title": text, "scope": text, "meta": text, "badge": None}
+            | {"every": 0, "paused": False, "step": 0, "width": 3840, "height": 1080},
+        ],
+        "screen_tiles.html": [
+            {
+                "tiles": [
+                    {"label": text, "value": text, "delta": text, "tone": text},
+                    {"label": text, "value": text, "delta": None},
+                ]
+            }
+        ],
+        "screen_side.html": [
+            {"sections": [side, side | {"rows": []}], "testid": text, "empty": text, "k": 2, "rows_max": 1}
+        ],
+        "screen_trend.html": [
+            {
+                "title": text,
+                "mean": text,
+                "ge4": text,
+                "empty": text,
+                "slots": n,
+                "keys": [(text, text)],
+                "years": [
+                    {"year": text, "mean": text, "ge4": text, "parts": [{"width": "50.00", "color": text}]}
+                ]
+                * n,
+            }
+            for n in (1, 0)
+        ],
+        "screen_legend.html": [
+            {"title": text, "keys": [(text, text)], "star": star}
+            for star in ({"color": text, "label": text, "count": "1,234"}, None)
+        ],
+    }
+
+
+def _shape(doc: str) -> list[tuple[str, list[str]]]:
+    """The elements and their attribute names, in order: what the markup is, without its text."""
+    reader = _Reader()
+    reader.feed(doc)
+    reader.close()
+    return [(tag, [name for name, _ in attrs]) for tag, attrs in reader.tags]
+
+
+def test_every_template_has_hostile_values_to_render():
+    assert sorted(p.name for p in TEMPLATES.glob("*.html")) == sorted(_template_values("x"))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=[f"p{i}" for i in range(len(PAYLOADS))])
+@pytest.mark.parametrize("name", sorted(p.name for p in TEMPLATES.glob("*.html")))
+def test_every_template_shows_hostile_names_as_text(name, payload):
+    """A name is text wherever a template puts it: the markup has the same elements and attributes
+    as with a plain word, no ``<script>`` comes from it, and it reads back as itself."""
+    for plain, hostile in zip(_template_values("x")[name], _template_values(payload)[name], strict=True):
+        doc = templating.render(name, **hostile)
+        assert "<script" not in doc.lower()
+        assert _shape(doc) == _shape(templating.render(name, **plain))
+        reader = _Reader()
+        reader.feed(doc)
+        reader.close()
+        assert payload in "".join(reader.text)
 
 
 # --- files people take away -------------------------------------------------------------------

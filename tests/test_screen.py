@@ -1,4 +1,6 @@
-"""The big screen's pure parts: playlist, scale, tiles, lists and their HTML (escaped)."""
+"""The big screen's pure parts: playlist, scale, tiles and their HTML (templates, escaped).
+
+The ranked lists it shows are views: tests/test_views_ranking.py and tests/test_views_movers.py."""
 
 from __future__ import annotations
 
@@ -114,41 +116,12 @@ def test_tiles_show_counts_and_changes_with_their_direction():
     assert all(t.delta is None for t in first_year[:5])
 
 
-def test_top_and_bottom_lists_rank_by_the_metric_and_skip_empty_regions():
-    children = pd.DataFrame(
-        {
-            "code": [f"c{i}" for i in range(6)],
-            "name": [f"县{i}" for i in range(6)],
-            "units": [5, 5, 5, 5, 5, 0],
-            "mean_stars": [2.0, 3.5, 3.0, 4.0, 1.0, 5.0],
-            "overdue_problems": [3, 0, 9, 1, 2, 0],
-        }
-    )
-    top, bottom = screen.compute_top_bottom(children, "mean_stars", 5)
-    assert top == [("1", "县3", "4.00"), ("2", "县1", "3.50"), ("3", "县2", "3.00")]  # the better half
-    assert bottom == [("5", "县4", "1.00"), ("4", "县0", "2.00")]  # the worse half, worst first
-    assert screen.compute_top_bottom(children, "mean_stars", 2) == (top[:2], bottom)  # at most n each
-    _, most_overdue = screen.compute_top_bottom(children, "overdue_problems", 2)
-    assert [name for _, name, _ in most_overdue] == ["县2", "县0"]  # fewer is better: the worst last
-    assert screen.compute_top_bottom(children.iloc[:1], "mean_stars", 5) == ([("1", "县0", "2.00")], [])
-    tied = children.assign(mean_stars=[3.0, 3.0, 2.0, 4.0, 1.0, 5.0])
-    assert screen.compute_top_bottom(tied, "mean_stars", 3)[0] == [
-        ("1", "县3", "4.00"),
-        ("2", "县0", "3.00"),
-        ("2", "县1", "3.00"),
-    ]  # ties share a rank, as in the overview's ranking
-    assert screen.compute_most(children, "overdue_problems", 5) == [
-        ("1", "县2", "9"),
-        ("2", "县0", "3"),
-        ("3", "县4", "2"),
-        ("4", "县3", "1"),
-    ]  # most first, none with zero
-
-
 def test_screen_html_escapes_every_name():
     evil = "<img src=x onerror=alert(1)>"
     band = screen.build_band_html(evil, evil, evil, evil, 30, False, 3)
-    side = screen.build_side_html([(evil, [("1", evil, evil)], "good")], "screen-ranking")
+    side = screen.build_side_html(
+        [(evil, [("1", evil, evil)], "good"), (evil, [], "")], "screen-ranking", evil
+    )
     tiles = screen.build_tiles_html([screen.Tile(evil, evil, evil)])
     for markup in (band, side, tiles):
         assert "<img" not in markup and "&lt;img src=x onerror=alert(1)&gt;" in markup
@@ -162,9 +135,10 @@ def test_screen_html_escapes_every_name():
 
 @pytest.mark.parametrize(("rows", "declared"), [(0, 1), (1, 1), (5, 5), (40, 40)])
 def test_each_list_declares_its_rows_so_a_short_one_takes_only_its_space(rows, declared):
-    markup = screen.build_side_html([("t", [("1", "县", "1")] * rows, "")], "screen-movers")
+    markup = screen.build_side_html([("t", [("1", "县", "1")] * rows, "")], "screen-movers", "暂无")
     assert f'<section style="--rows:{declared}">' in markup
     assert markup.count("<li>") == max(rows, 1)  # an empty list says "none" on its one row
+    assert ('<span class="name flat">暂无</span>' in markup) == (rows == 0)
     assert 'class="xs xs-panel xs-fill" data-testid="screen-movers"' in markup
 
 

@@ -93,14 +93,14 @@ def test_overview_big_screen_and_briefing_show_the_same_figures(small_con, monke
     level = {lv: translate(f"level.{lv}", "zh") for lv in (5, 4, 3)}
 
     cards = kpi_cards.compute_cards(
-        compute_headline(ov.summary, ov.counts, ov.prev_summary, ov.prev_counts, ov.prev_year)
+        compute_headline(ov.summary, ov.counts, ov.prev_summary, ov.prev_counts, ov.prev_year), "zh"
     )
     texts = screen.tile_texts()
     tiles = screen.compute_tiles(
         compute_headline(sc.summary, sc.counts, sc.prev_summary, sc.prev_counts, sc.prev_year), texts
     )
     head = compute_headline(br.summary, br.counts, br.prev_summary, br.prev_counts, br.prev_year)
-    kpis = briefing.compute_kpis(head, briefing._tr("zh"))
+    kpis = briefing.compute_kpis(head, briefing.translator("zh"))
 
     on_cards = {c.label.split(" · ")[0]: c for c in cards}
     on_tiles = {t.label: t for t in tiles}

@@ -150,23 +150,27 @@ def _cards() -> list[dict]:
     ]
 
 
-def test_itinerary_excel_is_formatted_and_safe(app_env):
-    AppTest.from_file(APP, default_timeout=180).run()  # a session, for the translated headers
-    book = load_workbook(io.BytesIO(visit.build_itinerary_xlsx(_cards())))
+def test_itinerary_excel_is_formatted_and_safe():
+    book = load_workbook(io.BytesIO(visit.build_itinerary_xlsx(_cards(), "zh")))
     ws = book.active
     assert ws.freeze_panes == "A2" and ws["A1"].font.bold
     assert [c.value for c in ws[1]][:3] == ["序号", "村（社区）", "所在县（区）· 乡镇（街道）"]
     assert ws["B2"].value == "'=cmd|' /C calc'!A0"  # neutralised
     assert ws["E2"].value == "支部过硬星" and ws["H2"].value == 7.6
     assert ws["B3"].value == "祥和社区" and ws["H3"].value is None
+    english = load_workbook(io.BytesIO(visit.build_itinerary_xlsx(_cards(), "en"))).active
+    assert [c.value for c in english[1]][:2] == ["No.", "Unit"] and english["D2"].value == "5 stars"
 
 
-def test_printable_itinerary_is_a4_and_escapes_data(app_env):
-    AppTest.from_file(APP, default_timeout=180).run()
-    page = visit.build_itinerary_html("观摩行程单", _cards(), 7.64, "2025 年评定结果")
+def test_printable_itinerary_is_a4_and_escapes_data():
+    page = visit.build_itinerary_html("观摩行程单", _cards(), 7.64, "2025 年评定结果", "zh")
     assert "size: A4" in page and "Noto Sans CJK SC" in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     assert "下一站约 7.6 公里" in page and page.count('class="xv-card"') == 2
+    assert '<html lang="zh-CN">' in page and "共 2 站" in page
+    english = visit.build_itinerary_html("Visit", _cards(), 7.64, "2025 results", "en")
+    assert '<html lang="en">' in english and "next stop about 7.6 km" in english and "2 stops" in english
+    assert "下一站" not in english and visit.build_card_html(_cards()[0], "en") in english
 
 
 def test_a_criterion_adds_a_days_worth_of_stops_in_route_order(app_env):
@@ -188,7 +192,6 @@ def test_a_criterion_adds_a_days_worth_of_stops_in_route_order(app_env):
 
 
 def test_route_map_layers_for_the_editor_and_the_phone(app_env):
-    AppTest.from_file(APP, default_timeout=180).run()
     codes = _codes(app_env, 4)
     con = _con(app_env)
     data = views.query_visit(con, tuple(codes), 2025)
@@ -199,11 +202,14 @@ def test_route_map_layers_for_the_editor_and_the_phone(app_env):
         "WHERE code NOT IN (SELECT unnest(?)) LIMIT 6)",
         [codes, codes],
     ).df()
-    editor = visit.build_route_map(data, legs, candidates=candidates)
+    editor = visit.build_route_map(data, legs, "zh", candidates=candidates)
     assert [tr.name for tr in editor.data] == ["candidates", "route", "legs", "stops"]
+    assert "点击加入路线" in editor.data[0].hovertemplate
+    english = visit.build_route_map(data, legs, "en", candidates=candidates).data[0].hovertemplate
+    assert "click to add to the route" in english
     assert list(editor.data[2].text) == [f"{km:.1f} km" for km in legs] and len(legs) == 3
     offered = [c[-1] for c in editor.data[0].customdata]
     assert len(offered) == 6 and set(offered).isdisjoint(codes)  # chosen stops are not offered again
-    phone = visit.build_route_map(data, legs, height=300, leg_labels=False)
+    phone = visit.build_route_map(data, legs, "zh", height=300, leg_labels=False)
     assert [tr.name for tr in phone.data] == ["route", "stops"] and phone.layout.height == 300
     assert list(phone.data[1].text) == ["1", "2", "3", "4"]

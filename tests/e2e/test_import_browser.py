@@ -14,7 +14,11 @@ from tests.workbooks import annual_rows, star_names, stars_by_type, write_county
 
 
 def _upload(page, path) -> None:
-    """Upload on the 导入文件 tab (the 任务清单 tab has an uploader of its own)."""
+    """Upload on the 导入文件 tab (the 任务清单 tab has an uploader of its own).
+
+    First the previous run must end: while a run draws, the last run's uploader is still on the
+    page beside the new one (two matches)."""
+    wait_for_app(page)
     page.get_by_label("上传 .xlsx、.xls 或 .csv（UTF-8 或 GBK）").get_by_test_id(
         "stFileUploaderDropzoneInput"
     ).set_input_files(str(path))

@@ -79,7 +79,7 @@ def test_printable_itinerary_renders_on_a4(browser, tmp_path):
     ]
     page = browser.new_page()
     page.set_content(
-        visit.build_itinerary_html("观摩行程单：新华社区等 4 站", cards, 12.9, "2025 年评定结果")
+        visit.build_itinerary_html("观摩行程单：新华社区等 4 站", cards, 12.9, "2025 年评定结果", "zh")
     )
     pdf = page.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000

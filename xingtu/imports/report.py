@@ -47,3 +47,12 @@ def split_message(message: str) -> tuple[str, str] | None:
             return left, message[i + 3 :]
         start = i + 1
     return None
+
+
+def message_in(message: str, lang: str) -> str:
+    """A problem message in the reader's language (``zh`` or ``en``): its half of "中文 / English",
+    the whole message where only one language exists."""
+    halves = split_message(message)
+    if halves is None:
+        return message
+    return halves[1] if lang == "en" else halves[0]

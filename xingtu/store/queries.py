@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from xingtu.domain.hierarchy import REGION_LEVELS, child_level, prefix_len, region_level, region_prefix
-from xingtu.domain.problems import CLOSED, is_overdue, overdue_sql
+from xingtu.domain.problems import overdue_order_sql, overdue_sql
 from xingtu.domain.rating import LEVEL_LABELS, LEVELS_DESC
 from xingtu.domain.standard import Standard, parse_standard
 
@@ -589,8 +589,9 @@ class UnitProfile:
     annual: pd.DataFrame
     stars: pd.DataFrame
     unmet_tasks: pd.DataFrame
-    problems: pd.DataFrame
+    problems: pd.DataFrame  # the unit's 问题清单, as stored (the ledger view orders and marks them)
     pairings: pd.DataFrame
+    as_of: dt.date | None = None  # the data date: which open items are overdue
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> tuple[list[str], list[tuple]]:
@@ -652,16 +653,14 @@ def query_unit_profile(
         columns=["task_id", "star_id", "star_name", "star_ord", "task_name", "description", "veto"],
     )
 
-    cols, rows = _rows(con, "SELECT * FROM problems WHERE code = $code", p)
+    cols, rows = _rows(con, "SELECT * FROM problems WHERE code = $code ORDER BY problem_id", p)
     prob_rows = []
     for r in rows:
         rec = dict(zip(cols, r, strict=True))
         rec["star_name"] = dims.star_info.get((utype, rec["star_id"]), ("", 0))[0]
         rec["task_name"] = dims.task_info.get((int(rec["year"]), rec["task_id"]), ("", "", "", False, 0))[1]
-        rec["overdue"] = is_overdue(rec["status"], rec["deadline"], dims.as_of)
         prob_rows.append(rec)
-    prob_rows.sort(key=lambda r: (r["status"] == CLOSED, r["deadline"], r["problem_id"]))
-    problems = pd.DataFrame(prob_rows, columns=[*cols, "star_name", "task_name", "overdue"])
+    problems = pd.DataFrame(prob_rows, columns=[*cols, "star_name", "task_name"])
 
     _, rows = _rows(
         con,
@@ -674,7 +673,7 @@ def query_unit_profile(
         p,
     )
     pairings = pd.DataFrame(rows, columns=["partner_code", "partner_name", "role", "kind", "since"])
-    return UnitProfile(unit, annual, stars, unmet, problems, pairings)
+    return UnitProfile(unit, annual, stars, unmet, problems, pairings, dims.as_of)
 
 
 # --- Region × star / task / year grids, target vs result, unit index -------------------------
@@ -857,20 +856,22 @@ def query_overdue_problems(
     con: duckdb.DuckDBPyConnection, scope: Scope, year: int, limit: int = 15
 ) -> pd.DataFrame:
     """Open 问题清单 items of ``year`` past their deadline on the data date, longest overdue first,
-    with the unit, its township, the star, the helping unit and the days overdue.
+    with the unit, its township, the star and the helping unit: the first ``limit`` items of the
+    scope's overdue list (``xingtu.views.overdue.compute_overdue`` gives the list and its days).
 
     The same items ``annual_results.overdue_problems`` counts (status not 销号, deadline before
-    ``meta.as_of``), so the list and the headline number agree.
+    ``meta.as_of``), so the list and the headline number agree; cut in the list's order
+    (``xingtu.domain.problems.OVERDUE_ORDER``), so the cut is the list's head.
     """
     return _df(
         con,
-        f"""SELECT p.code, u.name, t.name AS township, p.problem, s.star_name, p.helper, p.deadline,
-                   p.status, date_diff('day', p.deadline, $as_of)::INTEGER AS days_overdue
+        f"""SELECT p.code, p.problem_id, u.name, t.name AS township, p.problem, s.star_name, p.helper,
+                   p.deadline, p.status
             FROM problems p JOIN units u USING (code)
             JOIN regions t ON t.code = u.township_code
             LEFT JOIN stars s ON s.unit_type = u.unit_type AND s.star_id = p.star_id
             WHERE p.year = $year AND {overdue_sql("p")} AND {_in_scope("u")}
-            ORDER BY p.deadline, p.code, p.problem_id LIMIT $limit""",
+            ORDER BY {overdue_order_sql("p")} LIMIT $limit""",
         {**scope.params, "year": year, "as_of": _as_of(con), "limit": min(int(limit), MAX_LIMIT)},
     )
 

@@ -230,7 +230,7 @@ class Briefing:
     year_metrics: pd.DataFrame
     level_trend: pd.DataFrame
     weakest: pd.DataFrame  # the scope's most failed tasks
-    overdue: pd.DataFrame  # open problems past their deadline, longest overdue first
+    overdue: pd.DataFrame  # the head of the scope's overdue list (read with xingtu.views.overdue)
     units: pd.DataFrame  # code, name, lon, lat, level (a spread sample above BRIEFING_POINTS)
     outline: list[boundaries.Ring]  # the scope's polygon, or the one holding it (zone, township)
     inner: list[boundaries.Ring]  # child boundaries: counties of a city, cities of the province
