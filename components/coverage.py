@@ -12,18 +12,14 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from components import table_export, view
+from components import table_export, templating, view
 from components.view import t
 from xingtu.i18n import translate
 from xingtu.store.views import COVERAGE_KINDS, KINDS_WITHOUT_YEAR, Coverage
 from xingtu.viewstate import Lang
 
 NONE, SAMPLE, DONE = "none", "sample", "done"
-_CELL_STYLE = {
-    NONE: "background-color: #FDECEA; color: #8A1F11",
-    SAMPLE: "background-color: #FFF4E5; color: #5A3A1A",
-    DONE: "background-color: #E8F5E9; color: #1B5E20",
-}
+_CELL_STYLE = templating.cell_styles("cells")  # keyed by the states: none, sample, done
 
 
 def compute_kinds(cov: Coverage) -> list[str]:

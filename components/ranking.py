@@ -18,42 +18,9 @@ from xingtu.domain.metrics import METRIC_SPECS, format_metric
 from xingtu.views.legend import compute_not_imported
 from xingtu.viewstate import SORTS
 
-_JS = """
-export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
-  let list = parentElement.querySelector("ol");
-  if (!list) {
-    list = document.createElement("ol");
-    parentElement.appendChild(list);
-  }
-  list.style.maxHeight = data.height + "px";
-  list.setAttribute("aria-label", data.label);
-  const cell = (cls, text) => {
-    const el = document.createElement("span");
-    el.className = cls;
-    el.textContent = text;
-    return el;
-  };
-  list.replaceChildren(...data.rows.map((r) => {
-    const item = document.createElement("li");
-    const button = document.createElement("button");
-    button.type = "button";
-    button.dataset.code = r.code;
-    const units = r.units.toLocaleString("en-US");
-    button.title = `${r.label}\n${data.metric}：${r.value}\n${data.units}：${units}`;
-    const track = cell("track", "");
-    const fill = cell(r.nodata ? "fill nodata" : "fill", "");
-    fill.style.width = r.pct + "%";
-    track.appendChild(fill);
-    button.append(cell("rank", r.rank), cell("name", r.label), track, cell("value", r.value));
-    button.addEventListener("click", () => setTriggerValue("picked", r.code));
-    item.appendChild(button);
-    return item;
-  }));
-}
-"""
-
-_RANKING = st.components.v2.component("xingtu_ranking", css=str(templating.stylesheet("ranking")), js=_JS)
+_RANKING = st.components.v2.component(
+    "xingtu_ranking", css=str(templating.stylesheet("ranking")), js=templating.script("ranking")
+)
 
 
 def build_ranking_rows(ranking: pd.DataFrame, metric: str, not_imported: str) -> list[dict[str, object]]:

@@ -46,4 +46,5 @@ def render(meta: dict[str, str]) -> None:
 
 def build_badge_html(badge: str, note: str) -> str:
     """The badge and its note (text, escaped by the template), with the badge's stylesheet."""
-    return templating.style_block("sample_badge") + templating.render("sample_badge.html", badge=badge, note=note)
+    badge_html = templating.render("sample_badge.html", badge=badge, note=note)
+    return templating.style_block("sample_badge") + badge_html

@@ -298,17 +298,7 @@ def build_legend_html(fig: go.Figure, five_star_label: str, five_star_count: int
     return templating.render("screen_legend.html", title=title, keys=ordered, star=star)
 
 
-_VIEWPORT = st.components.v2.component(
-    "xingtu_viewport",
-    js="""
-export default function ({ setStateValue }) {
-  const send = () => setStateValue("size", [window.innerWidth, window.innerHeight]);
-  send();
-  window.addEventListener("resize", send);
-  return () => window.removeEventListener("resize", send);
-}
-""",
-)
+_VIEWPORT = st.components.v2.component("xingtu_viewport", js=templating.script("viewport"))
 
 
 def compute_size(size: object) -> tuple[int, int]:

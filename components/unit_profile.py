@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import breadcrumb, table_export, view
+from components import breadcrumb, table_export, templating, view
 from components.region_map import (
     POINT_PX,
     build_level_dots,
@@ -196,8 +196,9 @@ def render_ledger(ledger: pd.DataFrame, name: str) -> None:
     """The ledger (``xingtu.views.profile.compute_ledger``: overdue rows highlighted, closed ones
     greyed) and its Excel / CSV download."""
     shown = ledger[list(LEDGER_COLUMNS)]
+    cells = templating.cell_styles("cells")
     row_style = [
-        "background-color: #FDE2E1; color: #8E0E1F" if late else "" if is_open(status) else "color: #8A8A8A"
+        cells["overdue"] if late else "" if is_open(status) else cells["closed"]
         for late, status in zip(ledger["overdue"], ledger["status"], strict=True)
     ]
     styles = pd.DataFrame({c: row_style for c in shown.columns}, index=shown.index)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,54 @@ def compute_e(df):
         "build_d": [],
         "compute_e": ["view.lang (line 11)"],
     }
+
+
+# CSS in a Python string: a declaration such as "color: #8A1F11;" or a <style> element.
+CSS_TEXT = re.compile(
+    r"<style|(?<![\w-])(background(-color)?|color|font-(size|family|weight)|margin|padding|border(-radius)?"
+    r"|display|position|max-width|white-space|visibility)\s*:\s*[^;{}\n]+;"
+)
+STYLE_LOADER = Path("components/templating.py")  # the one helper that wraps our .css files in <style>
+
+
+def _css_in_strings(tree: ast.Module) -> list[int]:
+    """Lines of string constants (docstrings aside) that hold CSS."""
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and CSS_TEXT.search(node.value)
+    ]
+
+
+def test_no_python_file_outside_tests_holds_css():
+    """Stylesheets live in .css files, scripts in .js files; Python loads them (components.templating)."""
+    offenders = []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT)
+        if rel.parts[0] in (".venv", "tests") or rel == STYLE_LOADER:
+            continue
+        lines = _css_in_strings(ast.parse(path.read_text(encoding="utf-8")))
+        offenders += [f"{rel}:{line}" for line in lines]
+    assert not offenders, offenders
+
+
+def test_the_css_scan_sees_declarations_and_style_elements_but_not_docstrings():
+    tree = ast.parse(
+        '"""A <style> block in a docstring is prose."""\n'
+        'A = "background-color: #FDECEA; color: #8A1F11"\n'
+        'B = "<style>.x{}</style>"\n'
+        'C = {"fontSize": "15px", "width": 3}\n'
+        'D = "width: a number of pixels"\n'
+    )
+    assert _css_in_strings(tree) == [2, 3]

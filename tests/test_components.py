@@ -13,6 +13,7 @@ from components import (
     level_chart,
     ranking,
     region_map,
+    templating,
     village_map,
     weak_charts,
 )
@@ -143,7 +144,8 @@ def test_ranking_rows_carry_names_as_text_for_the_browser():
     df = _regions([3.0], units=[4]).assign(name=["<img src=x onerror=alert(1)>"])
     rows = ranking.build_ranking_rows(compute_ranking(df, "mean_stars", "zh"), "mean_stars", "未导入")
     assert rows[0]["label"] == "<img src=x onerror=alert(1)>"  # set with textContent in the browser
-    assert "textContent" in ranking._JS and "innerHTML" not in ranking._JS
+    js = templating.script("ranking")
+    assert "textContent" in js and "innerHTML" not in js
 
 
 def test_level_bars_as_html_scale_to_the_largest_level_and_escape_labels():
@@ -203,3 +205,13 @@ def test_the_ranking_stylesheet_uses_the_theme_colours():
 
     css = str(templating.stylesheet("ranking"))
     assert LEVEL_COLORS[4] in css and NO_DATA_COLOR in css
+
+
+def test_grid_cell_styles_and_component_scripts_come_from_our_own_files():
+    cells = templating.cell_styles("cells")
+    assert set(cells) == {"none", "sample", "done", "overdue", "closed"}
+    assert cells["overdue"] == "background-color: #FDE2E1; color: #8E0E1F;"  # comments are not rules
+    assert "export default function" in templating.script("viewport")
+    for bad in ("../app", "/etc/passwd", "templates/x"):
+        with pytest.raises(ValueError, match="not a script of ours"):
+            templating.script(bad)
