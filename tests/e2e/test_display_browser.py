@@ -66,6 +66,8 @@ def _run_screen(browser, auth_server, minutes: float) -> None:
 
     audit.record(auth_server.audit, "share_revoked", ADMIN.user, ADMIN.role, "410000000000", id=grant_id)
     page.get_by_text("链接已被撤销").wait_for(timeout=60_000)  # at the next turn, without a reload
+    # the run that draws the refusal ends before the last run's elements go (stale until then)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
     assert page.get_by_test_id("stPlotlyChart").count() == 0
     assert page.get_by_test_id("screen-scope").count() == 0
     page.reload()

@@ -117,6 +117,7 @@ def _download_csv(page, container: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
+@pytest.mark.heavy  # a server of its own; the empty store is walked in AppTest (test_empty_dataset)
 def test_an_empty_deployment_names_what_is_missing_and_fills_in_as_counties_import(
     browser, empty_server, small_store_path, tmp_path
 ):

@@ -19,6 +19,7 @@ def _params(url: str) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(urlparse(url).query).items()}
 
 
+@pytest.mark.heavy  # 40 s; a drill by click stays in the default run (the ranking-row test)
 def test_drill_down_then_share_the_link(browser, server):
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()

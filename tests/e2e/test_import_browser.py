@@ -7,6 +7,7 @@ import json
 import re
 
 import duckdb
+import pytest
 
 from tests.conftest import password_of
 from tests.e2e.conftest import sign_in, wait_for_app
@@ -88,6 +89,7 @@ def _year_options(page) -> list[str]:
     return [t.strip() for t in texts]
 
 
+@pytest.mark.heavy  # a minute (every page, twice); import and rollback stay in the default run above
 def test_a_next_year_workbook_adds_the_year_everywhere_and_rollback_removes_it(
     browser, auth_server, small_store_path, tmp_path
 ):
