@@ -43,12 +43,14 @@ def test_reject_import_and_roll_back(browser, auth_server, small_store_path, tmp
     _upload(page, bad)
     alert = page.get_by_text("有 1 处问题，未导入")
     alert.wait_for(timeout=60_000)
+    wait_for_app(page)  # the alert comes first; the rest of the run draws the table and the button
     grid = page.locator("[data-testid='stDataFrame']").first
     assert grid.is_visible()
     assert page.get_by_role("button", name="下载问题报告（Excel）").is_visible()
 
     _upload(page, good)
     page.get_by_text("检查通过").wait_for(timeout=60_000)
+    wait_for_app(page)  # the rest of the run draws who imports and the button
     assert "以 admin 的名义" in page.inner_text("body")  # who imports is the signed-in admin
     page.get_by_role("button", name="导入为新版本").click()
     page.get_by_test_id("sample-badge").filter(has_text="含样例数据").wait_for(timeout=60_000)

@@ -101,6 +101,8 @@ def test_a_disabled_account_is_signed_out_at_its_next_interaction(browser, own_s
     try:
         page.get_by_test_id("stSidebarNav").get_by_text("进度趋势").click()  # any interaction
         page.get_by_text("账号已被停用或修改").wait_for(timeout=60_000)
+        # the last page's figures stay (stale) until the run that refuses has ended
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
         assert page.get_by_test_id("stMetric").count() == 0
         page.reload()
         assert urllib.parse.urlsplit(page.url).path == "/auth/signin"
