@@ -17,27 +17,9 @@ from components import (
     village_map,
     weak_charts,
 )
+from tests.frames import regions_frame
 from xingtu.views.headline import compute_headline
 from xingtu.views.ranking import compute_ranking
-
-
-def _regions(
-    values: list[float], units: list[int] | None = None, kinds: list[str] | None = None
-) -> pd.DataFrame:
-    n = len(values)
-    return pd.DataFrame(
-        {
-            "code": [f"4111{i:02d}000000" for i in range(n)],
-            "name": [f"县{i}" for i in range(n)],
-            "kind": kinds or ["county"] * n,
-            "has_polygon": [k != "zone" for k in (kinds or ["county"] * n)],
-            "lon": [113.0 + i * 0.1 for i in range(n)],
-            "lat": [33.5] * n,
-            "units": units or [10] * n,
-            "mean_stars": values,
-        }
-    )
-
 
 TEXTS = region_map.MapTexts("平均星数", "排名", "单位数", "无数据", "功能区")
 
@@ -67,7 +49,8 @@ def _shown(fig) -> dict[str, dict]:
 
 
 def test_region_map_draws_every_region_once_zones_as_dots_and_empty_as_no_data():
-    df = _regions([2.0, 3.0, 4.0, 3.5, 1.0, 2.5], units=[5, 5, 5, 5, 0, 5], kinds=["county"] * 5 + ["zone"])
+    kinds = ["county"] * 5 + ["zone"]
+    df = regions_frame([2.0, 3.0, 4.0, 3.5, 1.0, 2.5], units=[5, 5, 5, 5, 0, 5], kinds=kinds)
     fig = region_map.build_region_map(df, "mean_stars", "app/static/x.geojson", TEXTS)
     shown = _shown(fig)
     assert set(shown) == set(df["code"])
@@ -85,7 +68,7 @@ def test_region_map_draws_every_region_once_zones_as_dots_and_empty_as_no_data()
 
 
 def test_region_map_classes_follow_the_values():
-    df = _regions([1.0, 2.0, 3.0, 4.0, 5.0, 1.5, 2.5, 3.5, 4.5, 4.9])
+    df = regions_frame([1.0, 2.0, 3.0, 4.0, 5.0, 1.5, 2.5, 3.5, 4.5, 4.9])
     fig = region_map.build_region_map(df, "mean_stars", "u", TEXTS)
     shown = _shown(fig)
     by_value = sorted(df["code"], key=lambda c: df.set_index("code").loc[c, "mean_stars"])
@@ -101,7 +84,7 @@ def test_region_map_classes_follow_the_values():
 
 
 def test_region_names_are_escaped_in_hover():
-    df = _regions([2.0, 3.0])
+    df = regions_frame([2.0, 3.0])
     df.loc[0, "name"] = "<img src=x onerror=alert(1)>"
     shown = _shown(region_map.build_region_map(df, "mean_stars", "u", TEXTS))
     assert shown[df["code"][0]]["custom"][0].startswith("&lt;img")
@@ -129,7 +112,8 @@ def test_village_deck_has_no_basemap_fixed_ids_and_data_by_url():
 
 @pytest.mark.parametrize("sort", ["metric", "name", "units"])
 def test_ranking_rows_follow_the_ranking_and_say_not_imported(sort):
-    df = _regions([2.0, 3.0, 4.0, math.nan, math.nan], units=[5, 9, 7, 0, 0]).assign(expected=[5, 9, 7, 4, 0])
+    df = regions_frame([2.0, 3.0, 4.0, math.nan, math.nan], units=[5, 9, 7, 0, 0])
+    df = df.assign(expected=[5, 9, 7, 4, 0])
     table = compute_ranking(df, "mean_stars", "zh", sort)
     rows = ranking.build_ranking_rows(table, "mean_stars", "未导入")
     assert [r["code"] for r in rows] == table["code"].tolist()  # the ranking's order
@@ -141,7 +125,7 @@ def test_ranking_rows_follow_the_ranking_and_say_not_imported(sort):
 
 
 def test_ranking_rows_carry_names_as_text_for_the_browser():
-    df = _regions([3.0], units=[4]).assign(name=["<img src=x onerror=alert(1)>"])
+    df = regions_frame([3.0], units=[4]).assign(name=["<img src=x onerror=alert(1)>"])
     rows = ranking.build_ranking_rows(compute_ranking(df, "mean_stars", "zh"), "mean_stars", "未导入")
     assert rows[0]["label"] == "<img src=x onerror=alert(1)>"  # set with textContent in the browser
     js = templating.script("ranking")

@@ -8,6 +8,7 @@ import math
 import pandas as pd
 import pytest
 
+from tests.frames import regions_frame
 from xingtu.views.ranking import (
     compute_most,
     compute_not_imported_rows,
@@ -16,21 +17,6 @@ from xingtu.views.ranking import (
     compute_table,
     compute_top_bottom,
 )
-
-
-def _regions(
-    values: list[float], units: list[int] | None = None, kinds: list[str] | None = None
-) -> pd.DataFrame:
-    n = len(values)
-    return pd.DataFrame(
-        {
-            "code": [f"4111{i:02d}000000" for i in range(n)],
-            "name": [f"县{i}" for i in range(n)],
-            "kind": kinds or ["county"] * n,
-            "units": units or [10] * n,
-            "mean_stars": values,
-        }
-    )
 
 
 @pytest.mark.parametrize(
@@ -42,7 +28,7 @@ def _regions(
     ],
 )
 def test_ranking_sorts_and_ranks(sort, order):
-    df = _regions([2.0, 3.0, 4.0, math.nan], units=[5, 9, 7, 0])
+    df = regions_frame([2.0, 3.0, 4.0, math.nan], units=[5, 9, 7, 0])
     table = compute_ranking(df, "mean_stars", "zh", sort)
     assert table["name"].tolist() == order
     ranks = {n: None if pd.isna(r) else int(r) for n, r in zip(table["name"], table["rank"], strict=True)}
@@ -60,7 +46,7 @@ def test_ranking_sorts_and_ranks(sort, order):
     ],
 )
 def test_ranked_gives_competition_ranks_in_display_order(values, units, metric, ranks):
-    df = _regions(values, units).rename(columns={"mean_stars": metric})
+    df = regions_frame(values, units).rename(columns={"mean_stars": metric})
     table = compute_ranked(df, metric)
     assert [None if pd.isna(r) else int(r) for r in table["rank"]] == ranks
     assert "label" not in table  # plain numbers: no text in any language
@@ -71,7 +57,7 @@ def test_ranked_gives_competition_ranks_in_display_order(values, units, metric, 
     [("share_ge3", 0.875, 87.5), ("mean_stars", 3.25, 3.25), ("overdue_problems", 7.0, 7.0)],
 )
 def test_shown_is_the_value_as_displayed_shares_in_percent(metric, value, shown):
-    df = _regions([value]).rename(columns={"mean_stars": metric})
+    df = regions_frame([value]).rename(columns={"mean_stars": metric})
     assert compute_ranked(df, metric)["shown"].tolist() == [pytest.approx(shown)]
 
 
@@ -83,12 +69,12 @@ def test_shown_is_the_value_as_displayed_shares_in_percent(metric, value, shown)
     ],
 )
 def test_a_zone_is_labelled_as_one_in_the_language_given(lang, labels):
-    df = _regions([3.0, 2.0], kinds=["county", "zone"])
+    df = regions_frame([3.0, 2.0], kinds=["county", "zone"])
     assert compute_ranking(df, "mean_stars", lang)["label"].tolist() == labels
 
 
 def test_regions_without_a_kind_are_labelled_by_name():
-    df = _regions([3.0, 2.0]).drop(columns="kind")
+    df = regions_frame([3.0, 2.0]).drop(columns="kind")
     assert compute_ranking(df, "mean_stars", "zh")["label"].tolist() == ["县0", "县1"]
 
 
@@ -102,7 +88,7 @@ def test_regions_without_a_kind_are_labelled_by_name():
     ],
 )
 def test_download_table_names_its_columns_in_the_language_given(lang, metric, columns, values):
-    df = _regions([0.86, 0.5], units=[12, 3]).rename(columns={"mean_stars": metric})
+    df = regions_frame([0.86, 0.5], units=[12, 3]).rename(columns={"mean_stars": metric})
     if metric == "overdue_problems":
         df[metric] = [0.6, 1.4]  # counts are whole numbers in the download
     out = compute_table(compute_ranking(df, metric, lang), metric, lang)
