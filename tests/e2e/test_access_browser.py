@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.conftest import sign_in, wait_for_app
 
 
+@pytest.mark.heavy  # 25 s; tampered and foreign links are refused in AppTest (test_access_app)
 def test_a_county_user_shares_their_view_and_a_tampered_link_opens_nothing(browser, auth_server, tmp_path):
     shots = Path(os.environ.get("XINGTU_SHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from tests.conftest import password_of
-from tests.e2e.conftest import sign_in, wait_for_app
+from tests.e2e.conftest import a_run, sign_in, wait_for_app
 from tests.workbooks import annual_rows, star_names, stars_by_type, write_county_workbook, write_messy_annual
 
 
@@ -57,9 +57,9 @@ def test_reject_import_and_roll_back(browser, auth_server, small_store_path, tmp
     assert "数据版本 v1" in page.get_by_test_id("sample-badge").inner_text()
 
     page.get_by_role("tab", name="数据版本").click()
-    page.get_by_role("button", name="回退到上一版本").click()
+    with a_run(page):  # the badge before the rollback also says 样例数据: wait for the run itself
+        page.get_by_role("button", name="回退到上一版本").click()
     page.get_by_test_id("sample-badge").filter(has_text="样例数据").wait_for(timeout=60_000)
-    wait_for_app(page)
     assert "含样例数据" not in page.get_by_test_id("sample-badge").inner_text()
     assert "当前显示：v0" in page.inner_text("body")
     assert "Traceback" not in page.inner_text("body")
