@@ -7,11 +7,15 @@ with ``what`` after ``timeout`` seconds. Exceptions of the types in ``ignore`` c
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
+
+
+_TICK = threading.Event()
 
 
 class NotYet(AssertionError):
@@ -36,15 +40,5 @@ def wait_until(
             return value
         if time.monotonic() >= deadline:
             raise NotYet(f"{what}: not within {timeout:g} s" + (f" (last: {last!r})" if last else ""))
-        time.sleep(interval)  # the polling interval, not a guess of how long the work takes
+        _TICK.wait(interval)  # between two looks at the condition; never set, so always the interval
 
-
-def holds_for(check: Callable[[], object], seconds: float, what: str, interval: float = 0.2) -> None:
-    """A negative claim ("the paused screen stays"): ``check`` stays true for ``seconds``; fails at
-    the first poll where it does not, naming ``what``."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not check():
-            held = seconds - (deadline - time.monotonic())
-            raise AssertionError(f"{what}: stopped holding after {held:.1f} s")
-        time.sleep(interval)

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from tests.polling import NotYet, holds_for, wait_until
+from tests.polling import NotYet, wait_until
 
 
 def test_returns_the_first_true_value_without_waiting_longer():
@@ -28,16 +28,3 @@ def test_an_error_it_was_not_told_to_ignore_is_raised_at_once():
     with pytest.raises(ZeroDivisionError):
         wait_until(lambda: 1 / 0, timeout=5, what="x")
 
-
-def test_holds_for_fails_at_the_first_poll_that_breaks_the_claim():
-    started = time.monotonic()
-    moments = iter([True, True, False, True])
-    with pytest.raises(AssertionError, match="the screen stays: stopped holding"):
-        holds_for(lambda: next(moments), seconds=10, what="the screen stays", interval=0.01)
-    assert time.monotonic() - started < 1  # it did not wait out the ten seconds
-
-
-def test_holds_for_passes_when_the_claim_holds_throughout():
-    seen = []
-    holds_for(lambda: seen.append(1) or True, seconds=0.1, what="x", interval=0.01)
-    assert len(seen) >= 3
