@@ -14,8 +14,8 @@ def test_status_page_offline_and_labelled(browser, server):
     page.goto(f"{server}/status")
     wait_for_app(page)
     assert page.get_by_role("heading", name="数据概况").is_visible()
-    badge = page.get_by_test_id("sample-badge")
-    assert badge.is_visible() and "样例数据" in badge.inner_text()
+    # st.html draws after the run reports done: wait for the label, do not glance once
+    page.get_by_test_id("sample-badge").filter(has_text="样例数据").wait_for(state="visible", timeout=30_000)
     assert page.locator("[data-testid='stMetricValue']").first.inner_text().replace(",", "").isdigit()
     page.wait_for_selector("[data-testid='stPlotlyChart'] .js-plotly-plot", timeout=30_000)
     assert page.locator(".js-plotly-plot").count() == 1

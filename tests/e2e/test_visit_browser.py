@@ -55,7 +55,7 @@ def test_route_by_criterion_then_the_shared_link_on_a_phone(browser, server, tmp
     assert widths == [390, 390]  # no horizontal scrolling
     assert phone.locator("[data-testid='stDeckGlJsonChart']").count() == 0  # no 52k-point layer
     assert not phone.get_by_test_id("stSidebar").is_visible()
-    assert phone.get_by_test_id("sample-badge").is_visible()
+    phone.get_by_test_id("sample-badge").wait_for(state="visible", timeout=30_000)  # st.html may draw late
     phone.screenshot(path=str(shots / "visit-phone-390x844.png"))
     phone.context.close()
 
