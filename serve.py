@@ -9,9 +9,14 @@ file would be served.
 
 from __future__ import annotations
 
+import gc
+import importlib
 import os
+import pkgutil
 
 import streamlit as st
+
+import components
 
 from xingtu.store import first_start
 from xingtu.web import app as web
@@ -20,3 +25,11 @@ os.environ["XINGTU_SERVED"] = "1"  # app.py checks it: the routes below are moun
 
 app = st.App("app.py", routes=web.routes(), middleware=web.middleware())
 first_start.start_build()  # first start: build the store while the server comes up, not at the first page
+
+# Import what every page draws with now, not at the first reader's page (pandas, plotly,
+# geopandas, pydeck come with the components), then freeze that heap: the garbage
+# collector's full passes skip objects that live as long as the process.
+for module in pkgutil.iter_modules(components.__path__):
+    importlib.import_module(f"components.{module.name}")
+gc.collect()
+gc.freeze()
