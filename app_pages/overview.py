@@ -24,6 +24,7 @@ from xingtu.views.headline import compute_headline
 
 state = view.current()
 data = access.load_overview(state.region, state.unit_type, state.year, state.by)
+shown = (state.region, state.unit_type, state.year, state.by)  # what `data` is: the key of what is built from it
 scope_name = str(access.load_region_path(state.region)["name"].iloc[-1])
 crumb_col, brief_col = st.columns([5, 2], vertical_alignment="center")
 with crumb_col:
@@ -39,13 +40,15 @@ if not nothing:
             state.region, state.unit_type, state.year, data.scope_level, scope_name, key="overview.briefing"
         )
 
-kpi_cards.render(
-    kpi_cards.compute_cards(
+cards = view.built(
+    "overview.cards",
+    *shown,
+    build=lambda: kpi_cards.compute_cards(
         compute_headline(data.summary, data.counts, data.prev_summary, data.prev_counts, data.prev_year),
         view.lang(),
     ),
-    data.prev_year,
 )
+kpi_cards.render(cards, data.prev_year)
 
 map_col, dots_col, side_col = st.columns([5, 4, 4], gap="medium")
 with map_col:
@@ -54,16 +57,27 @@ with map_col:
         fig = None
         nodata.show_chart_empty(t("overview.map"))
     elif data.child_level == "village":
-        fig = region_map.build_unit_dots(
-            data.units, map_controls.level_texts(), *map_controls.outline(state.region), t("common.level")
+        outline = map_controls.outline(state.region)
+        fig = view.built(
+            "overview.dots",
+            *shown,
+            outline,
+            build=lambda: region_map.build_unit_dots(
+                data.units, map_controls.level_texts(), *outline, t("common.level")
+            ),
         )
     else:
-        fig = region_map.build_region_map(
-            data.children,
+        boundary = access.load_children_boundary_url(data.child_level)
+        outline = map_controls.outline(state.region) if data.scope_level == "county" else ()
+        fig = view.built(
+            "overview.map",
+            *shown,
             metric,
-            access.load_children_boundary_url(data.child_level),
-            map_controls.map_texts(metric),
-            *(map_controls.outline(state.region) if data.scope_level == "county" else ()),
+            boundary,
+            outline,
+            build=lambda: region_map.build_region_map(
+                data.children, metric, boundary, map_controls.map_texts(metric), *outline
+            ),
         )
     clicked = None
     if fig is not None:
@@ -84,18 +98,33 @@ with dots_col:
     else:
         layer = map_controls.show_layer(key="overview.layer", auto=village_map.default_layer(n))
     if layer != "off":
-        deck = village_map.build_village_deck(
-            url,
-            access.load_boundary_url("counties"),
-            data.bounds,
+        counties = access.load_boundary_url("counties")
+        deck = view.built(
+            "overview.deck",
+            *shown,
+            state.level,
             layer,
-            map_controls.village_tooltip(),
-            n,
-            map_controls.hex_tooltip(),
-            scope_level=data.scope_level,
-            names=map_controls.point_names(data.units, state.level),
+            url,
+            counties,
+            build=lambda: village_map.build_village_deck(
+                url,
+                counties,
+                data.bounds,
+                layer,
+                map_controls.village_tooltip(),
+                n,
+                map_controls.hex_tooltip(),
+                scope_level=data.scope_level,
+                names=map_controls.point_names(data.units, state.level),
+            ),
         )
-        legend = map_controls.points_legend(layer, data.counts, state.level)
+        legend = view.built(
+            "overview.points_legend",
+            *shown,
+            state.level,
+            layer,
+            build=lambda: map_controls.points_legend(layer, data.counts, state.level),
+        )
         village_map.render(deck, key="villages", legend_html=legend)
 with side_col:
     st.markdown(f"**{t('overview.distribution')}**")
@@ -107,8 +136,13 @@ with side_col:
         title = t("overview.ranking", level=t("overview.ranking.level." + data.child_level))
         st.markdown(f"**{title}**")
         sort = ranking.show_sort(key="overview.sort")
-        table = ranking_view.compute_ranking(data.children, metric, view.lang(), sort)
-        rows = ranking.build_ranking_rows(table, metric, t("nodata.not_imported"))
+
+        def build_ranking() -> tuple[list, object]:
+            table = ranking_view.compute_ranking(data.children, metric, view.lang(), sort)
+            rows = ranking.build_ranking_rows(table, metric, t("nodata.not_imported"))
+            return rows, ranking_view.compute_table(table, metric, view.lang())
+
+        rows, export = view.built("overview.ranking", *shown, metric, sort, build=build_ranking)
         picked = ranking.render(
             rows,
             key=f"rank.{state.region}.{data.child_level}",
@@ -117,7 +151,7 @@ with side_col:
             metric_label=t(f"metric.{metric}"),
         )
         table_export.show(
-            ranking_view.compute_table(table, metric, view.lang()),
+            export,
             f"{scope_name}_{title}_{state.year}",
             key=f"rank.{state.region}.{data.child_level}.export",
         )

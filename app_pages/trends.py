@@ -22,11 +22,12 @@ if data.year_metrics.empty:
 nodata.show_notice(access.load_summary(state.region, state.unit_type, state.year), scope, state.year)
 
 levels = {lv: t(f"level.{lv}") for lv in range(6)}
+shown = (state.region, state.unit_type, state.year, state.star)  # what every figure below depends on
 left, right = st.columns(2, gap="large")
 with left:
     st.markdown(f"**{t('trends.levels')}**")
     st.plotly_chart(
-        trend_charts.build_level_stack(data.level_trend, levels),
+        view.built("trends.levels", *shown, build=lambda: trend_charts.build_level_stack(data.level_trend, levels)),
         key="trends.levels",
         config=chart_config(f"{scope}_{t('trends.levels')}"),
     )
@@ -34,19 +35,19 @@ with right:
     st.markdown(f"**{t('trends.mean')}**")
     labels = {m: t(f"metric.{m}") for m in ("mean_stars", "share_ge3", "share_ge4")}
     st.plotly_chart(
-        trend_charts.build_mean_line(data.year_metrics, labels),
+        view.built("trends.mean", *shown, build=lambda: trend_charts.build_mean_line(data.year_metrics, labels)),
         key="trends.mean",
         config=chart_config(f"{scope}_{t('trends.mean')}"),
     )
 
 left, right = st.columns(2, gap="large")
 with left:
-    trend_panels.render_monthly(data.monthly, scope)
+    trend_panels.render_monthly(data.monthly, scope, shown)
 with right:
-    trend_panels.render_targets(data.target_vs_result, data.child_level, state.year, scope)
+    trend_panels.render_targets(data.target_vs_result, data.child_level, state.year, scope, shown)
 
 left, right = st.columns(2, gap="large")
 with left:
     trend_panels.render_compare(state.unit_type, key="trends.compare")
 with right:
-    trend_panels.render_movers(data.child_years, data.child_level, key="trends.movers", scope=scope)
+    trend_panels.render_movers(data.child_years, data.child_level, key="trends.movers", scope=scope, shown=shown)

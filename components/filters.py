@@ -14,18 +14,29 @@ from xingtu.viewstate import UNIT_TYPES, ViewState
 _NONE = ""  # the "all" option of a select (None is not a stable widget value)
 
 
-def _region_select(regions: pd.DataFrame, level: str, parent: str, label_key: str, all_key: str) -> None:
+def _region_choices(level: str, parent: str) -> tuple[dict[str, str], frozenset[str]]:
+    """The regions at ``level`` under ``parent`` this session may name: code -> name, and the zones."""
+
+    def build() -> tuple[dict[str, str], frozenset[str]]:
+        regions = access.load_region_table()
+        rows = regions[(regions["level"] == level) & (regions["parent_code"] == parent)]
+        names = dict(zip(rows["code"].tolist(), rows["name"].tolist(), strict=True))
+        return names, frozenset(rows.loc[rows["kind"] == "zone", "code"].tolist())
+
+    root, inside = view.context().root, access.principal().units is None
+    return view.built("filters.regions", root, inside, level, parent, build=build)
+
+
+def _region_select(level: str, parent: str, label_key: str, all_key: str) -> None:
     """One step of the cascade: the regions at ``level`` under ``parent`` (searchable).
 
     At or above the session's scope the step is fixed to the scope's own region: a county's
     staff see their city and county named, and choose among their townships only."""
-    rows = regions[(regions["level"] == level) & (regions["parent_code"] == parent)]
-    names = dict(zip(rows["code"], rows["name"], strict=True))
-    zones = set(rows.loc[rows["kind"] == "zone", "code"])
+    names, zones = _region_choices(level, parent)
     suffix = t("filter.zone_suffix")
     root = view.context().root
     locked = REGION_LEVELS.index(level) <= REGION_LEVELS.index(region_level(root))
-    options = [root[: prefix_len(level)].ljust(12, "0")] if locked else [_NONE, *rows["code"]]
+    options = [root[: prefix_len(level)].ljust(12, "0")] if locked else [_NONE, *names]
 
     labels = {_NONE: t(all_key), **{c: n + (suffix if c in zones else "") for c, n in names.items()}}
 
@@ -49,18 +60,16 @@ def _region_select(regions: pd.DataFrame, level: str, parent: str, label_key: st
 
 def show() -> ViewState:
     """Draw the sidebar filters and return the view they define."""
-    regions = access.load_region_table()
     province = view.context().province
-    star_table = access.load_standard_summary()
     with st.sidebar:
         st.markdown(f"#### {t('filter.header')}")
-        _region_select(regions, "city", province, "filter.city", "filter.all_province")
+        _region_select("city", province, "filter.city", "filter.all_province")
         city = view.current().region[:4].ljust(12, "0")
         if city != province:
-            _region_select(regions, "county", city, "filter.county", "filter.all_city")
+            _region_select("county", city, "filter.county", "filter.all_city")
             county = view.current().region[:6].ljust(12, "0")
             if county != city:
-                _region_select(regions, "township", county, "filter.township", "filter.all_county")
+                _region_select("township", county, "filter.township", "filter.all_county")
         view.bind_choice(
             st.radio, "unit_type", UNIT_TYPES, "filter.unit_type", "filter.unit_type", "type", horizontal=True
         )
@@ -78,12 +87,11 @@ def show() -> ViewState:
             label=t("filter.level"),
             format_func={_NONE: t("filter.level_all"), **{v: t(f"level.{v}") for v in range(6)}}.__getitem__,
         )
-        stars = star_table.drop_duplicates("star_id").sort_values(["ord", "unit_type"])
-        star_names = _star_labels(star_table)
+        star_names = view.built("filters.stars", build=_star_choices)
         view.bind(
             st.selectbox,
             "star",
-            [_NONE, *stars["star_id"]],
+            [_NONE, *star_names],
             key="filter.star",
             encode=lambda v: v or _NONE,
             decode=lambda v: v or None,
@@ -96,6 +104,14 @@ def show() -> ViewState:
         ):
             st.button(t(label), key=key, on_click=action, icon=icon, width="stretch")
     return view.current()
+
+
+def _star_choices() -> dict[str, str]:
+    """The stars in the standard's order, each with its label."""
+    star_table = access.load_standard_summary()
+    labels = _star_labels(star_table)
+    stars = star_table.drop_duplicates("star_id").sort_values(["ord", "unit_type"])
+    return {str(s): labels[str(s)] for s in stars["star_id"]}
 
 
 def _star_labels(star_table: pd.DataFrame) -> dict[str, str]:

@@ -75,7 +75,12 @@ def level_texts() -> dict[int, str]:
 
 def outline(region: str) -> tuple[str | None, str | None]:
     """(boundary URL, feature id) of the county outline drawn under a county's or township's units."""
-    found = region_map.compute_outline(access.load_region_table(), region)
+    found = view.built(
+        "map.outline",
+        view.context().root,
+        region,
+        build=lambda: region_map.compute_outline(access.load_region_table(), region),
+    )
     if found is None:
         return None, None
     layer, code = found

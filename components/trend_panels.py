@@ -15,7 +15,8 @@ from xingtu.views.movers import compute_movers
 from xingtu.viewstate import MAX_COMPARE
 
 
-def render_monthly(monthly: pd.DataFrame, scope: str) -> None:
+def render_monthly(monthly: pd.DataFrame, scope: str, shown: tuple) -> None:
+    """This year's monthly progress; ``shown``: the view's values the data came from (cache key)."""
     year = int(monthly["year"].iloc[0]) if len(monthly) else None
     title = t("trends.monthly", year=year or "")
     st.markdown(f"**{title}**")
@@ -24,10 +25,11 @@ def render_monthly(monthly: pd.DataFrame, scope: str) -> None:
         return
     config = chart_config(f"{scope}_{title}")
     months = t("trends.months").split(",")
-    st.plotly_chart(trend_charts.build_monthly(monthly, months), key="trends.monthly", config=config)
+    fig = view.built("trends.monthly", *shown, build=lambda: trend_charts.build_monthly(monthly, months))
+    st.plotly_chart(fig, key="trends.monthly", config=config)
 
 
-def render_targets(df: pd.DataFrame, child_level: str, year: int, scope: str) -> None:
+def render_targets(df: pd.DataFrame, child_level: str, year: int, scope: str, shown: tuple) -> None:
     title = t("trends.targets", level=t("overview.ranking.level." + child_level), year=year)
     st.markdown(f"**{title}**")
     if df.empty or child_level == "village":
@@ -41,7 +43,9 @@ def render_targets(df: pd.DataFrame, child_level: str, year: int, scope: str) ->
     }
     with st.container(height=360, border=False):
         st.plotly_chart(
-            trend_charts.build_target_vs_result(df, labels, height=340),
+            view.built(
+                "trends.targets", *shown, build=lambda: trend_charts.build_target_vs_result(df, labels, height=340)
+            ),
             key="trends.targets",
             config=chart_config(f"{scope}_{title}"),
         )
@@ -73,14 +77,20 @@ def render_compare(unit_type: str, key: str) -> None:
         st.info(t("trends.compare.empty"))
         return
     county_years = access.load_county_years(ctx.root, unit_type)
-    fig = trend_charts.build_compare(county_years, chosen, "mean_stars", t("metric.mean_stars"))
+    fig = view.built(
+        "trends.compare",
+        ctx.root,
+        unit_type,
+        chosen,
+        build=lambda: trend_charts.build_compare(county_years, chosen, "mean_stars", t("metric.mean_stars")),
+    )
     st.plotly_chart(fig, key=f"{key}.chart", config=chart_config(t("trends.compare")))
 
 
-def render_movers(child_years: pd.DataFrame, child_level: str, key: str, scope: str) -> None:
+def render_movers(child_years: pd.DataFrame, child_level: str, key: str, scope: str, shown: tuple) -> None:
     heading = t("trends.movers", level=t("overview.ranking.level." + child_level))
     st.markdown(f"**{heading}**")
-    up, down = compute_movers(child_years, "mean_stars")
+    up, down = view.built("trends.movers", *shown, build=lambda: compute_movers(child_years, "mean_stars"))
     if up.empty and down.empty:
         st.info(t("trends.movers.empty"))
         return

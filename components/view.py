@@ -10,8 +10,8 @@ breadcrumb) and widget changes go through the same path. At the end of every run
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -23,6 +23,7 @@ from xingtu.viewstate import Context, Lang, Notice, ViewState, parse_params, to_
 _VIEW = "_view"
 SHARE_PARAM = "s"  # a share link's token: read by components.auth, kept in the address bar
 _NOTICES = "_view_notices"
+_T = TypeVar("_T")
 
 
 @st.cache_resource(show_spinner=False, max_entries=500)
@@ -70,6 +71,15 @@ def lang() -> Lang:
 def t(key: str, **values: object) -> str:
     """Translate ``key`` into the view's language."""
     return translate(key, lang(), **values)
+
+
+def built(name: str, *key: Hashable, build: Callable[[], _T]) -> _T:
+    """``build()`` once per data version, language and ``key``, shared by every session.
+
+    For figures, specs and tables a page only draws: ``key`` names every value the result
+    depends on besides the data version and the language (the view's fields it reads, a
+    file URL it embeds). The result is shared: draw it, never change it."""
+    return access.load_built(name, (lang(), *key), build)
 
 
 def texts(keys: Mapping[str, str]) -> dict[str, str]:

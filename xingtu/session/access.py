@@ -15,8 +15,10 @@ to the scope. A session without a principal reads nothing.
 from __future__ import annotations
 
 import functools
+import threading
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -129,7 +131,38 @@ def sync_version() -> None:
     path = _ready_store()
     if _SEEN.get("path", path) != path:
         st.cache_data.clear()
+        with _BUILT_LOCK:
+            _BUILT.clear()
     _SEEN["path"] = path
+
+
+# Built figures, specs and tables, shared by every session of this process: key -> value.
+_BUILT: OrderedDict[tuple, Any] = OrderedDict()
+_BUILT_LOCK = threading.Lock()
+BUILT_MAX = 600  # entries; a built figure is tens of KB (its data comes by URL, not inline)
+
+
+def load_built(name: str, key: tuple[Hashable, ...], build: Callable[[], _T]) -> _T:
+    """What ``build()`` returns for ``name`` and ``key``, built once per data version and shared.
+
+    ``key`` holds the small values the result depends on besides the data version: the view's
+    parameters, the language, and any file URL the result embeds (a URL carries its
+    principal's token, so a figure pointing at a file is never handed to another principal).
+    Everything is read-only for the caller: Streamlit serialises a figure without changing
+    it, and a page draws what it is given. Keyed by the store file in force, so a new
+    version is never answered from an older one (``sync_version`` also empties the cache).
+    """
+    full = (_SEEN.get("path") or _ready_store(), name, *key)
+    with _BUILT_LOCK:
+        if full in _BUILT:
+            _BUILT.move_to_end(full)
+            return _BUILT[full]
+    value = build()
+    with _BUILT_LOCK:
+        _BUILT[full] = value
+        while len(_BUILT) > BUILT_MAX:
+            _BUILT.popitem(last=False)
+    return value
 
 
 def prepare_store(progress: Callable[[float, str], None]) -> Path:
