@@ -76,7 +76,7 @@ cols[3].metric(t("status.counties"), f"{_n('county'):,}", help=t("status.countie
 cols[4].metric(t("status.zones"), f"{_n('county', 'zone'):,}", help=t("status.zones.help"))
 
 scope_name = str(access.load_region_path(root)["name"].iloc[-1])
-coverage.render(access.load_coverage(root), scope_name, key="status.coverage")
+coverage.render(access.load_coverage(root), scope_name, key="status.coverage", root=root)
 
 left, right = st.columns([3, 2], gap="large")
 with left:

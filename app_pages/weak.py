@@ -15,6 +15,7 @@ tab = view.bind_choice(
     st.segmented_control, "tab", TABS, "weak.tab", "weak.tab", "weak.tab", decode=lambda v: v or "heat"
 )
 data = access.load_weak(state.region, state.unit_type, state.year, tab, state.star, state.level)
+shown = (state.region, state.unit_type, state.year, tab, state.star, state.level)  # what `data` is
 level_name = t("overview.ranking.level." + data.child_level)
 scope = str(access.load_region_path(state.region)["name"].iloc[-1])
 summary = access.load_summary(state.region, state.unit_type, state.year)
@@ -47,6 +48,7 @@ if tab == "heat":
                 share_label,
                 key=f"weak.heat.{what}",
                 filename=f"{scope}_{title}_{state.year}",
+                shown=shown,
             )
 elif tab == "tasks":
     title = t("weak.tasks.title", year=state.year)
@@ -55,7 +57,7 @@ elif tab == "tasks":
         nodata.show_chart_empty(title)
         st.stop()
     labels = {"veto": t("unit.veto"), "share": t("weak.failing")}
-    weak_charts.render_top_tasks(data.weakest, labels, key="weak.tasks", name=f"{scope}_{title}")
+    weak_charts.render_top_tasks(data.weakest, labels, key="weak.tasks", name=f"{scope}_{title}", shown=shown)
 else:
     title = t("weak." + tab + ".title", year=state.year, n=len(data.units))
     st.markdown(f"**{title}**")
@@ -77,7 +79,7 @@ else:
             "veto_unmet": t("weak.veto_unmet"),
         }
     picked = weak_charts.render_unit_list(
-        data.units, columns, key=f"weak.{tab}.{state.region}", name=f"{scope}_{title}"
+        data.units, columns, key=f"weak.{tab}.{state.region}", name=f"{scope}_{title}", shown=shown
     )
     if picked:
         view.update(unit=picked)

@@ -133,8 +133,10 @@ def detail_columns() -> dict[str, str]:
     return view.texts(DETAIL_COLUMNS)
 
 
-def render(cov: Coverage, scope: str, key: str) -> None:
-    """The coverage section of the status page: a kind choice, the matrix, the import list."""
+def render(cov: Coverage, scope: str, key: str, root: str) -> None:
+    """The coverage section of the status page: a kind choice, the matrix, the import list.
+
+    ``root``: the region ``cov`` is of (the computed tables are shared under it)."""
     st.subheader(t("coverage.title"))
     st.caption(t("coverage.caption"))
     kinds = compute_kinds(cov)
@@ -148,7 +150,7 @@ def render(cov: Coverage, scope: str, key: str) -> None:
         )
         or kinds[0]
     )
-    text, state = compute_matrix(cov, kind, view.lang())
+    text, state = view.built("coverage.matrix", root, kind, build=lambda: compute_matrix(cov, kind, view.lang()))
     label, done, total = compute_summary(state)
     kind_label = t(f"import.kind.{kind}")
     values = {"kind": kind_label, "done": done, "total": total, "missing": total - done}
@@ -177,7 +179,7 @@ def render(cov: Coverage, scope: str, key: str) -> None:
     )
 
     st.markdown(f"**{t('coverage.details')}**")
-    details = compute_details(cov, view.lang())
+    details = view.built("coverage.details", root, build=lambda: compute_details(cov, view.lang()))
     if details.empty:
         st.caption(t("coverage.details.none"))
         return

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import table_export
+from components import table_export, view
 from components.theme import CLASS_COLORS, FONT_FAMILY, TEXT_COLOR, chart_config
 from components.view import t
 from xingtu.safe import plotly_text
@@ -62,11 +62,15 @@ def build_heat(df: pd.DataFrame, column: str, label: str, height: int = 460) -> 
 
 
 def render_heat(
-    df: pd.DataFrame, share: str, column: str, title: str, label: str, key: str, filename: str
+    df: pd.DataFrame, share: str, column: str, title: str, label: str, key: str, filename: str, shown: tuple
 ) -> None:
-    """A titled heat map of ``df`` (regions × ``column``, coloured by the ``share`` column)."""
+    """A titled heat map of ``df`` (regions × ``column``, coloured by the ``share`` column).
+
+    ``shown``: the view's values ``df`` came from (the built figure is shared under them)."""
     st.markdown(f"**{title}**")
-    fig = build_heat(df.rename(columns={share: "share"}), column, label)
+    fig = view.built(
+        "weak.heat", *shown, column, build=lambda: build_heat(df.rename(columns={share: "share"}), column, label)
+    )
     st.plotly_chart(fig, key=key, config=chart_config(filename))
 
 
@@ -99,9 +103,10 @@ def build_top_tasks(df: pd.DataFrame, labels: dict[str, str], height: int = 560)
     return fig
 
 
-def render_top_tasks(df: pd.DataFrame, labels: dict[str, str], key: str, name: str) -> None:
+def render_top_tasks(df: pd.DataFrame, labels: dict[str, str], key: str, name: str, shown: tuple) -> None:
     """The chart of the most failed tasks (PNG from its camera button) and its numbers as a table."""
-    st.plotly_chart(build_top_tasks(df, labels), key=key, config=chart_config(name))
+    fig = view.built("weak.tasks", *shown, build=lambda: build_top_tasks(df, labels))
+    st.plotly_chart(fig, key=key, config=chart_config(name))
     table = df.assign(share=(df["share_unmet"] * 100).round(1))
     columns = {
         "task_id": t("export.task_id"),
@@ -116,15 +121,21 @@ def render_top_tasks(df: pd.DataFrame, labels: dict[str, str], key: str, name: s
 
 
 def render_unit_list(
-    units: pd.DataFrame, columns: dict[str, str], key: str, name: str, height: int = 560
+    units: pd.DataFrame, columns: dict[str, str], key: str, name: str, shown: tuple, height: int = 560
 ) -> str | None:
-    """A clickable list of units and its Excel / CSV download; the code of the clicked unit, if any."""
-    shown = units.assign(
-        level=[t(f"level.{int(v)}") for v in units["level"]],
-        target_level=[t(f"level.{int(v)}") if pd.notna(v) else "—" for v in units["target_level"]],
+    """A clickable list of units and its Excel / CSV download; the code of the clicked unit, if any.
+
+    ``shown``: the view's values ``units`` came from (the labelled table is shared under them)."""
+    table = view.built(
+        "weak.units",
+        *shown,
+        build=lambda: units.assign(
+            level=[t(f"level.{int(v)}") for v in units["level"]],
+            target_level=[t(f"level.{int(v)}") if pd.notna(v) else "—" for v in units["target_level"]],
+        ),
     )
     event = st.dataframe(
-        shown[list(columns)],
+        table[list(columns)],
         column_config=columns,
         hide_index=True,
         width="stretch",
@@ -133,6 +144,6 @@ def render_unit_list(
         selection_mode="single-row",
         key=key,
     )
-    table_export.show(shown, name, key=f"{key}.table", columns={"code": t("unit.code"), **columns})
+    table_export.show(table, name, key=f"{key}.table", columns={"code": t("unit.code"), **columns})
     rows = event.selection.rows if event else []
     return str(units.iloc[rows[0]]["code"]) if rows else None
