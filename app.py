@@ -9,7 +9,7 @@ import streamlit as st
 
 from components import auth, filters, layout, print_page, sample_badge, store_gate, view
 from xingtu.auth.principal import AccessDenied
-from xingtu.session import access
+from xingtu.session import access, warm
 
 FULL_SCREEN_PAGES = ("screen",)
 # (file, url path, icon); the first is the default page
@@ -39,7 +39,8 @@ if who is None:
     )
     st.stop()
 
-access.sync_version()  # a new version in force (an import, a rollback) drops cached results
+if access.sync_version():  # a new version in force (an import, a rollback) drops cached results
+    warm.start()  # … and its common views are computed once, in the background
 allowed = (
     set(who.pages) | ({"import"} if who.can_import else set()) | ({"access"} if who.can_share else set())
 )

@@ -12,24 +12,41 @@ from __future__ import annotations
 import gc
 import importlib
 import os
-import pkgutil
+import threading
 
 import streamlit as st
-
-import components
+from streamlit import runtime
 
 from xingtu.store import first_start
 from xingtu.web import app as web
 
 os.environ["XINGTU_SERVED"] = "1"  # app.py checks it: the routes below are mounted
 
-app = st.App("app.py", routes=web.routes(), middleware=web.middleware())
-first_start.start_build()  # first start: build the store while the server comes up, not at the first page
+# What every page draws with, imported now rather than at the first reader's page.
+LIBRARIES = ("pandas", "numpy", "pyarrow", "duckdb", "plotly.graph_objects", "pydeck", "geopandas", "jinja2")
 
-# Import what every page draws with now, not at the first reader's page (pandas, plotly,
-# geopandas, pydeck come with the components), then freeze that heap: the garbage
-# collector's full passes skip objects that live as long as the process.
-for module in pkgutil.iter_modules(components.__path__):
-    importlib.import_module(f"components.{module.name}")
+app = st.App("app.py", routes=web.routes(), middleware=web.middleware())
+
+
+def _warm_when_ready(build: first_start.Build) -> None:
+    """Once the store is built and the server's runtime exists (the caches are the runtime's),
+    compute the common views in the background (``xingtu.session.warm``)."""
+    build.done.wait()
+    tick = threading.Event()
+    while not runtime.exists() and not tick.wait(0.5):
+        pass
+    if build.error is None:  # a failed build: the first page says why and builds again
+        from xingtu.session import warm  # noqa: PLC0415 -- its caches must not exist before the runtime
+
+        warm.start()
+
+
+for library in LIBRARIES:
+    importlib.import_module(library)
+# The garbage collector's full passes skip what lives as long as the process.
 gc.collect()
 gc.freeze()
+# First start: build the store while the server comes up, not at the first page; then warm.
+threading.Thread(
+    target=_warm_when_ready, args=(first_start.start_build(),), name="xingtu-warm-wait", daemon=True
+).start()

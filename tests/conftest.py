@@ -30,6 +30,9 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # AppTest runs app.py as the server entry serve.py would: its routes are "mounted" (the HTTP
 # side is tested on its own, and end to end through the served app in tests/e2e).
 os.environ["XINGTU_SERVED"] = "1"
+# No background warm-up in the suite's in-process apps and servers (many small stores, two
+# cores): tests/test_warm.py runs it on purpose.
+os.environ["XINGTU_WARM"] = "0"
 
 # 源汇区 (calibrated), 郾城区, and 漯河经济技术开发区 (functional zone, no polygon)
 SMALL_COUNTIES = ("411102000000", "411103000000", "411171000000")

@@ -125,15 +125,18 @@ def base_store_path() -> str:
 _SEEN: dict[str, str] = {}
 
 
-def sync_version() -> None:
+def sync_version() -> bool:
     """Once per script run: if another version came into force (an import or a rollback, here or
-    in another process), every cached query result is dropped, so no page mixes versions."""
+    in another process), every cached query result is dropped, so no page mixes versions.
+    True when this run is the first of this process to see the version in force."""
     path = _ready_store()
     if _SEEN.get("path", path) != path:
         st.cache_data.clear()
         with _BUILT_LOCK:
             _BUILT.clear()
+    new = _SEEN.get("path") != path
     _SEEN["path"] = path
+    return new
 
 
 # Built figures, specs and tables, shared by every session of this process: key -> value.

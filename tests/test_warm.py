@@ -1,0 +1,95 @@
+"""The background warm-up: which views it computes, that the pages then find them computed, and
+that it stops when another version comes into force."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import streamlit as st
+
+from tests.conftest import store_env
+from xingtu.session import access, warm
+
+
+@pytest.fixture
+def warm_store(make_store, monkeypatch: pytest.MonkeyPatch):
+    """A fresh store, the environment pointing at it, empty caches before and after."""
+    settings = make_store(name="warm")
+    for key, value in store_env(settings).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setitem(access._SEEN, "path", "")  # no version seen yet in this process
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield settings
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # (level, code, units) in any order -> province, cities, counties with units, in code order
+        (
+            [
+                ("county", "411103", 5),
+                ("township", "411102001", 3),
+                ("city", "4111", 8),
+                ("province", "41", 8),
+                ("county", "411102", 3),
+            ],
+            ["41", "4111", "411102", "411103"],
+        ),
+        ([("city", "4113", 2), ("city", "4101", 1), ("province", "41", 3)], ["41", "4101", "4113"]),
+        ([("city", "4113", 0), ("county", "411301", 0), ("province", "41", 9)], ["41"]),  # outside the deployment
+        ([("township", "411102001", 3), ("village", "411102001001", 1)], []),
+    ],
+)
+def test_regions_are_warmed_province_first_then_cities_then_counties(rows, expected):
+    table = pd.DataFrame(
+        {
+            "level": [lv for lv, _, _ in rows],
+            "code": [c.ljust(12, "0") for _, c, _ in rows],
+            "units": [n for _, _, n in rows],
+        }
+    )
+    assert warm.compute_regions(table) == [c.ljust(12, "0") for c in expected]
+
+
+def test_after_a_warm_up_the_common_views_are_read_without_a_query(warm_store, monkeypatch):
+    path = access.store_path()
+    calls = warm.run(path)
+    regions = warm.compute_regions(access._load_region_table())
+    assert calls == len(regions) * len(warm.jobs("", 0)) and len(regions) >= 4  # province, 漯河, counties
+    year = max(access.load_data_years())
+
+    def no_query():
+        raise AssertionError("a warmed view ran a query")
+
+    monkeypatch.setattr(access, "_cursor", no_query)
+    for region in regions:  # what a reader's first look at each region reads: all cached
+        assert access._load_overview(region, "all", year, warm.DEFAULT_BY).summary["units"] > 0
+        access._load_trends(region, "all", year, None)
+        access._load_weak(region, "all", year, "heat", None, None)
+    township = "411102001000"  # not warmed: the same call has to query
+    with pytest.raises(AssertionError, match="ran a query"):
+        access._load_overview(township, "all", year, warm.DEFAULT_BY)
+
+
+def test_a_warm_up_stops_when_asked_or_when_another_version_is_in_force(warm_store):
+    assert warm.run(access.store_path(), stop=lambda: True) == 0
+    assert warm.run("/no/such/version.duckdb") == 0  # not the store in force: nothing computed
+
+
+def test_one_warm_up_per_version_and_none_when_switched_off(warm_store, monkeypatch):
+    monkeypatch.setattr(warm, "_STARTED", {})
+    monkeypatch.setenv("XINGTU_WARM", "0")
+    assert warm.start() is None
+    monkeypatch.setenv("XINGTU_WARM", "1")
+    ran: list[str] = []
+    monkeypatch.setattr(warm, "_warm", ran.append)
+    thread = warm.start()
+    assert thread is not None
+    thread.join(timeout=30)
+    assert ran == [access.store_path()]
+    assert warm.start() is None  # the same version again: already warmed
+    assert ran == [access.store_path()]
