@@ -57,6 +57,23 @@ CHART_CONFIG: dict[str, Any] = {
 }
 
 
+class FrozenFigure(go.Figure):
+    """A finished figure that is drawn many times and never changed: its dict is made once.
+
+    Streamlit turns a figure into its dict (a deep copy of every array) on each run that draws
+    it; a figure shared by every session (``view.built``) keeps that dict and hands it out.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._frozen_dict
+
+    @classmethod
+    def of(cls, fig: go.Figure) -> FrozenFigure:
+        frozen = cls(fig.to_dict(), _validate=False)  # checked when it was built
+        frozen._frozen_dict = fig.to_dict()
+        return frozen
+
+
 def chart_config(filename: str, **extra: Any) -> dict[str, Any]:
     """The shared chart config with the PNG named after what the chart shows (its title)."""
     image = {**CHART_CONFIG["toImageButtonOptions"], "filename": file_stem(filename)}

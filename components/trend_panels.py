@@ -57,13 +57,17 @@ def render_compare(unit_type: str, key: str) -> None:
     if region_level(ctx.root) not in ("province", "city"):  # a county's staff have one county only
         st.info(t("trends.compare.single"))
         return
-    regions = access.load_region_table()
-    counties = regions[regions["code"].isin(ctx.counties)]
-    cities = dict(zip(regions["code"], regions["name"], strict=True))
-    names = {
-        c: f"{n}（{cities.get(p, '')}）"
-        for c, n, p in zip(counties["code"], counties["name"], counties["parent_code"], strict=True)
-    }
+
+    def build_names() -> dict[str, str]:
+        regions = access.load_region_table()
+        counties = regions[regions["code"].isin(ctx.counties)]
+        cities = dict(zip(regions["code"], regions["name"], strict=True))
+        return {
+            c: f"{n}（{cities.get(p, '')}）"
+            for c, n, p in zip(counties["code"], counties["name"], counties["parent_code"], strict=True)
+        }
+
+    names = view.built("trends.compare.names", ctx.root, build=build_names)
     chosen = view.bind_multi(
         "compare",
         list(names),
@@ -90,20 +94,18 @@ def render_compare(unit_type: str, key: str) -> None:
 def render_movers(child_years: pd.DataFrame, child_level: str, key: str, scope: str, shown: tuple) -> None:
     heading = t("trends.movers", level=t("overview.ranking.level." + child_level))
     st.markdown(f"**{heading}**")
-    up, down = view.built("trends.movers", *shown, build=lambda: compute_movers(child_years, "mean_stars"))
+    (up, up_shown), (down, down_shown) = view.built("trends.movers", *shown, build=lambda: _movers(child_years))
     if up.empty and down.empty:
         st.info(t("trends.movers.empty"))
         return
-    for title, table, icon in ((t("trends.up"), up, "⬆"), (t("trends.down"), down, "⬇")):
+    for title, table, formatted, icon in (
+        (t("trends.up"), up, up_shown, "⬆"),
+        (t("trends.down"), down, down_shown, "⬇"),
+    ):
         st.caption(f"{icon} {title}")
         if table.empty:
             st.write(t("trends.movers.none"))
             continue
-        shown = table.assign(
-            before=[format_metric("mean_stars", v) for v in table["before"]],
-            after=[format_metric("mean_stars", v) for v in table["after"]],
-            change=[format_change("mean_stars", v) for v in table["change"]],
-        )
         columns = {
             "name": t("common.name"),
             "before": t("trends.before"),
@@ -111,7 +113,7 @@ def render_movers(child_years: pd.DataFrame, child_level: str, key: str, scope: 
             "change": t("trends.change"),
         }
         st.dataframe(
-            shown[list(columns)],
+            formatted[list(columns)],
             column_config=columns,
             hide_index=True,
             width="stretch",
@@ -124,3 +126,19 @@ def render_movers(child_years: pd.DataFrame, child_level: str, key: str, scope: 
             key=f"{key}.{icon}",
             columns=columns,
         )
+
+
+def _movers(child_years: pd.DataFrame) -> tuple[tuple[pd.DataFrame, pd.DataFrame], ...]:
+    """The regions that rose and fell most: each table with its rows as the page writes them."""
+    tables = compute_movers(child_years, "mean_stars")
+    return tuple(
+        (
+            table,
+            table.assign(
+                before=[format_metric("mean_stars", v) for v in table["before"]],
+                after=[format_metric("mean_stars", v) for v in table["after"]],
+                change=[format_change("mean_stars", v) for v in table["change"]],
+            ),
+        )
+        for table in tables
+    )

@@ -13,7 +13,10 @@ import dataclasses
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, TypeVar
 
+import plotly.graph_objects as go
 import streamlit as st
+
+from components.theme import FrozenFigure
 
 from xingtu.i18n import translate
 from xingtu.safe import markdown_text
@@ -79,7 +82,11 @@ def built(name: str, *key: Hashable, build: Callable[[], _T]) -> _T:
     For figures, specs and tables a page only draws: ``key`` names every value the result
     depends on besides the data version and the language (the view's fields it reads, a
     file URL it embeds). The result is shared: draw it, never change it."""
-    return access.load_built(name, (lang(), *key), build)
+    def build_frozen() -> _T:
+        value = build()
+        return FrozenFigure.of(value) if type(value) is go.Figure else value  # type: ignore[return-value]
+
+    return access.load_built(name, (lang(), *key), build_frozen)
 
 
 def texts(keys: Mapping[str, str]) -> dict[str, str]:
