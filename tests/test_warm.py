@@ -55,24 +55,37 @@ def test_regions_are_warmed_province_first_then_cities_then_counties(rows, expec
     assert warm.compute_regions(table) == [c.ljust(12, "0") for c in expected]
 
 
+def test_the_plan_puts_the_latest_year_first_then_unit_types_then_earlier_years_of_the_upper_levels():
+    regions = ["410000000000", "411100000000", "411102000000"]
+    plan = warm.compute_plan(regions, [2023, 2025, 2024])
+    assert plan[:3] == [(r, "all", 2025) for r in regions]  # every region, the latest year, first
+    assert plan[3:9] == [(r, t, 2025) for t in ("rural", "urban") for r in regions]
+    # then the province and the city (not the county) in the earlier years, newest first
+    assert plan[9:] == [(r, "all", y) for y in (2024, 2023) for r in regions[:2]]
+    assert warm.compute_plan(regions, []) == []  # an empty dataset: nothing to warm
+
+
 def test_after_a_warm_up_the_common_views_are_read_without_a_query(warm_store, monkeypatch):
     path = access.store_path()
     calls = warm.run(path)
     regions = warm.compute_regions(access._load_region_table())
-    assert calls == len(regions) * len(warm.jobs("", 0)) and len(regions) >= 4  # province, 漯河, counties
-    year = max(access.load_data_years())
+    years = access.load_data_years()
+    plan = warm.compute_plan(regions, years)
+    assert calls == len(plan) * len(warm.jobs("", 0)) and len(regions) >= 4  # province, 漯河, counties
 
     def no_query():
         raise AssertionError("a warmed view ran a query")
 
     monkeypatch.setattr(access, "_cursor", no_query)
-    for region in regions:  # what a reader's first look at each region reads: all cached
-        assert access._load_overview(region, "all", year, warm.DEFAULT_BY).summary["units"] > 0
-        access._load_trends(region, "all", year, None)
-        access._load_weak(region, "all", year, "heat", None, None)
-    township = "411102001000"  # not warmed: the same call has to query
-    with pytest.raises(AssertionError, match="ran a query"):
-        access._load_overview(township, "all", year, warm.DEFAULT_BY)
+    for region, unit_type, year in plan:  # what a reader's first look at each reads: all cached
+        assert access._load_overview(region, unit_type, year, warm.DEFAULT_BY).summary["units"] > 0
+        access._load_trends(region, unit_type, year, None)
+        access._load_weak(region, unit_type, year, "heat", None, None)
+    latest, earlier = max(years), min(years)
+    township, county = "411102001000", "411102000000"
+    for region, year in ((township, latest), (county, earlier)):  # not warmed: the same call queries
+        with pytest.raises(AssertionError, match="ran a query"):
+            access._load_overview(region, "all", year, warm.DEFAULT_BY)
 
 
 def test_a_warm_up_stops_when_asked_or_when_another_version_is_in_force(warm_store):

@@ -193,7 +193,9 @@ def _scope_loader(query: Callable[..., _T], max_entries: int | None = None) -> C
             return query(cur, q.Scope(region, unit_type), year, *more)
 
     load.__name__ = load.__qualname__ = f"_load_{query.__module__}.{query.__name__}"
-    return st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=max_entries)(load)
+    # no time limit: a store file never changes (a new version is a new file, and sync_version
+    # empties the caches); max_entries bounds the memory
+    return st.cache_data(show_spinner=False, max_entries=max_entries)(load)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
@@ -221,7 +223,7 @@ def load_summary(region: str, unit_type: q.TypeFilter, year: int) -> dict:
     return _load_summary(_region(region), unit_type, year)
 
 
-_load_summary = _scope_loader(q.query_summary, max_entries=500)
+_load_summary = _scope_loader(q.query_summary, max_entries=2000)
 
 
 def load_shows_sample(region: str, unit_type: q.TypeFilter, year: int) -> bool:
@@ -231,7 +233,7 @@ def load_shows_sample(region: str, unit_type: q.TypeFilter, year: int) -> bool:
     return _load_sample_share(_region(region), unit_type, year)[0] > 0
 
 
-_load_sample_share = _scope_loader(q.query_sample_share, max_entries=500)
+_load_sample_share = _scope_loader(q.query_sample_share, max_entries=2000)
 
 
 def load_coverage(region: str) -> views.Coverage:
@@ -354,14 +356,14 @@ def _write_points(
     )
 
 
-_points_file = _scope_loader(_write_points, max_entries=500)
+_points_file = _scope_loader(_write_points, max_entries=2000)
 
 
 def load_overview(region: str, unit_type: q.TypeFilter, year: int, by: str) -> views.Overview:
     return _load_overview(_region(region), unit_type, year, by)
 
 
-_load_overview = _scope_loader(views.query_overview, max_entries=500)
+_load_overview = _scope_loader(views.query_overview, max_entries=2000)
 
 
 def load_screen(region: str, unit_type: q.TypeFilter, year: int, by: str) -> views.Screen:
@@ -432,7 +434,7 @@ def load_trends(region: str, unit_type: q.TypeFilter, year: int, star: str | Non
     return _load_trends(_region(region), unit_type, year, star)
 
 
-_load_trends = _scope_loader(views.query_trends, max_entries=500)
+_load_trends = _scope_loader(views.query_trends, max_entries=2000)
 
 
 def load_county_years(region: str, unit_type: q.TypeFilter) -> pd.DataFrame:
@@ -451,7 +453,7 @@ def load_weak(
     return _load_weak(_region(region), unit_type, year, tab, star, level)
 
 
-_load_weak = _scope_loader(views.query_weak, max_entries=500)
+_load_weak = _scope_loader(views.query_weak, max_entries=2000)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)

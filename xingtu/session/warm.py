@@ -2,8 +2,9 @@
 
 After a start or an import, the first readers would otherwise each pay the full queries of
 the view they open (the province, their city, their county). One thread per version runs the
-cached loaders those views read, for the latest year and every unit, at a lower CPU priority
-than the readers' own runs: the province first, then the cities, then the counties. It stops
+cached loaders those views read, at a lower CPU priority than the readers' own runs: the
+province, its cities and its counties in the latest year (all units, then villages, then
+communities), then the earlier years of the province and the cities. It stops
 as soon as another version comes into force. What it fills is the same cache the pages read
 (``xingtu.session.access``), under the same keys, so a reader who arrives while it works
 waits for that one computation instead of starting a second.
@@ -19,6 +20,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from xingtu.session import access
+from xingtu.viewstate import UNIT_TYPES
 
 THREAD_NAME = "xingtu-warm"
 NICENESS = 10  # the thread's own nice value: readers' runs come first
@@ -51,28 +53,38 @@ def compute_regions(table: pd.DataFrame) -> list[str]:
     return [str(code) for _, code in ranked]
 
 
-def jobs(region: str, year: int) -> list[Callable[[], object]]:
+def jobs(region: str, year: int, unit_type: str = "all") -> list[Callable[[], object]]:
     """The loaders a reader's first look at ``region`` runs (overview, trends, weak points)."""
     return [
-        lambda: access._load_summary(region, "all", year),
-        lambda: access._load_sample_share(region, "all", year),
+        lambda: access._load_summary(region, unit_type, year),
+        lambda: access._load_sample_share(region, unit_type, year),
         lambda: access._load_region_path(region),
-        lambda: access._load_overview(region, "all", year, DEFAULT_BY),
-        lambda: access._load_trends(region, "all", year, None),
-        lambda: access._load_weak(region, "all", year, "heat", None, None),
+        lambda: access._load_overview(region, unit_type, year, DEFAULT_BY),
+        lambda: access._load_trends(region, unit_type, year, None),
+        lambda: access._load_weak(region, unit_type, year, "heat", None, None),
     ]
+
+
+def compute_plan(regions: list[str], years: list[int]) -> list[tuple[str, str, int]]:
+    """(region, unit type, year) to warm, most looked-at first: every region in the latest year
+    with all units, then with villages and with communities alone; then the earlier years of the
+    province and its cities (the year-on-year look)."""
+    if not years:
+        return []
+    latest = max(years)
+    plan = [(region, unit_type, latest) for unit_type in UNIT_TYPES for region in regions]
+    upper = [r for r in regions if r.endswith("00000000")]  # the province and the cities
+    plan += [(region, "all", year) for year in sorted(years, reverse=True)[1:] for region in upper]
+    return plan
 
 
 def run(path: str, stop: Callable[[], bool] | None = None) -> int:
     """Warm ``path``'s common views; the number of loader calls made. Stops early when the store
     in force is no longer ``path`` (or ``stop()`` says so)."""
-    years = access.load_data_years()
-    if not years:  # an empty dataset: nothing to look at yet
-        return 0
-    year = max(years)
+    regions = compute_regions(access._load_region_table())
     done = 0
-    for region in compute_regions(access._load_region_table()):
-        for job in jobs(region, year):
+    for region, unit_type, year in compute_plan(regions, access.load_data_years()):
+        for job in jobs(region, year, unit_type):
             if (stop is not None and stop()) or access.store_path() != path:
                 return done
             job()
