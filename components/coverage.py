@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from components import table_export, templating, view
+from components.theme import drawn_styler
 from components.view import t
 from xingtu.i18n import translate
 from xingtu.store.views import COVERAGE_KINDS, KINDS_WITHOUT_YEAR, Coverage
@@ -165,7 +166,14 @@ def render(cov: Coverage, scope: str, key: str, root: str) -> None:
         "units": t("coverage.col.units"),
         **{c: c for c in state.columns},
     }
-    styled = text.style.apply(lambda _: state.map(_CELL_STYLE.get), axis=None, subset=list(state.columns))
+    styled = view.built(
+        "coverage.styled",
+        root,
+        kind,
+        build=lambda: drawn_styler(
+            text.style.apply(lambda _: state.map(_CELL_STYLE.get), axis=None, subset=list(state.columns))
+        ),
+    )
     st.dataframe(
         styled,
         column_config=columns,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
 
 from xingtu.export import file_stem
 
@@ -72,6 +74,39 @@ class FrozenFigure(go.Figure):
         frozen = cls(fig.to_dict(), _validate=False)  # checked when it was built
         frozen._frozen_dict = fig.to_dict()
         return frozen
+
+
+def drawn_styler(styler: Styler) -> Styler:
+    """``styler``, changed to work its styles out once: for a styled grid drawn many times.
+
+    Streamlit asks pandas to compute and translate a Styler's styles on every run that draws
+    it (for a province's coverage matrix, most of the page's cost). Shared by every session
+    (``view.built``), this one keeps the first answer per element position (its ``uuid``); the
+    lock makes the first computation happen once even when two sessions draw it at once. It
+    stays a plain ``Styler`` (Streamlit recognises Stylers by their exact type).
+    """
+    lock = threading.Lock()
+    compute, translate = styler._compute, styler._translate
+    computed: list[bool] = []
+    translated: dict[tuple, Any] = {}
+
+    def compute_once() -> Styler:
+        with lock:
+            if not computed:
+                compute()
+                computed.append(True)
+        return styler
+
+    def translate_once(sparse_index: bool, sparse_cols: bool, *args: Any, **kwargs: Any) -> Any:
+        key = (styler.uuid, sparse_index, sparse_cols, args, tuple(sorted(kwargs.items())))
+        with lock:
+            if key not in translated:
+                translated[key] = translate(sparse_index, sparse_cols, *args, **kwargs)
+            return translated[key]
+
+    styler._compute = compute_once  # type: ignore[method-assign]
+    styler._translate = translate_once  # type: ignore[method-assign]
+    return styler
 
 
 def chart_config(filename: str, **extra: Any) -> dict[str, Any]:
