@@ -19,7 +19,9 @@ def _region_choices(level: str, parent: str) -> tuple[dict[str, str], frozenset[
 
     def build() -> tuple[dict[str, str], frozenset[str]]:
         regions = access.load_region_table()
-        rows = regions[(regions["level"] == level) & (regions["parent_code"] == parent)]
+        # regions without units are not offered: in a deployment limited to some counties
+        # (XINGTU_COUNTIES) the other cities are reference data only, with nothing to show
+        rows = regions[(regions["level"] == level) & (regions["parent_code"] == parent) & (regions["units"] > 0)]
         names = dict(zip(rows["code"].tolist(), rows["name"].tolist(), strict=True))
         return names, frozenset(rows.loc[rows["kind"] == "zone", "code"].tolist())
 

@@ -35,7 +35,9 @@ def _context(fingerprint: str, root: str, inside: bool) -> Context:
     del fingerprint, inside  # cache key only: a rebuilt store, another scope, get a new context
     regions = access.load_region_table()  # already cut to the session's scope
     stars = access.load_standard_summary()["star_id"]
-    viewable = regions[[access.principal().sees_region(c) for c in regions["code"]]]
+    # a region without units (outside a deployment limited to some counties) has nothing to show
+    seen = regions["code"].map(access.principal().sees_region).astype(bool)
+    viewable = regions[seen & (regions["units"] > 0)]
     return Context(
         province=str(regions.loc[regions["level"] == "province", "code"].iloc[0]),
         years=tuple(access.load_years()),

@@ -261,3 +261,15 @@ def test_screen_playlist_from_the_link_and_pause(app_env):
     assert "已暂停" in body and "xs-progress paused" in body
     assert 'screen-scope">源汇区' in body  # a full rerun keeps the position
     assert at.query_params["play"] == "411102,411103" and at.query_params["every"] == "10"
+
+
+def test_a_deployment_limited_to_some_counties_offers_only_regions_with_units(app_env):
+    """The store holds every city of the province (reference data) but units of 漯河市's three
+    counties only: the other cities are not offered, and a link naming one shows no page error."""
+    at = _open("overview")
+    city = next(s for s in at.selectbox if s.key == "filter.city")
+    assert city.options[1:] == ["漯河市"]
+    at = _open("overview", {"r": "4101"})  # 郑州市: in the province, no unit in this deployment
+    assert not at.error, [e.value for e in at.error]
+    assert at.warning or at.info  # the link's region is named as not shown
+    assert next(s for s in at.selectbox if s.key == "filter.city").value in (None, "")
