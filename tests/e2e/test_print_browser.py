@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import a_run, wait_for_app
 
 DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHARTS = "[data-testid='stPlotlyChart'], [data-testid='stDeckGlJsonChart']"
@@ -138,23 +138,12 @@ def _wait_drawn(page, path: str = "") -> None:
 
 def _go(page, path: str) -> None:
     """Open ``path`` from the sidebar (the same session: no new start) and wait for its run to end."""
-    page.evaluate(
-        """() => {
-          const app = document.querySelector("[data-testid='stApp']");
-          window.__ran = false;
-          new MutationObserver(() => { window.__ran ||= app.dataset.testScriptState === "running"; })
-            .observe(app, { attributes: true });
-        }"""
-    )
     links = page.locator("[data-testid='stSidebarNav'] a")
     hrefs = [urlsplit(h).path.strip("/") for h in links.evaluate_all("(a) => a.map((l) => l.href)")]
     assert path in hrefs, hrefs
-    links.nth(hrefs.index(path)).click()
-    page.wait_for_function(
-        "() => window.__ran && document.querySelector(\"[data-testid='stApp']\")"
-        ".dataset.testScriptState === 'notRunning'",
-        timeout=90_000,
-    )
+    # a_run sees the run even when it starts and ends between two looks (a cached page is quick)
+    with a_run(page):
+        links.nth(hrefs.index(path)).click()
     _wait_drawn(page, path)
 
 
