@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import a_run, wait_for_app
+from tests.e2e.conftest import wait_for_app
 
 DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CHARTS = "[data-testid='stPlotlyChart'], [data-testid='stDeckGlJsonChart']"
@@ -137,19 +137,23 @@ def _wait_drawn(page, path: str = "") -> None:
 
 
 def _go(page, path: str) -> None:
-    """Open ``path`` from the sidebar (the same session: no new start) and wait for its run to end."""
+    """Open ``path``, which the sidebar offers, and wait until it has drawn.
+
+    The page is loaded afresh rather than clicked to: a cached page's run can start and end
+    before the browser paints "running", so a click gives nothing to wait on, while a fresh
+    load leaves no element of the last page behind to be mistaken for this one's."""
     links = page.locator("[data-testid='stSidebarNav'] a")
     hrefs = [urlsplit(h).path.strip("/") for h in links.evaluate_all("(a) => a.map((l) => l.href)")]
     assert path in hrefs, hrefs
-    # a_run sees the run even when it starts and ends between two looks (a cached page is quick)
-    with a_run(page):
-        links.nth(hrefs.index(path)).click()
+    here = urlsplit(page.url)
+    page.goto(f"{here.scheme}://{here.netloc}/{path}")
+    wait_for_app(page, timeout_ms=90_000)
     _wait_drawn(page, path)
 
 
 @pytest.fixture(scope="module")
 def tour(browser, server):
-    """One session walking through the pages, as a person would: faster than a start per page."""
+    """One browser tab walking through the pages."""
     page = _open(browser, server)
     yield page
     page.close()

@@ -47,6 +47,7 @@ def _signed_in_as(page, who: str) -> None:
     page.get_by_test_id("stSidebar").get_by_text(who).wait_for(timeout=60_000)
 
 
+@pytest.mark.heavy  # 30–80 s; the cookie's round trip, reload and expiry are tested over HTTP (test_signin)
 def test_a_sign_in_survives_reload_new_tab_and_a_reopened_browser(browser, own_server, tmp_path):
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
