@@ -32,9 +32,9 @@ def _warm_when_ready(build: first_start.Build) -> None:
     """Once the store is built and the server's runtime exists (the caches are the runtime's),
     compute the common views in the background (``xingtu.session.warm``)."""
     build.done.wait()
-    tick = threading.Event()
-    while not runtime.exists() and not tick.wait(0.5):
-        pass
+    tick = threading.Event()  # never set: its wait is a pause between two looks
+    while not runtime.exists():
+        tick.wait(0.5)
     if build.error is None:  # a failed build: the first page says why and builds again
         from xingtu.session import warm  # noqa: PLC0415 -- its caches must not exist before the runtime
 

@@ -12,6 +12,7 @@ waits for that one computation instead of starting a second.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -93,10 +94,9 @@ def run(path: str, stop: Callable[[], bool] | None = None) -> int:
 
 
 def _lower_priority() -> None:
-    try:  # Linux: a thread is a task with a nice value of its own
+    """Linux: a thread is a task with a nice value of its own; elsewhere it keeps the process's."""
+    with contextlib.suppress(OSError, AttributeError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
-    except (OSError, AttributeError):
-        pass
 
 
 def _warm(path: str) -> None:
