@@ -7,7 +7,7 @@ import os
 
 import streamlit as st
 
-from components import auth, filters, layout, print_page, sample_badge, store_gate, view
+from components import auth, filters, layout, print_page, sample_badge, store_gate, view, village_map
 from xingtu.auth.principal import AccessDenied
 from xingtu.session import access, warm
 
@@ -40,7 +40,7 @@ if who is None:
     st.stop()
 
 if access.sync_version():  # a new version in force (an import, a rollback) drops cached results
-    warm.start()  # … and its common views are computed once, in the background
+    warm.start(palette=village_map.PALETTE)  # … and its common views are computed once, in the background
 allowed = (
     set(who.pages) | ({"import"} if who.can_import else set()) | ({"access"} if who.can_share else set())
 )

@@ -17,8 +17,11 @@ import threading
 import streamlit as st
 from streamlit import runtime
 
+from xingtu.process import cap_malloc_arenas
 from xingtu.store import first_start
 from xingtu.web import app as web
+
+cap_malloc_arenas()  # before the server's threads: every script run is a new one
 
 os.environ["XINGTU_SERVED"] = "1"  # app.py checks it: the routes below are mounted
 
@@ -36,9 +39,10 @@ def _warm_when_ready(build: first_start.Build) -> None:
     while not runtime.exists():
         tick.wait(0.5)
     if build.error is None:  # a failed build: the first page says why and builds again
-        from xingtu.session import warm  # noqa: PLC0415 -- its caches must not exist before the runtime
+        from components import village_map  # noqa: PLC0415 -- its caches must not exist before the runtime
+        from xingtu.session import warm  # noqa: PLC0415
 
-        warm.start()
+        warm.start(palette=village_map.PALETTE)
 
 
 for library in LIBRARIES:

@@ -3,12 +3,17 @@ that it stops when another version comes into force."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 import streamlit as st
 
+from components.village_map import PALETTE
+
 from tests.conftest import store_env
 from xingtu.session import access, warm
+from xingtu.store import static_files
 
 
 @pytest.fixture
@@ -67,11 +72,12 @@ def test_the_plan_puts_the_latest_year_first_then_unit_types_then_earlier_years_
 
 def test_after_a_warm_up_the_common_views_are_read_without_a_query(warm_store, monkeypatch):
     path = access.store_path()
-    calls = warm.run(path)
+    calls = warm.run(path, palette=PALETTE)
     regions = warm.compute_regions(access._load_region_table())
     years = access.load_data_years()
     plan = warm.compute_plan(regions, years)
-    assert calls == len(plan) * len(warm.jobs("", 0)) and len(regions) >= 4  # province, 漯河, counties
+    assert len(warm.jobs("", 0, palette=PALETTE)) == len(warm.jobs("", 0)) + 1  # and the points file
+    assert calls == len(plan) * len(warm.jobs("", 0, palette=PALETTE)) and len(regions) >= 4  # province, 漯河, counties
 
     def no_query():
         raise AssertionError("a warmed view ran a query")
@@ -81,6 +87,9 @@ def test_after_a_warm_up_the_common_views_are_read_without_a_query(warm_store, m
         assert access._load_overview(region, unit_type, year, warm.DEFAULT_BY).summary["units"] > 0
         access._load_trends(region, unit_type, year, None)
         access._load_weak(region, unit_type, year, "heat", None, None)
+        key, count = access._points_file(region, unit_type, year, None, PALETTE)  # the village layer
+        points = json.loads((static_files.gen_dir() / key).read_text(encoding="utf-8"))
+        assert len(points) == count and count > 0
     latest, earlier = max(years), min(years)
     township, county = "411102001000", "411102000000"
     for region, year in ((township, latest), (county, earlier)):  # not warmed: the same call queries
@@ -98,11 +107,11 @@ def test_one_warm_up_per_version_and_none_when_switched_off(warm_store, monkeypa
     monkeypatch.setenv("XINGTU_WARM", "0")
     assert warm.start() is None
     monkeypatch.setenv("XINGTU_WARM", "1")
-    ran: list[str] = []
-    monkeypatch.setattr(warm, "_warm", ran.append)
-    thread = warm.start()
+    ran: list[tuple] = []
+    monkeypatch.setattr(warm, "_warm", lambda *args: ran.append(args))
+    thread = warm.start(palette=PALETTE)
     assert thread is not None
     thread.join(timeout=30)
-    assert ran == [access.store_path()]
+    assert ran == [(access.store_path(), PALETTE)]
     assert warm.start() is None  # the same version again: already warmed
-    assert ran == [access.store_path()]
+    assert ran == [(access.store_path(), PALETTE)]

@@ -39,7 +39,7 @@ from xingtu.web import files
 
 CACHE_TTL_S = 3600
 _T = TypeVar("_T")
-_Palette = tuple[tuple[int, int, int], ...]  # an RGB colour per star level
+Palette = tuple[tuple[int, int, int], ...]  # an RGB colour per star level
 _PRINCIPAL = "_xingtu_principal"
 
 
@@ -337,7 +337,7 @@ def load_points_url(
     unit_type: q.TypeFilter,
     year: int,
     level: int | None,
-    palette: _Palette,
+    palette: Palette,
 ) -> tuple[str, int]:
     """URL and count of the units-in-scope points file for the village layer (colours by level).
 
@@ -348,7 +348,7 @@ def load_points_url(
 
 
 def _write_points(
-    cur: duckdb.DuckDBPyConnection, scope: q.Scope, year: int, level: int | None, palette: _Palette
+    cur: duckdb.DuckDBPyConnection, scope: q.Scope, year: int, level: int | None, palette: Palette
 ) -> tuple[str, int]:
     """Key (``<fingerprint>/<name>``) and count of the points file, written on first use."""
     return static_files.write_points(

@@ -54,9 +54,13 @@ def compute_regions(table: pd.DataFrame) -> list[str]:
     return [str(code) for _, code in ranked]
 
 
-def jobs(region: str, year: int, unit_type: str = "all") -> list[Callable[[], object]]:
-    """The loaders a reader's first look at ``region`` runs (overview, trends, weak points)."""
-    return [
+def jobs(
+    region: str, year: int, unit_type: str = "all", palette: access.Palette | None = None
+) -> list[Callable[[], object]]:
+    """The loaders a reader's first look at ``region`` runs (overview, trends, weak points), and,
+    given the village layer's colours, its points file (written once, then only counted)."""
+    points = [lambda: access._points_file(region, unit_type, year, None, palette)] if palette else []
+    return points + [
         lambda: access._load_summary(region, unit_type, year),
         lambda: access._load_sample_share(region, unit_type, year),
         lambda: access._load_region_path(region),
@@ -79,13 +83,13 @@ def compute_plan(regions: list[str], years: list[int]) -> list[tuple[str, str, i
     return plan
 
 
-def run(path: str, stop: Callable[[], bool] | None = None) -> int:
+def run(path: str, stop: Callable[[], bool] | None = None, palette: access.Palette | None = None) -> int:
     """Warm ``path``'s common views; the number of loader calls made. Stops early when the store
     in force is no longer ``path`` (or ``stop()`` says so)."""
     regions = compute_regions(access._load_region_table())
     done = 0
     for region, unit_type, year in compute_plan(regions, access.load_data_years()):
-        for job in jobs(region, year, unit_type):
+        for job in jobs(region, year, unit_type, palette):
             if (stop is not None and stop()) or access.store_path() != path:
                 return done
             job()
@@ -99,25 +103,26 @@ def _lower_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
 
 
-def _warm(path: str) -> None:
+def _warm(path: str, palette: access.Palette | None) -> None:
     _lower_priority()
     try:
-        count = run(path)
+        count = run(path, palette=palette)
     except Exception as exc:  # a failed warm-up costs readers time, never a page: they compute it
         logging.getLogger("xingtu").warning("warming the caches of %s stopped: %s", path, exc)
         return
     logging.getLogger("xingtu").info("warmed %d views of %s", count, path)
 
 
-def start(path: str | None = None) -> threading.Thread | None:
-    """Warm the store in force (or ``path``) once per process and version; the thread, if new."""
+def start(path: str | None = None, palette: access.Palette | None = None) -> threading.Thread | None:
+    """Warm the store in force (or ``path``) once per process and version; the thread, if new.
+    ``palette``: the village layer's colours, to write its points files too."""
     if not enabled():
         return None
     path = path or access.store_path()
     with _LOCK:
         if path in _STARTED:
             return None
-        thread = threading.Thread(target=_warm, args=(path,), name=f"{THREAD_NAME}-{len(_STARTED)}", daemon=True)
+        thread = threading.Thread(target=_warm, args=(path, palette), name=f"{THREAD_NAME}-{len(_STARTED)}", daemon=True)
         _STARTED[path] = thread
     thread.start()
     return thread
