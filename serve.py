@@ -39,8 +39,9 @@ def _warm_when_ready(build: first_start.Build) -> None:
     while not runtime.exists():
         tick.wait(0.5)
     if build.error is None:  # a failed build: the first page says why and builds again
-        from components import village_map  # noqa: PLC0415 -- its caches must not exist before the runtime
-        from xingtu.session import warm  # noqa: PLC0415
+        # imported only now: their caches must not exist before the runtime
+        from components import village_map
+        from xingtu.session import warm
 
         warm.start(palette=village_map.PALETTE)
 

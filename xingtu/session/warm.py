@@ -60,7 +60,8 @@ def jobs(
     """The loaders a reader's first look at ``region`` runs (overview, trends, weak points), and,
     given the village layer's colours, its points file (written once, then only counted)."""
     points = [lambda: access._points_file(region, unit_type, year, None, palette)] if palette else []
-    return points + [
+    return [
+        *points,
         lambda: access._load_summary(region, unit_type, year),
         lambda: access._load_sample_share(region, unit_type, year),
         lambda: access._load_region_path(region),
@@ -122,7 +123,8 @@ def start(path: str | None = None, palette: access.Palette | None = None) -> thr
     with _LOCK:
         if path in _STARTED:
             return None
-        thread = threading.Thread(target=_warm, args=(path, palette), name=f"{THREAD_NAME}-{len(_STARTED)}", daemon=True)
+        name = f"{THREAD_NAME}-{len(_STARTED)}"
+        thread = threading.Thread(target=_warm, args=(path, palette), name=name, daemon=True)
         _STARTED[path] = thread
     thread.start()
     return thread
