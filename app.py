@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import os
 
 import streamlit as st
 
-from components import auth, filters, layout, print_page, sample_badge, store_gate, view, village_map
-from xingtu.auth.principal import AccessDenied
+from components import auth, filters, layout, panel, print_page, sample_badge, store_gate, view, village_map
 from xingtu.session import access, warm
 
 FULL_SCREEN_PAGES = ("screen",)
@@ -63,12 +61,6 @@ if not bare:
 if not full_screen:
     sample_badge.render(access.load_meta())
 view.render_notices()
-try:
+with panel.guarded(path):  # a refusal of the data layer or a failure: said in one line
     page.run()
-except AccessDenied as denied:  # the data layer refused: out of scope, or not an admin
-    access.record_event("denied", who, page=path, reason=str(denied))
-    st.error(view.t("auth.denied"), icon=":material/block:")
-except Exception:  # the last line of defence: a message, never a traceback in the UI
-    logging.getLogger("xingtu").exception("page %s failed", path)
-    st.error(view.t("app.page_error"), icon=":material/error:")
 view.sync_url()

@@ -11,6 +11,7 @@ from components import (
     level_chart,
     map_controls,
     nodata,
+    panel,
     ranking,
     region_map,
     table_export,
@@ -24,7 +25,12 @@ from xingtu.views.headline import compute_headline
 
 state = view.current()
 data = access.load_overview(state.region, state.unit_type, state.year, state.by)
-shown = (state.region, state.unit_type, state.year, state.by)  # what `data` is: the key of what is built from it
+shown = (
+    state.region,
+    state.unit_type,
+    state.year,
+    state.by,
+)  # what `data` is: the key of what is built from it
 scope_name = str(access.load_region_path(state.region)["name"].iloc[-1])
 crumb_col, brief_col = st.columns([5, 2], vertical_alignment="center")
 with crumb_col:
@@ -87,7 +93,11 @@ with map_col:
             filename=f"{scope_name}_{t('overview.map')}_{t(f'metric.{metric}')}_{state.year}",
         )
         st.caption(t("overview.map.click_hint"))
-with dots_col:
+
+
+@panel.panel
+def village_panel() -> None:
+    """The village layer: switching points, hexagons or off redraws this panel alone."""
     url, n = access.load_points_url(
         state.region, state.unit_type, state.year, state.level, village_map.PALETTE
     )
@@ -126,6 +136,10 @@ with dots_col:
             build=lambda: map_controls.points_legend(layer, data.counts, state.level),
         )
         village_map.render(deck, key="villages", legend_html=legend)
+
+
+with dots_col:
+    village_panel()
 with side_col:
     st.markdown(f"**{t('overview.distribution')}**")
     if nothing:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components import table_export, trend_charts, view
+from components.panel import panel
 from components.theme import chart_config
 from components.view import t
 from xingtu.domain.hierarchy import region_level
@@ -44,14 +45,18 @@ def render_targets(df: pd.DataFrame, child_level: str, year: int, scope: str, sh
     with st.container(height=360, border=False):
         st.plotly_chart(
             view.built(
-                "trends.targets", *shown, build=lambda: trend_charts.build_target_vs_result(df, labels, height=340)
+                "trends.targets",
+                *shown,
+                build=lambda: trend_charts.build_target_vs_result(df, labels, height=340),
             ),
             key="trends.targets",
             config=chart_config(f"{scope}_{title}"),
         )
 
 
+@panel
 def render_compare(unit_type: str, key: str) -> None:
+    """Counties side by side: choosing them redraws this panel alone."""
     st.markdown(f"**{t('trends.compare')}**")
     ctx = view.context()
     if region_level(ctx.root) not in ("province", "city"):  # a county's staff have one county only
@@ -94,7 +99,9 @@ def render_compare(unit_type: str, key: str) -> None:
 def render_movers(child_years: pd.DataFrame, child_level: str, key: str, scope: str, shown: tuple) -> None:
     heading = t("trends.movers", level=t("overview.ranking.level." + child_level))
     st.markdown(f"**{heading}**")
-    (up, up_shown), (down, down_shown) = view.built("trends.movers", *shown, build=lambda: _movers(child_years))
+    (up, up_shown), (down, down_shown) = view.built(
+        "trends.movers", *shown, build=lambda: _movers(child_years)
+    )
     if up.empty and down.empty:
         st.info(t("trends.movers.empty"))
         return
