@@ -1001,3 +1001,43 @@ def query_annual_sources(con: duckdb.DuckDBPyConnection, region: str) -> pd.Data
             FROM annual_results a WHERE prefix(a.code, $prefix) GROUP BY ALL ORDER BY 1, 2""",
         {"prefix": _county_prefix(region)},
     )
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """What the planner reads for a scope and year: the units (level now, recorded target), the
+    tasks each has met, and each task's share of units that met it the year before in the scope."""
+
+    units: pd.DataFrame  # code, name, township_code, unit_type, level, target_level (code order)
+    met: pd.DataFrame  # code, task_id: the tasks met that year
+    shares: dict[str, float]  # task_id -> share of units in scope that met it the year before
+    prev_year: int | None
+
+
+def query_plan_inputs(con: duckdb.DuckDBPyConnection, scope: Scope, year: int) -> PlanInputs:
+    params = {**scope.params, "year": int(year)}
+    units = _df(
+        con,
+        f"""SELECT a.code, u.name, u.township_code::VARCHAR AS township_code, a.unit_type, a.level::INTEGER AS level,
+                   a.target_level::INTEGER AS target_level
+            FROM annual_results a JOIN units u USING (code)
+            WHERE a.year = $year AND {_in_scope("a")} ORDER BY a.code""",
+        params,
+    )
+    met = _df(
+        con,
+        f"""SELECT t.code, t.task_id FROM task_results t JOIN annual_results a USING (code, year)
+            WHERE t.year = $year AND t.met AND {_in_scope("a")} ORDER BY t.code""",
+        params,
+    )
+    prev = max((y for y in query_data_years(con) if y < int(year)), default=None)
+    shares: dict[str, float] = {}
+    if prev is not None:
+        rows = con.execute(
+            """SELECT task_id, 1 - sum(unmet) / sum(units) FROM task_unmet
+               WHERE year = $prev AND prefix(township_code, $prefix) AND ($utype = 'all' OR unit_type = $utype)
+               GROUP BY task_id HAVING sum(units) > 0""",
+            {**scope.params, "prev": prev},
+        ).fetchall()
+        shares = {str(task): float(share) for task, share in rows}
+    return PlanInputs(units, met, shares, prev)
