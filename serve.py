@@ -17,11 +17,12 @@ import threading
 import streamlit as st
 from streamlit import runtime
 
-from xingtu.process import cap_malloc_arenas
+from xingtu.process import cap_malloc_arenas, start_trimming
 from xingtu.store import first_start
 from xingtu.web import app as web
 
 cap_malloc_arenas()  # before the server's threads: every script run is a new one
+start_trimming()  # and what the runs freed goes back to the system every half minute
 
 os.environ["XINGTU_SERVED"] = "1"  # app.py checks it: the routes below are mounted
 

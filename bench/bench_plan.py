@@ -26,7 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from xingtu.domain import plan
 from xingtu.domain.standard import standard_for_year
 from xingtu.store.build import ensure_store
-from xingtu.store.queries import Scope, query_data_years, query_plan_inputs, query_region_table, query_standards
+from xingtu.store.queries import (
+    Scope,
+    query_data_years,
+    query_plan_inputs,
+    query_region_table,
+    query_standards,
+)
 from xingtu.views.plan import compute_plan
 
 TARGET_COUNTY_P95_S = 1.0

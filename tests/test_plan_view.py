@@ -26,7 +26,7 @@ def county(small_store_path):
 def test_the_planner_sees_each_unit_at_the_level_the_store_rates_it(county):
     inputs, standard = county
     assert len(inputs.units) > 50 and inputs.prev_year is not None
-    assert 0.0 < min(inputs.shares.values()) and max(inputs.shares.values()) <= 1.0
+    assert min(inputs.shares.values()) > 0.0 and max(inputs.shares.values()) <= 1.0
     units = compute_units(inputs, standard, plan.EFFORT_TASKS)
     stored = dict(zip(inputs.units["code"], inputs.units["level"], strict=True))
     assert {u.code: u.level for u in units} == stored

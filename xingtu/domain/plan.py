@@ -188,7 +188,7 @@ def solve(units: Sequence[UnitGaps], goal: Goal) -> Plan:
     closest reachable goal. Among plans of equal effort, the one with fewest tasks."""
     if check_goal(units, goal):
         return _infeasible(units, goal)
-    from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415 - loaded when a plan is asked for
+    from scipy.optimize import Bounds, LinearConstraint, milp  # loaded when a plan is asked for
 
     columns: list[tuple[int, int]] = []  # (unit index, level)
     for i, u in enumerate(units):
