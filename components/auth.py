@@ -107,22 +107,6 @@ def show() -> Principal | None:
     return None
 
 
-def still_signed_in() -> bool:
-    """Whether this session's principal still holds, checked as a full run checks it, drawing
-    nothing: a panel's own rerun (``components.panel``) does not pass through ``show``."""
-    who = access.current_principal()
-    if who is None:
-        return False
-    try:
-        accounts = load_configured_accounts()
-    except UsersFileError:
-        return False
-    if who.source == "password":
-        signed_in, _ = _cookie_principal(accounts)
-        return signed_in == dataclasses.replace(who, token=None)
-    return _still_valid(who, accounts, st.query_params.get(SHARE_PARAM))
-
-
 def _cookie_principal(accounts: Accounts) -> tuple[Principal | None, str]:
     """The account signed in by this browser's session cookie, or None and why not."""
     now = time.time()

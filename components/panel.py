@@ -48,7 +48,7 @@ def panel(draw: Callable[..., None]) -> Callable[..., None]:
 
     def run(*args: Any, **kwargs: Any) -> None:
         alone = _panel_run()
-        if alone and not auth.still_signed_in():
+        if alone and not auth.still_valid():
             st.rerun(scope="app")
         with guarded(draw.__qualname__):
             draw(*args, **kwargs)
