@@ -31,7 +31,7 @@ def compute_units(inputs: PlanInputs, standard: Standard, mode: str) -> list[pla
     for row in inputs.units.itertuples(index=False):
         done = met_by_unit.get(row.code, set())
         stars = standard.stars_for(row.unit_type)
-        met = {t.id: t.id in done for s in stars for t in s.tasks}
+        met = {task.id: task.id in done for star in stars for task in star.tasks}
         target = None if pd.isna(row.target_level) else int(row.target_level)
         out.append(plan.compute_unit_gaps(row.code, stars, met, target, weights))
     return out
